@@ -1,0 +1,81 @@
+/**
+ * Versioned migrations: the `NNN_name.sql` files beside this module, applied in order, once
+ * each, every one in its own transaction and recorded in `schema_migrations`.
+ */
+import type { Sql } from "../pipeline/database.ts";
+
+/** One migration file. */
+export interface Migration {
+  /** The file's three-digit prefix, e.g. "001". */
+  version: string;
+  path: string;
+}
+
+const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
+const LOCK_KEY = 7_204_113; // any constant: serialises concurrent `deno task migrate` runs
+
+/** The migrations in `db/`, in version order. */
+export async function listMigrations(): Promise<Migration[]> {
+  const dir = new URL(".", import.meta.url);
+  const migrations: Migration[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const match = MIGRATION_FILE.exec(entry.name);
+    if (entry.isFile && match) {
+      migrations.push({ version: match[1], path: new URL(entry.name, dir).pathname });
+    }
+  }
+  return migrations.sort((a, b) => a.version.localeCompare(b.version));
+}
+
+/** The newest version a migrated database has. */
+export async function latestVersion(): Promise<string> {
+  return (await listMigrations()).at(-1)?.version ?? "000";
+}
+
+/** The highest applied version, or undefined when nothing was ever migrated. */
+export async function appliedVersion(sql: Sql): Promise<string | undefined> {
+  const [{ exists }] = await sql<{ exists: boolean }[]>`
+    select to_regclass('schema_migrations') is not null as exists
+  `;
+  if (!exists) return undefined;
+  const [{ version }] = await sql<{ version: string | null }[]>`
+    select max(version) as version from schema_migrations
+  `;
+  return version ?? undefined;
+}
+
+/** Applies the migrations not yet recorded; returns the versions it applied. */
+export async function migrate(sql: Sql): Promise<string[]> {
+  const applied: string[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;
+    await tx`
+      create table if not exists schema_migrations (
+        version text primary key,
+        applied_at timestamptz not null default now()
+      )
+    `;
+    const done = new Set(
+      (await tx<{ version: string }[]>`select version from schema_migrations`).map((r) =>
+        r.version
+      ),
+    );
+    for (const migration of await listMigrations()) {
+      if (done.has(migration.version)) continue;
+      await tx.file(migration.path);
+      await tx`insert into schema_migrations (version) values (${migration.version})`;
+      applied.push(migration.version);
+    }
+  });
+  return applied;
+}
+
+/** Throws a one-line error naming the fix when the schema is missing or behind. */
+export async function assertMigrated(sql: Sql): Promise<void> {
+  const [current, latest] = await Promise.all([appliedVersion(sql), latestVersion()]);
+  if (current === undefined || current < latest) {
+    throw new Error(
+      `database schema is at ${current ?? "nothing"}, needs ${latest}: run deno task migrate`,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+/** Turns a batch of decoded trade events into rows for the `trades` table. Pure logic. */
+import type { TradeEvent } from "./trade_event.ts";
+import { MovingWindow } from "./moving_window.ts";
+import { valueTrade } from "./whale_rule.ts";
+import type { TradeRow } from "./trade_store.ts";
+
+/** Rows to store, and where the batch reached back behind a symbol's window. */
+export interface BatchPlan {
+  rows: TradeRow[];
+  /**
+   * Symbols with a trade at or below the last id their window had seen, mapped to that id.
+   * Such a trade is a duplicate (the store skips it) or late (the store recomputes after it).
+   */
+  windowEnds: Map<string, number>;
+}
+
+/**
+ * Plans a batch: per symbol in trade-id order, each new trade's moving average (advancing
+ * `windows`, which the caller must discard if the batch is not stored), value and whale flag.
+ * Duplicates inside the batch are dropped; the first copy wins.
+ */
+export function planBatch(
+  events: readonly TradeEvent[],
+  windows: Map<string, MovingWindow>,
+  windowSize: number,
+  whaleThreshold: string,
+): BatchPlan {
+  const ordered = [...events].sort((a, b) =>
+    a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.tradeId - b.tradeId
+  );
+  const rows: TradeRow[] = [];
+  const windowEnds = new Map<string, number>();
+  let previous: TradeEvent | undefined;
+  for (const event of ordered) {
+    if (previous?.symbol === event.symbol && previous.tradeId === event.tradeId) continue;
+    previous = event;
+    let window = windows.get(event.symbol);
+    if (!window) windows.set(event.symbol, window = new MovingWindow(windowSize));
+    let movingAverage: string;
+    if (event.tradeId > window.lastTradeId) {
+      movingAverage = window.push(event.tradeId, event.price);
+    } else {
+      // Stored only if new; then the store recomputes this symbol's averages in SQL.
+      if (!windowEnds.has(event.symbol)) windowEnds.set(event.symbol, window.lastTradeId);
+      movingAverage = window.length > 0 ? window.average() : event.price;
+    }
+    const { value, isWhale } = valueTrade(event.price, event.quantity, whaleThreshold);
+    rows.push({
+      symbol: event.symbol,
+      tradeId: event.tradeId,
+      price: event.price,
+      quantity: event.quantity,
+      tradeTime: event.tradeTime,
+      tradeValue: value,
+      isBuyerMaker: event.isBuyerMaker,
+      movingAverage,
+      isWhale,
+    });
+  }
+  return { rows, windowEnds };
+}

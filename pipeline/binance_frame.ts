@@ -1,0 +1,68 @@
+/**
+ * Parses one Binance WebSocket text frame: a raw trade (`/ws/...`) or one wrapped as
+ * `{"stream":…,"data":…}` (`/stream?streams=…`). Never throws; a bad frame gets a reason.
+ */
+import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
+
+/** Frames larger than this are rejected unread; a trade frame is about 200 bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** What a frame turned out to be. */
+export type FrameResult =
+  | { kind: "trade"; event: TradeEvent }
+  /** A reply to SUBSCRIBE, or `serverShutdown` (reconnect soon): not a trade, not an error. */
+  | { kind: "control"; message: Record<string, unknown> }
+  | { kind: "rejected"; reason: string };
+
+/**
+ * Parses `frame`, received at `receivedAt` (epoch ms), into a trade event.
+ * Only trades of `symbols` are accepted; anything else is rejected with a reason.
+ */
+export function parseBinanceFrame(
+  frame: string,
+  receivedAt: number,
+  symbols: ReadonlySet<string>,
+): FrameResult {
+  if (frame.length > MAX_FRAME_BYTES) {
+    return {
+      kind: "rejected",
+      reason: `frame of ${frame.length} characters exceeds ${MAX_FRAME_BYTES}`,
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(frame);
+  } catch {
+    return { kind: "rejected", reason: "frame is not JSON" };
+  }
+  if (!isObject(parsed)) return { kind: "rejected", reason: "frame is not a JSON object" };
+  const message = "stream" in parsed && "data" in parsed ? parsed.data : parsed;
+  if (!isObject(message)) return { kind: "rejected", reason: "data is not a JSON object" };
+  const isReply = !("e" in message) && ("result" in message || "id" in message);
+  if (isReply || message.e === "serverShutdown") return { kind: "control", message };
+  if (message.e !== "trade") {
+    return { kind: "rejected", reason: `event type ${JSON.stringify(message.e)} is not "trade"` };
+  }
+  const event: TradeEvent = {
+    v: TRADE_EVENT_VERSION,
+    symbol: message.s as string,
+    tradeId: message.t as number,
+    price: message.p as string,
+    quantity: message.q as string,
+    tradeTime: message.T as number,
+    // E is the event time; a frame without it still carries a usable trade.
+    eventTime: (message.E ?? message.T) as number,
+    isBuyerMaker: message.m as boolean,
+    receivedAt,
+  };
+  const problem = tradeProblem(event as unknown as Record<string, unknown>);
+  if (problem) return { kind: "rejected", reason: problem };
+  if (!symbols.has(event.symbol)) {
+    return { kind: "rejected", reason: `symbol ${event.symbol} was not subscribed` };
+  }
+  return { kind: "trade", event };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,217 @@
+/**
+ * Configuration from the environment, checked once at start. A bad value throws a
+ * {@link ConfigError} whose message names the variable; entry points print it as one line.
+ */
+import { LOG_LEVELS, type LogLevel } from "./log.ts";
+import { isPositiveDecimal } from "./decimal.ts";
+
+/** A configuration value that cannot be used; `variable` names the environment variable. */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** SASL mechanisms kafkajs supports for a managed broker. */
+export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
+
+/** How to reach Kafka and which topic and group to use. */
+export interface KafkaConfig {
+  brokers: string[];
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  ssl: boolean;
+  topic: string;
+  /** `<topic>.dlq`: frames and messages that failed validation, with the reason. */
+  deadLetterTopic: string;
+  groupId: string;
+}
+
+/** Everything the producer, consumer and dashboard read from the environment. */
+export interface Config {
+  kafka: KafkaConfig;
+  databaseUrl: string;
+  symbols: string[];
+  movingAverageWindow: number;
+  /** In the quote currency, as an exact decimal string. */
+  whaleThreshold: string;
+  /** The Binance base URL without a trailing `/ws` or `/stream`. */
+  binanceWsUrl: string;
+  logLevel: LogLevel;
+  port: number;
+  /** Milliseconds between the one-line status logs. */
+  statusIntervalMs: number;
+  /** Milliseconds without a frame after which the producer replaces its connection. */
+  silenceTimeoutMs: number;
+  /** Milliseconds after which the producer renews its connection (Binance cuts at 24 h). */
+  connectionMaxAgeMs: number;
+  /** Trades the producer holds while Kafka is unavailable. */
+  producerBufferSize: number;
+}
+
+/** The local database `deno task start` creates when `DATABASE_URL` is unset. */
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
+
+const SYMBOL = /^[A-Z0-9]{2,20}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Reads and checks the configuration; throws {@link ConfigError} on the first bad value. */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+  const username = get("KAFKA_USERNAME");
+  const password = get("KAFKA_PASSWORD");
+  if ((username === undefined) !== (password === undefined)) {
+    throw new ConfigError(
+      username === undefined ? "KAFKA_USERNAME" : "KAFKA_PASSWORD",
+      "KAFKA_USERNAME and KAFKA_PASSWORD must be set together",
+    );
+  }
+  const mechanism = oneOf(
+    "KAFKA_SASL_MECHANISM",
+    get("KAFKA_SASL_MECHANISM")?.toLowerCase() ?? "scram-sha-256",
+    ["plain", "scram-sha-256", "scram-sha-512"] as const,
+  );
+  const topic = get("KAFKA_TOPIC") ?? "crypto-trades";
+  if (!TOPIC.test(topic)) {
+    throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
+  }
+  return {
+    kafka: {
+      brokers: brokers(get("KAFKA_BOOTSTRAP_SERVERS") ?? "localhost:9092"),
+      sasl: username && password ? { mechanism, username, password } : undefined,
+      ssl: bool("KAFKA_SSL", get("KAFKA_SSL"), username !== undefined),
+      topic,
+      deadLetterTopic: `${topic}.dlq`,
+      groupId: get("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
+    },
+    databaseUrl: databaseUrl(get("DATABASE_URL") ?? DEFAULT_DATABASE_URL),
+    symbols: symbols(get("SYMBOLS") ?? "BTCUSDT,ETHUSDT"),
+    movingAverageWindow: int(
+      "MOVING_AVERAGE_WINDOW",
+      get("MOVING_AVERAGE_WINDOW"),
+      100,
+      1,
+      100_000,
+    ),
+    whaleThreshold: whaleThreshold(get("WHALE_THRESHOLD") ?? "100000"),
+    binanceWsUrl: binanceWsUrl(get("BINANCE_WS_URL") ?? "wss://stream.binance.com:9443"),
+    logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL")?.toLowerCase() ?? "info", LOG_LEVELS),
+    port: int("PORT", get("PORT"), 8000, 1, 65_535),
+    statusIntervalMs: int("STATUS_INTERVAL_MS", get("STATUS_INTERVAL_MS"), 10_000, 100, 3_600_000),
+    silenceTimeoutMs: int("SILENCE_TIMEOUT_MS", get("SILENCE_TIMEOUT_MS"), 30_000, 100, 3_600_000),
+    connectionMaxAgeMs: int(
+      "CONNECTION_MAX_AGE_MS",
+      get("CONNECTION_MAX_AGE_MS"),
+      23 * 3_600_000,
+      1_000,
+      24 * 3_600_000 - 60_000,
+    ),
+    producerBufferSize: int(
+      "PRODUCER_BUFFER_SIZE",
+      get("PRODUCER_BUFFER_SIZE"),
+      100_000,
+      1,
+      10_000_000,
+    ),
+  };
+}
+
+/** The database URL with its password replaced, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<unparseable url>";
+  }
+}
+
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(variable, `"${value}" is not one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function int(
+  variable: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(variable, `"${raw}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function bool(variable: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (["true", "1", "yes"].includes(value)) return true;
+  if (["false", "0", "no"].includes(value)) return false;
+  throw new ConfigError(variable, `"${raw}" is not true or false`);
+}
+
+function brokers(raw: string): string[] {
+  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const broker of list) {
+    const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(broker);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
+      throw new ConfigError("KAFKA_BOOTSTRAP_SERVERS", `"${broker}" is not host:port`);
+    }
+  }
+  if (list.length === 0) throw new ConfigError("KAFKA_BOOTSTRAP_SERVERS", "no broker given");
+  return list;
+}
+
+function databaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("DATABASE_URL", "is not a URL (postgres://user:password@host:port/db)");
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError("DATABASE_URL", `scheme "${url.protocol}" is not postgres:`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError("DATABASE_URL", "names no database");
+  return raw;
+}
+
+function symbols(raw: string): string[] {
+  const list = [...new Set(raw.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
+  if (list.length === 0) throw new ConfigError("SYMBOLS", "no symbol given");
+  if (list.length > 1024) throw new ConfigError("SYMBOLS", "at most 1024 symbols per connection");
+  const bad = list.find((s) => !SYMBOL.test(s));
+  if (bad) throw new ConfigError("SYMBOLS", `"${bad}" is not a symbol like BTCUSDT`);
+  return list;
+}
+
+function whaleThreshold(raw: string): string {
+  if (!isPositiveDecimal(raw)) {
+    throw new ConfigError("WHALE_THRESHOLD", `"${raw}" is not a positive decimal number`);
+  }
+  return raw;
+}
+
+function binanceWsUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("BINANCE_WS_URL", `"${raw}" is not a URL`);
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new ConfigError("BINANCE_WS_URL", `scheme "${url.protocol}" is not ws: or wss:`);
+  }
+  return raw.replace(/\/+$/, "").replace(/\/(ws|stream)$/, "");
+}

@@ -1,0 +1,47 @@
+/** kafkajs set up from {@link KafkaConfig}: client, logging through our logger, topics. */
+import { Kafka, logLevel as KafkaLogLevel, type SASLOptions } from "kafkajs";
+import type { KafkaConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+
+/** Partitions of a topic this pipeline creates; symbols spread over them by key. */
+export const TOPIC_PARTITIONS = 3;
+
+/**
+ * Makes a kafkajs client. SASL credentials and TLS come from `config`; kafkajs' own log lines
+ * at warn and above go through `log` (secrets are never part of them).
+ */
+export function createKafka(config: KafkaConfig, clientId: string, log: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: config.brokers,
+    ssl: config.ssl,
+    // The config allows only mechanisms kafkajs implements.
+    sasl: config.sasl as SASLOptions | undefined,
+    connectionTimeout: 5_000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: () => ({ level, log: entry }) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry;
+      const write = level <= KafkaLogLevel.ERROR ? log.error : log.warn;
+      write(`kafka: ${message}`, fields);
+    },
+    retry: { initialRetryTime: 300, retries: 8 },
+  });
+}
+
+/** Creates `topics` when missing (a managed broker may forbid it: then they must exist). */
+export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The consumer's SQL: restoring moving windows, and storing a batch of trades with its
+ * aggregates and NOTIFY in one transaction. Writes are idempotent on `(symbol, trade_id)`.
+ */
+import type postgres from "postgres";
+import type { Sql } from "./database.ts";
+import { MovingWindow } from "./moving_window.ts";
+
+/** The LISTEN/NOTIFY channel told about every committed batch. */
+export const NOTIFY_CHANNEL = "trade_updates";
+
+/** A trade ready for the `trades` table: amounts and averages as exact decimal strings. */
+export interface TradeRow {
+  symbol: string;
+  tradeId: number;
+  price: string;
+  quantity: string;
+  /** Epoch milliseconds. */
+  tradeTime: number;
+  tradeValue: string;
+  isBuyerMaker: boolean;
+  movingAverage: string;
+  isWhale: boolean;
+}
+
+/** What one symbol gained from a stored batch: trades new to the database only. */
+export interface SymbolChange {
+  symbol: string;
+  inserted: number;
+  lastTradeId: number;
+  /** Trade ids of the newly stored whale trades. */
+  whaleTradeIds: number[];
+}
+
+/** What {@link storeTrades} did. */
+export interface StoreResult {
+  changes: SymbolChange[];
+  /** Symbols whose averages were recomputed after a late trade. */
+  late: string[];
+}
+
+interface ChangeRow {
+  symbol: string;
+  inserted: number;
+  first_trade_id: string;
+  last_trade_id: string;
+  whales: string[];
+}
+
+/** Restores each symbol's window from its last `size` stored trades, in trade-id order. */
+export async function loadWindows(sql: Sql, size: number): Promise<Map<string, MovingWindow>> {
+  const rows = await sql<{ symbol: string; trade_id: string; price: string }[]>`
+    select a.symbol, t.trade_id, t.price
+    from trade_aggregates a
+    cross join lateral (
+      select trade_id, price from trades
+      where symbol = a.symbol
+      order by trade_id desc
+      limit ${size}
+    ) t
+    order by a.symbol, t.trade_id
+  `;
+  const windows = new Map<string, MovingWindow>();
+  for (const row of rows) {
+    let window = windows.get(row.symbol);
+    if (!window) windows.set(row.symbol, window = new MovingWindow(size));
+    window.push(Number(row.trade_id), row.price);
+  }
+  return windows;
+}
+
+/**
+ * Stores `rows` in one transaction: new trades are inserted, duplicates skipped, aggregates
+ * count only what was inserted, and a NOTIFY on {@link NOTIFY_CHANNEL} carries the change.
+ * `windowEnds` maps symbols whose batch reached behind their window to the last id it had
+ * seen: when such a trade proves new (late, not a duplicate), the symbol's moving averages from
+ * it on are recomputed in SQL, so the result matches an in-order run. Returns the change per
+ * symbol; `late` lists the symbols recomputed, whose windows the caller must reload.
+ */
+export async function storeTrades(
+  sql: Sql,
+  rows: TradeRow[],
+  windowSize: number,
+  windowEnds: ReadonlyMap<string, number>,
+): Promise<StoreResult> {
+  if (rows.length === 0) return { changes: [], late: [] };
+  return await sql.begin(async (tx) => {
+    const changes = await tx<ChangeRow[]>`
+      with inserted as (
+        insert into trades (
+          symbol, trade_id, price, quantity, trade_time, trade_value,
+          is_buyer_maker, moving_average, is_whale_trade
+        )
+        select symbol, trade_id, price, quantity,
+          timestamptz 'epoch' + trade_ms * interval '1 millisecond',
+          trade_value, is_buyer_maker, moving_average, is_whale_trade
+        from unnest(
+          ${rows.map((r) => r.symbol)}::varchar[],
+          ${rows.map((r) => r.tradeId)}::bigint[],
+          ${rows.map((r) => r.price)}::numeric[],
+          ${rows.map((r) => r.quantity)}::numeric[],
+          ${rows.map((r) => r.tradeTime)}::bigint[],
+          ${rows.map((r) => r.tradeValue)}::numeric[],
+          ${rows.map((r) => r.isBuyerMaker)}::boolean[],
+          ${rows.map((r) => r.movingAverage)}::numeric[],
+          ${rows.map((r) => r.isWhale)}::boolean[]
+        ) as batch(
+          symbol, trade_id, price, quantity, trade_ms, trade_value,
+          is_buyer_maker, moving_average, is_whale_trade
+        )
+        order by symbol, trade_id
+        on conflict (symbol, trade_id) do nothing
+        returning symbol, trade_id, quantity, moving_average, is_whale_trade
+      ),
+      per_symbol as (
+        select symbol, count(*)::int as inserted, sum(quantity) as volume,
+          min(trade_id) as first_trade_id, max(trade_id) as last_trade_id,
+          coalesce(array_agg(trade_id order by trade_id) filter (where is_whale_trade), '{}') as whales
+        from inserted
+        group by symbol
+      ),
+      upserted as (
+        insert into trade_aggregates as a (
+          symbol, moving_average, trade_count, total_volume, last_trade_id, updated_at
+        )
+        select p.symbol, i.moving_average, p.inserted, p.volume, p.last_trade_id, now()
+        from per_symbol p
+        join inserted i on i.symbol = p.symbol and i.trade_id = p.last_trade_id
+        on conflict (symbol) do update set
+          trade_count = a.trade_count + excluded.trade_count,
+          total_volume = a.total_volume + excluded.total_volume,
+          moving_average = case when excluded.last_trade_id > a.last_trade_id
+            then excluded.moving_average else a.moving_average end,
+          last_trade_id = greatest(a.last_trade_id, excluded.last_trade_id),
+          updated_at = excluded.updated_at
+      )
+      select symbol, inserted, first_trade_id, last_trade_id, whales
+      from per_symbol order by symbol
+    `;
+    const late: string[] = [];
+    for (const change of changes) {
+      const windowEnd = windowEnds.get(change.symbol);
+      if (windowEnd !== undefined && Number(change.first_trade_id) <= windowEnd) {
+        await recomputeAverages(tx, change.symbol, Number(change.first_trade_id), windowSize);
+        late.push(change.symbol);
+      }
+    }
+    const result: SymbolChange[] = changes.map((c) => ({
+      symbol: c.symbol,
+      inserted: c.inserted,
+      lastTradeId: Number(c.last_trade_id),
+      whaleTradeIds: c.whales.map(Number),
+    }));
+    if (result.length > 0) {
+      await tx`select pg_notify(${NOTIFY_CHANNEL}, ${notifyPayload(result)})`;
+    }
+    return { changes: result, late };
+  });
+}
+
+/**
+ * Recomputes `moving_average` of `symbol` for trades from `fromTradeId` on, each over its
+ * `windowSize` predecessors in trade-id order, and the aggregate's average with them.
+ */
+async function recomputeAverages(
+  tx: postgres.TransactionSql,
+  symbol: string,
+  fromTradeId: number,
+  windowSize: number,
+): Promise<void> {
+  await tx`
+    with span as (
+      select trade_id, price from trades
+      where symbol = ${symbol} and trade_id >= coalesce((
+        select trade_id from trades
+        where symbol = ${symbol} and trade_id < ${fromTradeId}
+        order by trade_id desc
+        offset ${Math.max(windowSize - 2, 0)} limit 1
+      ), ${fromTradeId})
+    ),
+    averaged as (
+      select trade_id, round(
+        sum(price) over w / count(*) over w, 8
+      ) as moving_average
+      from span
+      window w as (order by trade_id rows between ${windowSize - 1} preceding and current row)
+    )
+    update trades t set moving_average = a.moving_average
+    from averaged a
+    where t.symbol = ${symbol} and t.trade_id = a.trade_id and a.trade_id >= ${fromTradeId}
+      and t.moving_average <> a.moving_average
+  `;
+  await tx`
+    update trade_aggregates set moving_average = (
+      select moving_average from trades where symbol = ${symbol} order by trade_id desc limit 1
+    )
+    where symbol = ${symbol}
+  `;
+}
+
+/**
+ * NOTIFY payloads are capped at 8000 bytes and an oversized one would fail the transaction:
+ * beyond the cap, listeners get less and query the rest.
+ */
+function notifyPayload(changes: SymbolChange[]): string {
+  const payload = JSON.stringify({ v: 1, symbols: changes });
+  if (payload.length < 7_900) return payload;
+  const trimmed = JSON.stringify({
+    v: 1,
+    symbols: changes.map((c) => ({ ...c, whaleTradeIds: c.whaleTradeIds.slice(-20) })),
+    truncated: true,
+  });
+  return trimmed.length < 7_900 ? trimmed : JSON.stringify({ v: 1, truncated: true });
+}

@@ -1,0 +1,84 @@
+/**
+ * The producer (`deno task produce`): one WebSocket connection to Binance carrying the trade
+ * streams of all `SYMBOLS`; every frame is validated, trades go to `KAFKA_TOPIC` keyed by
+ * symbol, and rejected frames go to `<topic>.dlq` with the reason.
+ */
+import { onShutdown, runEntry } from "./pipeline/entry.ts";
+import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { parseBinanceFrame } from "./pipeline/binance_frame.ts";
+import { encodeTradeEvent } from "./pipeline/trade_event.ts";
+import { deadLetter } from "./pipeline/dead_letter.ts";
+import { BinanceStream, tradeStreamUrl } from "./pipeline/binance_stream.ts";
+import { TradePublisher } from "./pipeline/trade_publisher.ts";
+import { GapTracker } from "./pipeline/gap_tracker.ts";
+
+await runEntry("producer", async (config, log) => {
+  const { topic, deadLetterTopic } = config.kafka;
+  log.info("starting", {
+    url: tradeStreamUrl(config.binanceWsUrl, config.symbols),
+    brokers: config.kafka.brokers,
+    topic,
+  });
+  const kafka = createKafka(config.kafka, "crypto-producer", log);
+  await ensureTopics(kafka, [topic, deadLetterTopic]);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
+  const symbols = new Set(config.symbols);
+  const gaps = new GapTracker();
+  const counts = { frames: 0, trades: 0, rejected: 0 };
+
+  const stream = new BinanceStream({
+    baseUrl: config.binanceWsUrl,
+    symbols: config.symbols,
+    silenceTimeoutMs: config.silenceTimeoutMs,
+    maxAgeMs: config.connectionMaxAgeMs,
+    log,
+    onFrame(frame, receivedAt) {
+      counts.frames++;
+      const result = parseBinanceFrame(frame, receivedAt, symbols);
+      if (result.kind === "trade") {
+        counts.trades++;
+        const { symbol, tradeId } = result.event;
+        const missing = gaps.observe(symbol, tradeId);
+        if (missing > 0) log.warn("trade ids skipped", { symbol, tradeId, missing });
+        publisher.publish({ topic, key: symbol, value: encodeTradeEvent(result.event) });
+      } else if (result.kind === "rejected") {
+        counts.rejected++;
+        log.warn("frame rejected", { reason: result.reason });
+        const letter = deadLetter("producer", result.reason, frame);
+        publisher.publish({ topic: deadLetterTopic, value: JSON.stringify(letter) });
+      } else if (result.message.e === "serverShutdown") {
+        stream.renew("serverShutdown");
+      }
+    },
+  });
+  stream.start();
+
+  let previous = { frames: 0, at: Date.now() };
+  const status = setInterval(() => {
+    const now = Date.now();
+    log.info("status", {
+      ratePerSecond: Math.round((counts.frames - previous.frames) * 1000 / (now - previous.at)),
+      connected: stream.connected,
+      frames: counts.frames,
+      trades: counts.trades,
+      published: publisher.published,
+      rejected: counts.rejected,
+      reconnects: stream.reconnects,
+      buffered: publisher.buffered,
+      dropped: publisher.dropped,
+      missingTrades: gaps.missing,
+    });
+    previous = { frames: counts.frames, at: now };
+  }, config.statusIntervalMs);
+
+  onShutdown(log, async () => {
+    stream.stop();
+    clearInterval(status);
+    const unsent = await publisher.close(15_000);
+    if (unsent > 0) log.error("stopped with messages unsent", { unsent });
+    await producer.disconnect();
+    log.info("stopped", { ...counts, published: publisher.published, unsent });
+  });
+});

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { planBatch } from "../pipeline/batch_plan.ts";
+import { MovingWindow } from "../pipeline/moving_window.ts";
+import type { TradeEvent } from "../pipeline/trade_event.ts";
+
+function trade(symbol: string, tradeId: number, price: string, quantity = "1"): TradeEvent {
+  const time = 1_732_000_000_000 + tradeId;
+  return {
+    v: 1,
+    symbol,
+    tradeId,
+    price,
+    quantity,
+    tradeTime: time,
+    eventTime: time,
+    isBuyerMaker: false,
+    receivedAt: time,
+  };
+}
+
+Deno.test("a batch is planned per symbol in trade-id order", () => {
+  const windows = new Map<string, MovingWindow>();
+  const plan = planBatch(
+    [
+      trade("ETHUSDT", 2, "30"),
+      trade("BTCUSDT", 11, "20"),
+      trade("ETHUSDT", 1, "10"),
+      trade("BTCUSDT", 10, "10"),
+    ],
+    windows,
+    2,
+    "100000",
+  );
+  assert.deepEqual(
+    plan.rows.map((r) => [r.symbol, r.tradeId, r.movingAverage]),
+    [
+      ["BTCUSDT", 10, "10.00000000"],
+      ["BTCUSDT", 11, "15.00000000"],
+      ["ETHUSDT", 1, "10.00000000"],
+      [
+        "ETHUSDT",
+        2,
+        "20.00000000",
+      ],
+    ],
+  );
+  assert.equal(plan.windowEnds.size, 0);
+  assert.equal(windows.get("BTCUSDT")?.lastTradeId, 11);
+});
+
+Deno.test("a duplicate inside a batch is planned once and moves nothing", () => {
+  const windows = new Map<string, MovingWindow>();
+  const plan = planBatch(
+    [trade("BTCUSDT", 1, "10"), trade("BTCUSDT", 1, "10"), trade("BTCUSDT", 2, "20")],
+    windows,
+    5,
+    "1",
+  );
+  assert.deepEqual(plan.rows.map((r) => r.movingAverage), ["10.00000000", "15.00000000"]);
+});
+
+Deno.test("a trade behind the window is flagged with where the window stood", () => {
+  const window = new MovingWindow(3);
+  window.push(5, "10");
+  const windows = new Map([["BTCUSDT", window]]);
+  const plan = planBatch([trade("BTCUSDT", 4, "99"), trade("BTCUSDT", 6, "20")], windows, 3, "1");
+  assert.deepEqual([...plan.windowEnds], [["BTCUSDT", 5]]);
+  assert.equal(
+    plan.rows[1].movingAverage,
+    "15.00000000",
+    "the late trade did not enter the window",
+  );
+});
+
+Deno.test("whale flags and values are planned with the trade", () => {
+  const plan = planBatch(
+    [trade("BTCUSDT", 1, "50000", "2"), trade("BTCUSDT", 2, "50000", "1.9999")],
+    new Map(),
+    5,
+    "100000",
+  );
+  assert.deepEqual(plan.rows.map((r) => [r.tradeValue, r.isWhale]), [["100000.00", true], [
+    "99995.00",
+    false,
+  ]]);
+});

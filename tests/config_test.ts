@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig, redactUrl } from "../pipeline/config.ts";
+
+function failsOn(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.code, "CONFIG_INVALID");
+    return error.variable;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+Deno.test("defaults follow the contract", () => {
+  const config = loadConfig({});
+  assert.deepEqual(config.kafka.brokers, ["localhost:9092"]);
+  assert.equal(config.kafka.topic, "crypto-trades");
+  assert.equal(config.kafka.deadLetterTopic, "crypto-trades.dlq");
+  assert.equal(config.kafka.groupId, "crypto-consumer-group");
+  assert.equal(config.kafka.sasl, undefined);
+  assert.equal(config.kafka.ssl, false);
+  assert.deepEqual(config.symbols, ["BTCUSDT", "ETHUSDT"]);
+  assert.equal(config.movingAverageWindow, 100);
+  assert.equal(config.whaleThreshold, "100000");
+  assert.equal(config.binanceWsUrl, "wss://stream.binance.com:9443");
+  assert.equal(config.port, 8000);
+});
+
+Deno.test("credentials turn on SASL/SCRAM-SHA-256 over TLS", () => {
+  const { kafka } = loadConfig({ KAFKA_USERNAME: "u", KAFKA_PASSWORD: "p" });
+  assert.deepEqual(kafka.sasl, { mechanism: "scram-sha-256", username: "u", password: "p" });
+  assert.equal(kafka.ssl, true);
+  const plain = loadConfig({
+    KAFKA_USERNAME: "u",
+    KAFKA_PASSWORD: "p",
+    KAFKA_SASL_MECHANISM: "PLAIN",
+    KAFKA_SSL: "false",
+  }).kafka;
+  assert.equal(plain.sasl?.mechanism, "plain");
+  assert.equal(plain.ssl, false);
+});
+
+Deno.test("a trailing /ws or /stream on the Binance URL is accepted", () => {
+  assert.equal(
+    loadConfig({ BINANCE_WS_URL: "ws://127.0.0.1:9443/ws" }).binanceWsUrl,
+    "ws://127.0.0.1:9443",
+  );
+  assert.equal(loadConfig({ BINANCE_WS_URL: "wss://x.io/stream/" }).binanceWsUrl, "wss://x.io");
+});
+
+Deno.test("symbols are upper-cased and deduplicated", () => {
+  assert.deepEqual(loadConfig({ SYMBOLS: " btcusdt, SOLUSDT ,BTCUSDT" }).symbols, [
+    "BTCUSDT",
+    "SOLUSDT",
+  ]);
+});
+
+Deno.test("each bad value names its variable", () => {
+  assert.equal(failsOn({ KAFKA_BOOTSTRAP_SERVERS: "nohost" }), "KAFKA_BOOTSTRAP_SERVERS");
+  assert.equal(failsOn({ KAFKA_USERNAME: "u" }), "KAFKA_PASSWORD");
+  assert.equal(failsOn({ KAFKA_SASL_MECHANISM: "gssapi" }), "KAFKA_SASL_MECHANISM");
+  assert.equal(failsOn({ KAFKA_SSL: "maybe" }), "KAFKA_SSL");
+  assert.equal(failsOn({ KAFKA_TOPIC: "bad topic" }), "KAFKA_TOPIC");
+  assert.equal(failsOn({ DATABASE_URL: "mysql://x/y" }), "DATABASE_URL");
+  assert.equal(failsOn({ DATABASE_URL: "postgres://x" }), "DATABASE_URL");
+  assert.equal(failsOn({ SYMBOLS: "BTC-USDT" }), "SYMBOLS");
+  assert.equal(failsOn({ SYMBOLS: " , " }), "SYMBOLS");
+  assert.equal(failsOn({ MOVING_AVERAGE_WINDOW: "0" }), "MOVING_AVERAGE_WINDOW");
+  assert.equal(failsOn({ MOVING_AVERAGE_WINDOW: "10.5" }), "MOVING_AVERAGE_WINDOW");
+  assert.equal(failsOn({ WHALE_THRESHOLD: "-1" }), "WHALE_THRESHOLD");
+  assert.equal(failsOn({ WHALE_THRESHOLD: "1e5" }), "WHALE_THRESHOLD");
+  assert.equal(failsOn({ BINANCE_WS_URL: "http://x" }), "BINANCE_WS_URL");
+  assert.equal(failsOn({ LOG_LEVEL: "loud" }), "LOG_LEVEL");
+  assert.equal(failsOn({ PORT: "70000" }), "PORT");
+});
+
+Deno.test("passwords never reach a log line", () => {
+  assert.equal(redactUrl("postgres://me:secret@db:5432/x"), "postgres://me:***@db:5432/x");
+  let message = "";
+  try {
+    loadConfig({ KAFKA_USERNAME: "u", KAFKA_PASSWORD: "hunter2", KAFKA_SSL: "nope" });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.ok(message && !message.includes("hunter2"));
+});
