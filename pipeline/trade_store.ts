@@ -95,15 +95,15 @@ export async function storeTrades(
           timestamptz 'epoch' + trade_ms * interval '1 millisecond',
           trade_value, is_buyer_maker, moving_average, is_whale_trade
         from unnest(
-          ${rows.map((r) => r.symbol)}::varchar[],
-          ${rows.map((r) => r.tradeId)}::bigint[],
-          ${rows.map((r) => r.price)}::numeric[],
-          ${rows.map((r) => r.quantity)}::numeric[],
-          ${rows.map((r) => r.tradeTime)}::bigint[],
-          ${rows.map((r) => r.tradeValue)}::numeric[],
-          ${rows.map((r) => r.isBuyerMaker)}::boolean[],
-          ${rows.map((r) => r.movingAverage)}::numeric[],
-          ${rows.map((r) => r.isWhale)}::boolean[]
+          ${tx.array(rows.map((r) => r.symbol))}::varchar[],
+          ${tx.array(rows.map((r) => r.tradeId))}::bigint[],
+          ${tx.array(rows.map((r) => r.price))}::numeric[],
+          ${tx.array(rows.map((r) => r.quantity))}::numeric[],
+          ${tx.array(rows.map((r) => r.tradeTime))}::bigint[],
+          ${tx.array(rows.map((r) => r.tradeValue))}::numeric[],
+          ${tx.array(rows.map((r) => r.isBuyerMaker))}::boolean[],
+          ${tx.array(rows.map((r) => r.movingAverage))}::numeric[],
+          ${tx.array(rows.map((r) => r.isWhale))}::boolean[]
         ) as batch(
           symbol, trade_id, price, quantity, trade_ms, trade_value,
           is_buyer_maker, moving_average, is_whale_trade
