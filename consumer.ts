@@ -5,7 +5,7 @@
  */
 import { onShutdown, runEntry } from "./pipeline/entry.ts";
 import { connectDatabase } from "./pipeline/database.ts";
-import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { redactUrl } from "./pipeline/config.ts";
 import { sendDeadLetters } from "./pipeline/dead_letter.ts";
 import { BatchAbandoned, createBatchHandler } from "./pipeline/batch_handler.ts";
@@ -25,9 +25,12 @@ await runEntry("consumer", async (config, log) => {
 
   const kafka = createKafka(config.kafka, "crypto-consumer", log);
   await ensureTopics(kafka, [config.kafka.topic, config.kafka.deadLetterTopic]);
-  const deadLetterProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const deadLetterProducer = createIdempotentProducer(kafka);
   await deadLetterProducer.connect();
-  const consumer = kafka.consumer({ groupId: config.kafka.groupId });
+  const consumer = kafka.consumer({
+    groupId: config.kafka.groupId,
+    maxBytesPerPartition: config.consumerMaxBatchBytes,
+  });
   const handler = createBatchHandler({
     sql,
     windowSize: config.movingAverageWindow,
@@ -46,7 +49,7 @@ await runEntry("consumer", async (config, log) => {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const last = batch.messages.at(-1);
       if (!last) return;
       try {
@@ -67,6 +70,8 @@ await runEntry("consumer", async (config, log) => {
         partition: batch.partition,
         offset: next,
       }]);
+      // Moves the fetch position; an abandoned batch is not resolved and is fetched again.
+      resolveOffset(last.offset);
     },
   });
   log.info("consuming", { topic: config.kafka.topic });

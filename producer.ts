@@ -4,7 +4,7 @@
  * symbol, and rejected frames go to `<topic>.dlq` with the reason.
  */
 import { onShutdown, runEntry } from "./pipeline/entry.ts";
-import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { parseBinanceFrame } from "./pipeline/binance_frame.ts";
 import { encodeTradeEvent } from "./pipeline/trade_event.ts";
 import { deadLetter } from "./pipeline/dead_letter.ts";
@@ -21,7 +21,7 @@ await runEntry("producer", async (config, log) => {
   });
   const kafka = createKafka(config.kafka, "crypto-producer", log);
   await ensureTopics(kafka, [topic, deadLetterTopic]);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
   const symbols = new Set(config.symbols);

@@ -48,6 +48,8 @@ export interface Config {
   connectionMaxAgeMs: number;
   /** Trades the producer holds while Kafka is unavailable. */
   producerBufferSize: number;
+  /** Most bytes the consumer fetches from one partition at once: bounds a batch. */
+  consumerMaxBatchBytes: number;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -116,6 +118,13 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       100_000,
       1,
       10_000_000,
+    ),
+    consumerMaxBatchBytes: int(
+      "CONSUMER_MAX_BATCH_BYTES",
+      get("CONSUMER_MAX_BATCH_BYTES"),
+      1_048_576,
+      1_024,
+      104_857_600,
     ),
   };
 }

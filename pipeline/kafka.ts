@@ -1,5 +1,11 @@
 /** kafkajs set up from {@link KafkaConfig}: client, logging through our logger, topics. */
-import { Kafka, logLevel as KafkaLogLevel, type SASLOptions } from "kafkajs";
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type Producer,
+  type SASLOptions,
+} from "kafkajs";
 import type { KafkaConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 
@@ -44,4 +50,17 @@ export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * An idempotent producer: one request in flight, acks from all in-sync replicas (set per
+ * send), and kafkajs' retries unlimited as its idempotence requires, each up to 30 s apart.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
+  });
 }

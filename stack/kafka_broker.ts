@@ -1,0 +1,309 @@
+/**
+ * A local single-node Apache Kafka (KRaft: one JVM is both broker and controller), run from jars
+ * that Maven fetches once into a cache. For development and tests; there is no Docker here.
+ */
+import { Kafka, logLevel } from "kafkajs";
+import { resolve } from "node:path";
+import { freePort } from "./free_port.ts";
+import { isPortOpen } from "./port_check.ts";
+
+/** Maven coordinates of the broker and the log4j binding for its slf4j logging. */
+const ARTIFACTS = [
+  "org.apache.kafka:kafka_2.13:4.1.1",
+  "org.apache.kafka:kafka-tools:4.1.1",
+  "org.apache.logging.log4j:log4j-slf4j2-impl:2.24.3",
+  // Kafka brings slf4j-api 1.7, which cannot see an slf4j 2 binding and would log nothing.
+  "org.slf4j:slf4j-api:2.0.16",
+];
+const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const LOG4J2 = `status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.out.ref = out
+`;
+
+/** Where to run a broker; see {@link startKafkaBroker}. */
+export interface KafkaBrokerOptions {
+  /** Port of the PLAINTEXT listener on 127.0.0.1; it must be free. */
+  port: number;
+  /** Holds the configuration, the topic data and `broker.log`; reused across restarts. */
+  dataDir: string;
+  /** Jar cache for {@link ensureKafkaJars}; default `.cache/kafka`. */
+  cacheDir?: string;
+  /** Maximum JVM heap in MiB; default 512. */
+  heapMb?: number;
+}
+
+/** A running broker. */
+export interface KafkaBroker {
+  /** `127.0.0.1:<port>`, for a client's `brokers` list. */
+  bootstrap: string;
+  /** Stops the broker: SIGTERM, then SIGKILL if it has not exited after 15 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes sure the Kafka jars are in `<cacheDir>/lib`, fetching them with Maven the first time
+ * (about 90 jars); later calls only read a marker file. Resolves to the absolute `lib` path.
+ * Throws naming the Debian package to install when `java` or `mvn` is missing.
+ */
+export async function ensureKafkaJars(cacheDir = ".cache/kafka"): Promise<string> {
+  const dir = resolve(cacheDir);
+  const lib = `${dir}/lib`;
+  const marker = `${lib}/.complete`;
+  const wanted = ARTIFACTS.join("\n");
+  if (await readOrUndefined(marker) === wanted) return lib;
+  await requireTool("java", "Java", "openjdk-17-jre-headless");
+  await requireTool("mvn", "Maven", "maven");
+  await Deno.remove(lib, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/pom.xml`, pom(ARTIFACTS));
+  const output = await new Deno.Command("mvn", {
+    args: ["-q", "-B", `${DEPENDENCY_PLUGIN}:copy-dependencies`, "-DoutputDirectory=lib"],
+    cwd: dir,
+    stdin: "null",
+  }).output();
+  if (!output.success) {
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    throw new Error(`fetching the Kafka jars with Maven failed:\n${lastLines(text, 30)}`);
+  }
+  await Deno.writeTextFile(marker, wanted);
+  return lib;
+}
+
+/**
+ * Starts a broker listening on `127.0.0.1:<port>` and resolves once it answers a metadata
+ * request (within 60 s). Storage is formatted on first use and kept in `dataDir`, so topics
+ * survive a restart. Throws with the tail of `broker.log` if the broker exits or never answers.
+ * If this process dies without calling `stop()`, a watchdog stops the broker.
+ */
+export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const { port, heapMb = 512 } = options;
+  const dataDir = resolve(options.dataDir);
+  const bootstrap = `127.0.0.1:${port}`;
+  await requireTool("java", "Java", "openjdk-17-jre-headless");
+  const lib = await ensureKafkaJars(options.cacheDir);
+  if (await isPortOpen("127.0.0.1", port)) {
+    throw new Error(`cannot start Kafka on ${bootstrap}: the port is already in use`);
+  }
+  await Deno.mkdir(dataDir, { recursive: true });
+  const config = `${dataDir}/server.properties`;
+  await Deno.writeTextFile(config, serverProperties(port, freePort(), `${dataDir}/kraft`));
+  await Deno.writeTextFile(`${dataDir}/log4j2.properties`, LOG4J2);
+  await formatStorageOnce(lib, dataDir, config);
+
+  const logFile = `${dataDir}/broker.log`;
+  const java = [
+    "java",
+    `-Xmx${heapMb}m`,
+    `-Dlog4j2.configurationFile=${dataDir}/log4j2.properties`,
+    "-cp",
+    `${lib}/*`,
+    "kafka.Kafka",
+    config,
+  ];
+  // `exec` keeps the JVM's pid, so signals reach it, while its output goes to the log file.
+  const broker = new Deno.Command("sh", {
+    args: ["-c", 'exec "$@" >"$0" 2>&1', logFile, ...java],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  // Reads until its stdin closes, which happens when this process dies in any way.
+  const watchdog = new Deno.Command("sh", {
+    args: ["-c", 'read -r _; kill -TERM "$0" 2>/dev/null', String(broker.pid)],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      watchdog.kill("SIGKILL");
+      await watchdog.status;
+      await watchdog.stdin.close().catch(() => {});
+      await terminate(broker);
+    })();
+
+  try {
+    await waitUntilAnswering(bootstrap, broker.status, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { bootstrap, stop };
+}
+
+function serverProperties(port: number, controllerPort: number, logDirs: string): string {
+  const plaintext = `127.0.0.1:${port}`;
+  const controller = `127.0.0.1:${controllerPort}`;
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `listeners=PLAINTEXT://${plaintext},CONTROLLER://${controller}`,
+    `advertised.listeners=PLAINTEXT://${plaintext},CONTROLLER://${controller}`,
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "inter.broker.listener.name=PLAINTEXT",
+    "controller.listener.names=CONTROLLER",
+    `controller.quorum.bootstrap.servers=${controller}`,
+    `log.dirs=${logDirs}`,
+    "num.partitions=3",
+    "auto.create.topics.enable=true",
+    "offsets.topic.replication.factor=1",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "share.coordinator.state.topic.replication.factor=1",
+    "share.coordinator.state.topic.min.isr=1",
+    "min.insync.replicas=1",
+    "group.initial.rebalance.delay.ms=0",
+    "",
+  ].join("\n");
+}
+
+async function formatStorageOnce(lib: string, dataDir: string, config: string): Promise<void> {
+  if (await readOrUndefined(`${dataDir}/kraft/meta.properties`) !== undefined) return;
+  const clusterId = await readOrUndefined(`${dataDir}/cluster.id`) ?? newClusterId();
+  await Deno.writeTextFile(`${dataDir}/cluster.id`, clusterId);
+  const output = await new Deno.Command("java", {
+    args: [
+      "-cp",
+      `${lib}/*`,
+      "kafka.tools.StorageTool",
+      "format",
+      "--standalone",
+      "-t",
+      clusterId,
+      "-c",
+      config,
+    ],
+    stdin: "null",
+  }).output();
+  if (!output.success) {
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    throw new Error(`formatting Kafka storage in ${dataDir} failed:\n${lastLines(text, 30)}`);
+  }
+}
+
+/** A Kafka cluster id: 16 random bytes in unpadded base64url, not starting with "-". */
+function newClusterId(): string {
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes))
+      .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    // The command line would read a leading "-" as an option.
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+async function waitUntilAnswering(
+  bootstrap: string,
+  exit: Promise<Deno.CommandStatus>,
+  logFile: string,
+): Promise<void> {
+  let exited: Deno.CommandStatus | undefined;
+  exit.then((status) => exited = status);
+  const kafka = new Kafka({
+    clientId: "kafka-broker-probe",
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(
+        `Kafka broker exited with code ${exited.code} before answering; ${await logTail(logFile)}`,
+      );
+    }
+    if (await isPortOpen("127.0.0.1", Number(bootstrap.split(":")[1])) && await answers(kafka)) {
+      return;
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(
+    `Kafka broker did not answer on ${bootstrap} within ${START_TIMEOUT_MS / 1000} s; ` +
+      await logTail(logFile),
+  );
+}
+
+async function answers(kafka: Kafka): Promise<boolean> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function terminate(child: Deno.ChildProcess): Promise<void> {
+  signal(child, "SIGTERM");
+  const killer = setTimeout(() => signal(child, "SIGKILL"), STOP_TIMEOUT_MS);
+  await child.status;
+  clearTimeout(killer);
+}
+
+function signal(child: Deno.ChildProcess, name: Deno.Signal): void {
+  try {
+    child.kill(name);
+  } catch {
+    // It has exited already.
+  }
+}
+
+async function requireTool(command: string, name: string, debianPackage: string): Promise<void> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    const info = await Deno.stat(`${dir || "."}/${command}`).catch(() => undefined);
+    if (info?.isFile && (info.mode ?? 0o111) & 0o111) return;
+  }
+  throw new Error(`${name} (${command}) not found: install ${debianPackage}`);
+}
+
+function pom(artifacts: string[]): string {
+  const dependencies = artifacts.map((coordinates) => {
+    const [groupId, artifactId, version] = coordinates.split(":");
+    return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId>` +
+      `<version>${version}</version></dependency>`;
+  });
+  return `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+${dependencies.join("\n")}
+  </dependencies>
+</project>
+`;
+}
+
+async function logTail(logFile: string): Promise<string> {
+  const text = await readOrUndefined(logFile);
+  return text ? `last lines of ${logFile}:\n${lastLines(text, 40)}` : `${logFile} is empty`;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split("\n").slice(-count).join("\n");
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The whole pipeline on real parts: the simulator, a Kafka broker, PostgreSQL, and the
+ * producer and consumer as child processes. The database is compared row by row with an
+ * independent computation over what the simulator sent.
+ */
+import assert from "node:assert/strict";
+import { Kafka, logLevel } from "kafkajs";
+import { startKafkaBroker } from "../stack/kafka_broker.ts";
+import { freePort } from "../stack/free_port.ts";
+import { startSimulator } from "../stack/simulator.ts";
+import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";
+import { startComponent } from "./helpers/component_process.ts";
+import { stableFor, waitFor } from "./helpers/wait.ts";
+import {
+  expectedAggregates,
+  expectedTrades,
+  storedAggregates,
+  storedTrades,
+} from "./helpers/expected_trades.ts";
+
+const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
+const WINDOW = 7;
+const THRESHOLD = "25000.5";
+const TRADES_PER_SYMBOL = 1_200;
+
+async function countTrades(db: TestDatabase): Promise<number> {
+  const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from trades`;
+  return count;
+}
+
+async function readTopic(bootstrap: string, topic: string, expected: number) {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `reader-${crypto.randomUUID()}` });
+  const values: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      values.push(message.value!.toString());
+      return Promise.resolve();
+    },
+  });
+  try {
+    await waitFor(`${expected} messages on ${topic}`, () => values.length >= expected, 30_000);
+    // Anything beyond the expected count would arrive promptly too.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
+}
+
+Deno.test({
+  name: "the pipeline end to end",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const broker = await startKafkaBroker({ port: freePort(), dataDir: await Deno.makeTempDir() });
+    const topic = `trades-${crypto.randomUUID().slice(0, 8)}`;
+    const simulator = await startSimulator({
+      port: 0,
+      symbols: SYMBOLS,
+      rate: 120,
+      seed: 7,
+      whaleProbability: 0.03,
+      duplicateProbability: 0.05,
+      malformedProbability: 0.02,
+      maxTradesPerSymbol: TRADES_PER_SYMBOL,
+      paused: true,
+    });
+    const databases: TestDatabase[] = [];
+    const env = (db: TestDatabase, group: string) => ({
+      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
+      KAFKA_TOPIC: topic,
+      KAFKA_GROUP_ID: group,
+      DATABASE_URL: db.url,
+      SYMBOLS: SYMBOLS.join(","),
+      MOVING_AVERAGE_WINDOW: String(WINDOW),
+      WHALE_THRESHOLD: THRESHOLD,
+      BINANCE_WS_URL: `${simulator.url}/ws`,
+      SILENCE_TIMEOUT_MS: "5000",
+      LOG_LEVEL: "info",
+    });
+    try {
+      const live = await createTestDatabase();
+      databases.push(live);
+
+      await t.step(
+        "every trade sent is stored exactly once through duplicates, bad frames, a dropped connection and a killed consumer",
+        async () => {
+          let consumer = await startComponent("consumer.ts", "e2e-consumer-1", env(live, "live"));
+          const producer = await startComponent("producer.ts", "e2e-producer", env(live, "live"));
+          await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
+          simulator.resume();
+
+          await waitFor(
+            "a third of the trades",
+            () => simulator.sentTrades().length > TRADES_PER_SYMBOL,
+          );
+          simulator.dropConnections();
+          await waitFor(
+            "half of the trades stored",
+            async () => (await countTrades(live)) > TRADES_PER_SYMBOL * 1.5,
+          );
+          await consumer.stop("SIGKILL");
+          consumer = await startComponent("consumer.ts", "e2e-consumer-2", env(live, "live"));
+
+          await waitFor(
+            "the simulator to finish",
+            stableFor(() => simulator.sentTrades().length, 3_000),
+            90_000,
+          );
+          const sent = simulator.sentTrades();
+          await waitFor(
+            `${sent.length} trades stored`,
+            async () => (await countTrades(live)) >= sent.length,
+            60_000,
+          );
+
+          assert.deepEqual(
+            await storedTrades(live.sql),
+            await expectedTrades(live.sql, sent, WINDOW, THRESHOLD),
+          );
+          assert.deepEqual(await storedAggregates(live.sql), await expectedAggregates(live.sql));
+          const [{ whales }] = await live
+            .sql`select count(*)::int as whales from trades where is_whale_trade`;
+          assert.ok(whales > 0, "the feed held whale trades");
+
+          const letters = await readTopic(
+            broker.bootstrap,
+            `${topic}.dlq`,
+            simulator.sentMalformed(),
+          );
+          assert.equal(
+            letters.length,
+            simulator.sentMalformed(),
+            "every bad frame is dead-lettered once",
+          );
+          for (const letter of letters.map((l) => JSON.parse(l))) {
+            assert.equal(letter.stage, "producer");
+            assert.ok(letter.reason.length > 0 && typeof letter.raw === "string");
+          }
+          const producerStatus = await producer.stop("SIGTERM");
+          assert.equal(producerStatus.code, 0, "the producer stops cleanly");
+          assert.ok(producer.logs().some((l) => l.msg === "connection closed; reconnecting"));
+          assert.equal((await consumer.stop("SIGTERM")).code, 0, "the consumer stops cleanly");
+          const stopped = consumer.logs().find((l) => l.msg === "stopped");
+          assert.ok(
+            stopped && (stopped.consumed as number) <= sent.length + simulator.sentDuplicates(),
+            `the consumer reads each message about once: ${JSON.stringify(stopped)}`,
+          );
+        },
+      );
+
+      await t.step(
+        "a consumer killed at random instants leaves the database of an uninterrupted run",
+        async () => {
+          const steady = await createTestDatabase();
+          const crashed = await createTestDatabase();
+          databases.push(steady, crashed);
+          const uninterrupted = await startComponent(
+            "consumer.ts",
+            "e2e-steady",
+            env(steady, "steady"),
+          );
+          const total = await countTrades(live);
+          for (let kill = 1; kill <= 4; kill++) {
+            const victim = await startComponent(
+              "consumer.ts",
+              `e2e-crashed-${kill}`,
+              env(crashed, "crashed"),
+            );
+            const before = await countTrades(crashed);
+            await waitFor(
+              "the consumer to store something",
+              async () => (await countTrades(crashed)) > before || before === total,
+            );
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+            await victim.stop("SIGKILL");
+          }
+          const last = await startComponent(
+            "consumer.ts",
+            "e2e-crashed-last",
+            env(crashed, "crashed"),
+          );
+          await waitFor(
+            "both copies complete",
+            async () =>
+              (await countTrades(steady)) === total && (await countTrades(crashed)) === total,
+          );
+          const reference = await storedTrades(live.sql);
+          assert.deepEqual(await storedTrades(crashed.sql), reference);
+          assert.deepEqual(await storedTrades(steady.sql), reference);
+          assert.deepEqual(await storedAggregates(crashed.sql), await storedAggregates(live.sql));
+          await uninterrupted.stop();
+          await last.stop();
+        },
+      );
+    } finally {
+      await simulator.stop();
+      for (const db of databases) await db.drop();
+      await broker.stop();
+    }
+  },
+});
