@@ -6,16 +6,18 @@
 import { onShutdown, runEntry } from "./pipeline/entry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { parseBinanceFrame } from "./pipeline/binance_frame.ts";
-import { encodeTradeEvent } from "./pipeline/trade_event.ts";
+import { encodeTradeEvent, type TradeEvent } from "./pipeline/trade_event.ts";
 import { deadLetter } from "./pipeline/dead_letter.ts";
 import { BinanceStream, tradeStreamUrl } from "./pipeline/binance_stream.ts";
 import { TradePublisher } from "./pipeline/trade_publisher.ts";
 import { GapTracker } from "./pipeline/gap_tracker.ts";
+import { GapFiller } from "./pipeline/trade_backfill.ts";
 
 await runEntry("producer", async (config, log) => {
   const { topic, deadLetterTopic } = config.kafka;
   log.info("starting", {
     url: tradeStreamUrl(config.binanceWsUrl, config.symbols),
+    restUrl: config.binanceRestUrl,
     brokers: config.kafka.brokers,
     topic,
   });
@@ -26,6 +28,9 @@ await runEntry("producer", async (config, log) => {
   const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
   const symbols = new Set(config.symbols);
   const gaps = new GapTracker();
+  const publishTrade = (event: TradeEvent) =>
+    publisher.publish({ topic, key: event.symbol, value: encodeTradeEvent(event) });
+  const filler = new GapFiller({ restUrl: config.binanceRestUrl, publish: publishTrade, log });
   const counts = { frames: 0, trades: 0, rejected: 0 };
 
   const stream = new BinanceStream({
@@ -41,8 +46,11 @@ await runEntry("producer", async (config, log) => {
         counts.trades++;
         const { symbol, tradeId } = result.event;
         const missing = gaps.observe(symbol, tradeId);
-        if (missing > 0) log.warn("trade ids skipped", { symbol, tradeId, missing });
-        publisher.publish({ topic, key: symbol, value: encodeTradeEvent(result.event) });
+        publishTrade(result.event);
+        if (missing > 0) {
+          log.warn("trade ids skipped; recovering them", { symbol, tradeId, missing });
+          filler.fill(symbol, tradeId - missing, tradeId);
+        }
       } else if (result.kind === "rejected") {
         counts.rejected++;
         log.warn("frame rejected", { reason: result.reason });
@@ -69,6 +77,8 @@ await runEntry("producer", async (config, log) => {
       buffered: publisher.buffered,
       dropped: publisher.dropped,
       missingTrades: gaps.missing,
+      recoveredTrades: filler.recovered,
+      lostTrades: filler.lost,
     });
     previous = { frames: counts.frames, at: now };
   }, config.statusIntervalMs);
@@ -76,6 +86,7 @@ await runEntry("producer", async (config, log) => {
   onShutdown(log, async () => {
     stream.stop();
     clearInterval(status);
+    await filler.idle();
     const unsent = await publisher.close(15_000);
     if (unsent > 0) log.error("stopped with messages unsent", { unsent });
     await producer.disconnect();

@@ -38,6 +38,8 @@ export interface Config {
   whaleThreshold: string;
   /** The Binance base URL without a trailing `/ws` or `/stream`. */
   binanceWsUrl: string;
+  /** Binance's REST API, which the producer asks for the trades a reconnect missed. */
+  binanceRestUrl: string;
   logLevel: LogLevel;
   port: number;
   /** Milliseconds between the one-line status logs. */
@@ -101,6 +103,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     ),
     whaleThreshold: whaleThreshold(get("WHALE_THRESHOLD") ?? "100000"),
     binanceWsUrl: binanceWsUrl(get("BINANCE_WS_URL") ?? "wss://stream.binance.com:9443"),
+    binanceRestUrl: httpUrl(
+      "BINANCE_REST_URL",
+      get("BINANCE_REST_URL") ?? "https://api.binance.com",
+    ),
     logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL")?.toLowerCase() ?? "info", LOG_LEVELS),
     port: int("PORT", get("PORT"), 8000, 1, 65_535),
     statusIntervalMs: int("STATUS_INTERVAL_MS", get("STATUS_INTERVAL_MS"), 10_000, 100, 3_600_000),
@@ -210,6 +216,19 @@ function whaleThreshold(raw: string): string {
     throw new ConfigError("WHALE_THRESHOLD", `"${raw}" is not a positive decimal number`);
   }
   return raw;
+}
+
+function httpUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `"${raw}" is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(variable, `scheme "${url.protocol}" is not http: or https:`);
+  }
+  return raw.replace(/\/+$/, "");
 }
 
 function binanceWsUrl(raw: string): string {

@@ -1,5 +1,6 @@
 /** `GET /api/v3/historicalTrades`, answered from the simulator's recent trades like Binance. */
 import type { TradeHistory } from "./trade_history.ts";
+import type { SimulatedTrade } from "./trade_generator.ts";
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 500;
@@ -7,10 +8,12 @@ const DEFAULT_LIMIT = 500;
 /**
  * Answers a query with `symbol`, optional `fromId` and `limit` (1–1000, default 500): trades in
  * id order from `fromId`, or the most recent ones. Bad input gets 400 with Binance's error body.
+ * `onServed` sees every trade answered, so tests count what a client could recover this way.
  */
 export function historicalTrades(
   histories: ReadonlyMap<string, TradeHistory>,
   params: URLSearchParams,
+  onServed: (trade: SimulatedTrade) => void = () => {},
 ): Response {
   const history = histories.get(params.get("symbol") ?? "");
   if (!history) return Response.json({ code: -1121, msg: "Invalid symbol." }, { status: 400 });
@@ -20,8 +23,10 @@ export function historicalTrades(
   }
   const fromId = integer(params.get("fromId"));
   if (Number.isNaN(fromId)) return badParameter("fromId", "a non-negative integer");
+  const trades = history.list(limit, fromId);
+  trades.forEach(onServed);
   return Response.json(
-    history.list(limit, fromId).map((trade) => ({
+    trades.map((trade) => ({
       id: trade.tradeId,
       price: trade.price,
       qty: trade.qty,

@@ -35,7 +35,10 @@ export interface Simulator {
   stop(): Promise<void>;
   /** Closes every connection abruptly, as a network failure would. */
   dropConnections(): void;
-  /** Every valid trade sent to at least one client, once per (symbol, trade id), in send order. */
+  /**
+   * Every valid trade sent to at least one client, by stream or by `historicalTrades`, once per
+   * (symbol, trade id), in send order.
+   */
   sentTrades(): SentTrade[];
   /** Bad frames sent, over all connections. */
   sentMalformed(): number;
@@ -194,7 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (url.pathname === "/healthz") return Response.json({ status: "ok", symbols });
     if (url.pathname === "/api/v3/historicalTrades") {
-      return historicalTrades(histories, url.searchParams);
+      return historicalTrades(histories, url.searchParams, (trade) => record(sentTrade(trade)));
     }
     const route = streamRoute(url);
     if (!route) return Response.json({ code: -1, msg: "no such route" }, { status: 404 });

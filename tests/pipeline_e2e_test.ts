@@ -78,6 +78,7 @@ Deno.test({
       MOVING_AVERAGE_WINDOW: String(WINDOW),
       WHALE_THRESHOLD: THRESHOLD,
       BINANCE_WS_URL: `${simulator.url}/ws`,
+      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
       SILENCE_TIMEOUT_MS: "5000",
       LOG_LEVEL: "info",
     });
@@ -111,6 +112,11 @@ Deno.test({
             90_000,
           );
           const sent = simulator.sentTrades();
+          assert.equal(
+            sent.length,
+            SYMBOLS.length * TRADES_PER_SYMBOL,
+            "the trades the dropped connection missed were recovered over REST",
+          );
           await waitFor(
             `${sent.length} trades stored`,
             async () => (await countTrades(live)) >= sent.length,
@@ -142,7 +148,9 @@ Deno.test({
           }
           const producerStatus = await producer.stop("SIGTERM");
           assert.equal(producerStatus.code, 0, "the producer stops cleanly");
-          assert.ok(producer.logs().some((l) => l.msg === "connection closed; reconnecting"));
+          const messages = producer.logs().map((l) => l.msg);
+          assert.ok(messages.includes("connection closed; reconnecting"));
+          assert.ok(messages.includes("gap recovered"));
           assert.equal((await consumer.stop("SIGTERM")).code, 0, "the consumer stops cleanly");
           const stopped = consumer.logs().find((l) => l.msg === "stopped");
           assert.ok(
