@@ -126,7 +126,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
-      watchdog.kill("SIGKILL");
+      signal(watchdog, "SIGKILL");
       await watchdog.status;
       await watchdog.stdin.close().catch(() => {});
       await terminate(broker);

@@ -1,0 +1,125 @@
+/**
+ * `deno task infra`: the Kafka broker and PostgreSQL server the configuration names. Whatever
+ * already answers is reused; what does not, and is on this machine, is started from `.cache/`
+ * and stopped again on SIGINT or SIGTERM.
+ */
+import type { Config } from "../pipeline/config.ts";
+import { connectDatabase } from "../pipeline/database.ts";
+import { onShutdown, runEntry } from "../pipeline/entry.ts";
+import type { Logger } from "../pipeline/log.ts";
+import { ensureDatabase } from "../db/ensure_database.ts";
+import { startKafkaBroker } from "./kafka_broker.ts";
+import { startLocalPostgres } from "./local_postgres.ts";
+import { isPortOpen } from "./port_check.ts";
+
+const KAFKA_DATA_DIR = ".cache/kafka-data";
+const POSTGRES_DATA_DIR = ".cache/postgres-data";
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/** The broker and database in use, and a way to stop the ones this process started. */
+export interface Infra {
+  /** `host:port` of the Kafka broker. */
+  kafka: string;
+  /** `host:port` of the PostgreSQL server. */
+  postgres: string;
+  /** Which of the two this process started; the others were already running. */
+  started: { kafka: boolean; postgres: boolean };
+  /** Stops what this process started, and only that. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes sure the first broker of `KAFKA_BOOTSTRAP_SERVERS` and the server of `DATABASE_URL`
+ * answer, starting local ones where nothing does. A started PostgreSQL gets the role and
+ * database the URL names. Throws when a server that is not on this machine does not answer.
+ */
+export async function startInfra(config: Config, log: Logger): Promise<Infra> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.all(stops.splice(0).map((stopOne) => stopOne()));
+  };
+  try {
+    const db = hostAndPort(config.databaseUrl);
+    let postgresStarted = false;
+    if (!await isPortOpen(db.host, db.port)) {
+      requireLocal(db, "PostgreSQL", "DATABASE_URL");
+      log.info("starting a local PostgreSQL", { port: db.port, dataDir: POSTGRES_DATA_DIR });
+      const server = await startLocalPostgres({ port: db.port, dataDir: POSTGRES_DATA_DIR });
+      stops.push(server.stop);
+      await createRoleOf(config.databaseUrl, server.url);
+      await ensureDatabase(config.databaseUrl);
+      postgresStarted = true;
+    }
+
+    const broker = hostAndPort(`kafka://${config.kafka.brokers[0]}`);
+    let kafka = broker.address;
+    let kafkaStarted = false;
+    if (!await isPortOpen(broker.host, broker.port)) {
+      requireLocal(broker, "Kafka", "KAFKA_BOOTSTRAP_SERVERS");
+      log.info("starting a local Kafka broker", { port: broker.port, dataDir: KAFKA_DATA_DIR });
+      const started = await startKafkaBroker({ port: broker.port, dataDir: KAFKA_DATA_DIR });
+      stops.push(started.stop);
+      kafka = started.bootstrap;
+      kafkaStarted = true;
+    }
+
+    return {
+      kafka,
+      postgres: db.address,
+      started: { kafka: kafkaStarted, postgres: postgresStarted },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface Address {
+  host: string;
+  port: number;
+  address: string;
+}
+
+function hostAndPort(url: string): Address {
+  const parsed = new URL(url);
+  const host = parsed.hostname || "localhost";
+  const port = Number(parsed.port || 5432);
+  return { host, port, address: `${host}:${port}` };
+}
+
+function requireLocal(address: Address, what: string, variable: string): void {
+  if (!LOCAL_HOSTS.has(address.host)) {
+    throw new Error(
+      `${what} at ${address.address} (${variable}) does not answer, and infra only starts ` +
+        "servers on this machine",
+    );
+  }
+}
+
+/** Creates the role `databaseUrl` logs in as, a superuser as on the development machines. */
+async function createRoleOf(databaseUrl: string, adminUrl: string): Promise<void> {
+  const user = decodeURIComponent(new URL(databaseUrl).username);
+  if (!user) return;
+  const sql = connectDatabase(adminUrl, { max: 1 });
+  try {
+    const [role] = await sql`select 1 from pg_roles where rolname = ${user}`;
+    if (!role) await sql`create role ${sql(user)} login superuser`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+if (import.meta.main) {
+  await runEntry("infra", async (config, log) => {
+    const starting = startInfra(config, log);
+    // Registered before the start ends, so a Ctrl-C during it still stops what it started.
+    onShutdown(log, async () => (await starting).stop());
+    const infra = await starting;
+    const state = (started: boolean) => started ? "started" : "reused";
+    console.log(
+      `infra ready: kafka ${infra.kafka} (${state(infra.started.kafka)}), ` +
+        `postgres ${infra.postgres} (${state(infra.started.postgres)})`,
+    );
+  });
+}
