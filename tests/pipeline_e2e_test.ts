@@ -28,6 +28,13 @@ async function countTrades(db: TestDatabase): Promise<number> {
   return count;
 }
 
+async function sendRaw(bootstrap: string, topic: string, values: string[]) {
+  const producer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  await producer.send({ topic, messages: values.map((value) => ({ key: "BTCUSDT", value })) });
+  await producer.disconnect();
+}
+
 async function readTopic(bootstrap: string, topic: string, expected: number) {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `reader-${crypto.randomUUID()}` });
@@ -93,6 +100,7 @@ Deno.test({
           const producer = await startComponent("producer.ts", "e2e-producer", env(live, "live"));
           await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
           simulator.resume();
+          await sendRaw(broker.bootstrap, topic, ["not json", '{"v":2,"symbol":"BTCUSDT"}']);
 
           await waitFor(
             "a third of the trades",
@@ -132,20 +140,21 @@ Deno.test({
             .sql`select count(*)::int as whales from trades where is_whale_trade`;
           assert.ok(whales > 0, "the feed held whale trades");
 
-          const letters = await readTopic(
-            broker.bootstrap,
-            `${topic}.dlq`,
-            simulator.sentMalformed(),
-          );
-          assert.equal(
-            letters.length,
-            simulator.sentMalformed(),
-            "every bad frame is dead-lettered once",
-          );
-          for (const letter of letters.map((l) => JSON.parse(l))) {
-            assert.equal(letter.stage, "producer");
+          const expectedLetters = simulator.sentMalformed() + 2;
+          const letters = (await readTopic(broker.bootstrap, `${topic}.dlq`, expectedLetters))
+            .map((l) => JSON.parse(l));
+          assert.equal(letters.length, expectedLetters, "every bad frame is dead-lettered once");
+          for (const letter of letters) {
             assert.ok(letter.reason.length > 0 && typeof letter.raw === "string");
           }
+          assert.deepEqual(
+            letters.filter((l) => l.stage === "consumer").map((l) => [l.raw, l.reason]).sort(),
+            [["not json", "value is not JSON"], [
+              '{"v":2,"symbol":"BTCUSDT"}',
+              "unknown event version 2",
+            ]],
+            "messages the consumer cannot decode are dead-lettered with the reason",
+          );
           const producerStatus = await producer.stop("SIGTERM");
           assert.equal(producerStatus.code, 0, "the producer stops cleanly");
           const messages = producer.logs().map((l) => l.msg);
@@ -154,7 +163,7 @@ Deno.test({
           assert.equal((await consumer.stop("SIGTERM")).code, 0, "the consumer stops cleanly");
           const stopped = consumer.logs().find((l) => l.msg === "stopped");
           assert.ok(
-            stopped && (stopped.consumed as number) <= sent.length + simulator.sentDuplicates(),
+            stopped && (stopped.consumed as number) <= sent.length + simulator.sentDuplicates() + 2,
             `the consumer reads each message about once: ${JSON.stringify(stopped)}`,
           );
         },

@@ -12,15 +12,15 @@ export interface TestDatabase {
 const SERVER_URL = Deno.env.get("TEST_DATABASE_URL") ??
   "postgres://postgres@127.0.0.1:5432/postgres";
 
-/** Creates and migrates a database with a unique name. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** Creates a database with a unique name, migrated unless `migrated` is false. */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const name = `pipeline_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const admin = connectDatabase(SERVER_URL, { max: 1 });
   await admin`create database ${admin(name)}`;
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   const sql = connectDatabase(url.toString(), { max: 4 });
-  await migrate(sql);
+  if (migrated) await migrate(sql);
   return {
     url: url.toString(),
     sql,
