@@ -2,7 +2,20 @@
 import type { TradeEvent } from "./trade_event.ts";
 import { MovingWindow } from "./moving_window.ts";
 import { valueTrade } from "./whale_rule.ts";
-import type { TradeRow } from "./trade_store.ts";
+
+/** A trade ready for the `trades` table: amounts and averages as exact decimal strings. */
+export interface TradeRow {
+  symbol: string;
+  tradeId: number;
+  price: string;
+  quantity: string;
+  /** Epoch milliseconds. */
+  tradeTime: number;
+  tradeValue: string;
+  isBuyerMaker: boolean;
+  movingAverage: string;
+  isWhale: boolean;
+}
 
 /** Rows to store, and where the batch reached back behind a symbol's window. */
 export interface BatchPlan {

@@ -4,6 +4,7 @@
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { isPositiveDecimal } from "./decimal.ts";
+import { SYMBOL_PATTERN } from "./trade_event.ts";
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
 export class ConfigError extends Error {
@@ -57,7 +58,6 @@ export interface Config {
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
 
-const SYMBOL = /^[A-Z0-9]{2,20}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,200}$/;
 
 /** Reads and checks the configuration; throws {@link ConfigError} on the first bad value. */
@@ -206,7 +206,7 @@ function symbols(raw: string): string[] {
   const list = [...new Set(raw.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
   if (list.length === 0) throw new ConfigError("SYMBOLS", "no symbol given");
   if (list.length > 1024) throw new ConfigError("SYMBOLS", "at most 1024 symbols per connection");
-  const bad = list.find((s) => !SYMBOL.test(s));
+  const bad = list.find((s) => !SYMBOL_PATTERN.test(s));
   if (bad) throw new ConfigError("SYMBOLS", `"${bad}" is not a symbol like BTCUSDT`);
   return list;
 }

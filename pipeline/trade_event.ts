@@ -2,7 +2,7 @@
  * The Kafka event for one trade (topic value, key = symbol) and the checks every trade passes,
  * both when the producer builds it from a Binance frame and when the consumer decodes it.
  */
-import { toUnits } from "./decimal.ts";
+import { divideRounded, toUnits } from "./decimal.ts";
 
 /** Version of the event layout; a consumer rejects versions it does not know. */
 export const TRADE_EVENT_VERSION = 1;
@@ -27,9 +27,11 @@ export interface TradeEvent {
 /** Integer digits `numeric(20, 8)` can hold. */
 const MAX_INTEGER_DIGITS = 12n;
 const MAX_UNITS_SCALE_8 = 10n ** (MAX_INTEGER_DIGITS + 8n);
-/** `trade_value` is `numeric(20, 2)`: price × quantity must stay below 10^18. */
-const MAX_VALUE_UNITS_SCALE_16 = 10n ** 34n;
-const SYMBOL = /^[A-Z0-9]{2,20}$/;
+/** `trade_value` is `numeric(20, 2)`: price × quantity, rounded to the cent, below 10^18. */
+const MAX_VALUE_CENTS = 10n ** 20n;
+
+/** A Binance symbol such as BTCUSDT: upper-case letters and digits. */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 
 /**
  * Checks the fields of a trade; returns why it is unusable, or undefined when it is fine.
@@ -38,7 +40,9 @@ const SYMBOL = /^[A-Z0-9]{2,20}$/;
  */
 export function tradeProblem(trade: Record<string, unknown>): string | undefined {
   const { symbol, tradeId, price, quantity, tradeTime, eventTime, isBuyerMaker } = trade;
-  if (typeof symbol !== "string" || !SYMBOL.test(symbol)) return "symbol is not like BTCUSDT";
+  if (typeof symbol !== "string" || !SYMBOL_PATTERN.test(symbol)) {
+    return "symbol is not like BTCUSDT";
+  }
   if (!Number.isSafeInteger(tradeId) || (tradeId as number) < 0) {
     return "trade id is not a non-negative integer";
   }
@@ -47,7 +51,9 @@ export function tradeProblem(trade: Record<string, unknown>): string | undefined
   const quantityProblem = amountProblem("quantity", quantity);
   if (quantityProblem) return quantityProblem;
   const value = toUnits(price as string, 8)! * toUnits(quantity as string, 8)!;
-  if (value >= MAX_VALUE_UNITS_SCALE_16) return "price × quantity exceeds numeric(20,2)";
+  if (divideRounded(value, 10n ** 14n) >= MAX_VALUE_CENTS) {
+    return "price × quantity exceeds numeric(20,2)";
+  }
   if (!isEpochMs(tradeTime)) return "trade time is not epoch milliseconds";
   if (!isEpochMs(eventTime)) return "event time is not epoch milliseconds";
   if (typeof isBuyerMaker !== "boolean") return "buyer-is-maker is not a boolean";

@@ -5,23 +5,10 @@
 import type postgres from "postgres";
 import type { Sql } from "./database.ts";
 import { MovingWindow } from "./moving_window.ts";
+import type { TradeRow } from "./batch_plan.ts";
 
 /** The LISTEN/NOTIFY channel told about every committed batch. */
 export const NOTIFY_CHANNEL = "trade_updates";
-
-/** A trade ready for the `trades` table: amounts and averages as exact decimal strings. */
-export interface TradeRow {
-  symbol: string;
-  tradeId: number;
-  price: string;
-  quantity: string;
-  /** Epoch milliseconds. */
-  tradeTime: number;
-  tradeValue: string;
-  isBuyerMaker: boolean;
-  movingAverage: string;
-  isWhale: boolean;
-}
 
 /** What one symbol gained from a stored batch: trades new to the database only. */
 export interface SymbolChange {
@@ -170,17 +157,20 @@ async function recomputeAverages(
 ): Promise<void> {
   await tx`
     with span as (
+      -- The window-1 trades before the first changed one, or all of them when fewer exist.
       select trade_id, price from trades
       where symbol = ${symbol} and trade_id >= coalesce((
         select trade_id from trades
         where symbol = ${symbol} and trade_id < ${fromTradeId}
         order by trade_id desc
         offset ${Math.max(windowSize - 2, 0)} limit 1
-      ), ${fromTradeId})
+      ), 0)
     ),
     averaged as (
+      -- Widened first: numeric division keeps few decimals for large sums, and rounding that
+      -- result again to 8 could differ from the exact mean the consumer computes.
       select trade_id, round(
-        sum(price) over w / count(*) over w, 8
+        (sum(price) over w)::numeric(60, 24) / count(*) over w, 8
       ) as moving_average
       from span
       window w as (order by trade_id rows between ${windowSize - 1} preceding and current row)

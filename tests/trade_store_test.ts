@@ -25,9 +25,14 @@ function trade(tradeId: number, price: string, quantity = "1", symbol = "BTCUSDT
   };
 }
 
-async function store(sql: Sql, windows: Map<string, MovingWindow>, events: TradeEvent[]) {
-  const plan = planBatch(events, windows, WINDOW, THRESHOLD);
-  return await storeTrades(sql, plan.rows, WINDOW, plan.windowEnds);
+async function store(
+  sql: Sql,
+  windows: Map<string, MovingWindow>,
+  events: TradeEvent[],
+  window = WINDOW,
+) {
+  const plan = planBatch(events, windows, window, THRESHOLD);
+  return await storeTrades(sql, plan.rows, window, plan.windowEnds);
 }
 
 async function tradesOf(sql: Sql) {
@@ -132,6 +137,32 @@ Deno.test("a late trade leaves the same averages as an in-order run", async () =
   }
 });
 
+Deno.test("a late trade's recomputed averages are exact even over a wide window", async () => {
+  // PostgreSQL's own numeric division keeps few decimals for a large sum; rounding that again
+  // to 8 would give 670000.00000001 here instead of the exact 670000.00000000.
+  const window = 20_000;
+  const late = await createTestDatabase();
+  const inOrder = await createTestDatabase();
+  try {
+    const all = Array.from(
+      { length: window },
+      (_, i) => trade(i + 1, i + 1 === window ? "670000.00009999" : "670000", "0.001"),
+    );
+    await store(inOrder.sql, new Map(), all, window);
+    const windows = new Map();
+    await store(late.sql, windows, all.filter((t) => t.tradeId !== 5), window);
+    assert.deepEqual((await store(late.sql, windows, [all[4]], window)).late, ["BTCUSDT"]);
+    const last = async (sql: Sql) =>
+      (await sql`select moving_average::text from trades where trade_id = ${window}`)[0]
+        .moving_average;
+    assert.equal(await last(late.sql), "670000.00000000");
+    assert.equal(await last(inOrder.sql), "670000.00000000");
+  } finally {
+    await late.drop();
+    await inOrder.drop();
+  }
+});
+
 Deno.test("each committed batch sends one NOTIFY with what changed", async () => {
   const db = await createTestDatabase();
   try {
@@ -139,10 +170,13 @@ Deno.test("each committed batch sends one NOTIFY with what changed", async () =>
     const listener = await db.sql.listen(NOTIFY_CHANNEL, (payload) => received.push(payload));
     await store(db.sql, new Map(), [trade(1, "600", "2"), trade(1, "100", "1", "ETHUSDT")]);
     await store(db.sql, await loadWindows(db.sql, WINDOW), [trade(1, "600", "2")]);
-    for (let i = 0; i < 50 && received.length === 0; i++) {
+    // A marker sent last: once it arrives, any NOTIFY of the batches above has arrived too.
+    await db.sql`select pg_notify(${NOTIFY_CHANNEL}, 'marker')`;
+    for (let i = 0; i < 100 && received.at(-1) !== "marker"; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     await listener.unlisten();
+    assert.equal(received.pop(), "marker");
     assert.equal(received.length, 1, "a batch of duplicates notifies nobody");
     assert.deepEqual(JSON.parse(received[0]), {
       v: 1,

@@ -36,11 +36,13 @@ export async function expectedTrades(
     )
     select concat_ws(' ', symbol, trade_id, price::numeric(20, 8), quantity::numeric(20, 8),
       trade_ms, round(price * quantity, 2), is_buyer_maker,
-      round(avg(price) over (
-        partition by symbol order by trade_id rows between ${window - 1} preceding and current row
-      ), 8),
+      round((sum(price) over w)::numeric(60, 24) / count(*) over w, 8),
       price * quantity >= ${threshold}::numeric) as row
-    from sent order by symbol, trade_id
+    from sent
+    window w as (
+      partition by symbol order by trade_id rows between ${window - 1} preceding and current row
+    )
+    order by symbol, trade_id
   `;
   return rows.map((r) => r.row);
 }
