@@ -9,6 +9,7 @@ import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/
 import { redactUrl } from "./pipeline/config.ts";
 import { sendDeadLetters } from "./pipeline/dead_letter.ts";
 import { BatchAbandoned, createBatchHandler } from "./pipeline/batch_handler.ts";
+import { startStatusLine } from "./pipeline/status_line.ts";
 import { assertMigrated } from "./db/migrations.ts";
 
 await runEntry("consumer", async (config, log) => {
@@ -30,6 +31,8 @@ await runEntry("consumer", async (config, log) => {
   const consumer = kafka.consumer({
     groupId: config.kafka.groupId,
     maxBytesPerPartition: config.consumerMaxBatchBytes,
+    sessionTimeout: config.consumerSessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(config.consumerSessionTimeoutMs / 3)),
   });
   const handler = createBatchHandler({
     sql,
@@ -40,10 +43,18 @@ await runEntry("consumer", async (config, log) => {
       sendDeadLetters(deadLetterProducer, config.kafka.deadLetterTopic, letters),
   });
   let running = true;
+  let inFlight: Promise<void> = Promise.resolve();
 
   // After a rebalance another member may have stored trades of our symbols: restore from the
   // database rather than trust the windows in memory.
   consumer.on(consumer.events.GROUP_JOIN, () => handler.resetWindows());
+  // kafkajs stops for good on an error it will not retry (authorisation, say); a process that
+  // stays up consuming nothing would hide that, so exit and let the supervisor see it.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    log.error("kafka consumer stopped for good", { error: payload.error });
+    Deno.exit(1);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
   await consumer.run({
@@ -51,53 +62,45 @@ await runEntry("consumer", async (config, log) => {
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const last = batch.messages.at(-1);
-      if (!last) return;
-      try {
-        await handler.handle(batch.messages, {
+      if (!last || !running) return;
+      const work = (async () => {
+        try {
+          await handler.handle(batch.messages, {
+            topic: batch.topic,
+            partition: batch.partition,
+            heartbeat,
+            shouldStop: () => !running || !isRunning() || isStale(),
+          });
+        } catch (error) {
+          if (error instanceof BatchAbandoned) return;
+          throw error;
+        }
+        // kafkajs commits exactly this offset: the next one to read.
+        const next = (BigInt(last.offset) + 1n).toString();
+        await consumer.commitOffsets([{
           topic: batch.topic,
           partition: batch.partition,
-          heartbeat,
-          shouldStop: () => !running || !isRunning() || isStale(),
-        });
-      } catch (error) {
-        if (error instanceof BatchAbandoned) return;
-        throw error;
-      }
-      // kafkajs commits exactly this offset: the next one to read.
-      const next = (BigInt(last.offset) + 1n).toString();
-      await consumer.commitOffsets([{
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: next,
-      }]);
-      // Moves the fetch position; an abandoned batch is not resolved and is fetched again.
-      resolveOffset(last.offset);
+          offset: next,
+        }]);
+        // Moves the fetch position; an abandoned batch is not resolved and is fetched again.
+        resolveOffset(last.offset);
+      })();
+      inFlight = work.catch(() => {});
+      await work;
     },
   });
   log.info("consuming", { topic: config.kafka.topic });
 
-  let previous = { ...handler.stats, at: Date.now() };
-  const status = setInterval(() => {
-    const now = Date.now();
-    const { stats } = handler;
-    const seconds = (now - previous.at) / 1000;
-    log.info("status", {
-      ratePerSecond: Math.round((stats.consumed - previous.consumed) / seconds),
-      consumed: stats.consumed,
-      stored: stats.stored,
-      duplicates: stats.duplicates,
-      deadLettered: stats.deadLettered,
-      whales: stats.whales,
-      batches: stats.batches,
-      databaseErrors: stats.databaseErrors,
-      latencyMs: stats.lastReceivedAt ? now - stats.lastReceivedAt : null,
-    });
-    previous = { ...stats, at: now };
-  }, config.statusIntervalMs);
+  const stopStatus = startStatusLine(log, config.statusIntervalMs, "consumed", () => {
+    const { lastReceivedAt, ...stats } = handler.stats;
+    return { ...stats, latencyMs: lastReceivedAt ? Date.now() - lastReceivedAt : null };
+  });
 
   onShutdown(log, async () => {
     running = false;
-    clearInterval(status);
+    stopStatus();
+    // kafkajs drops a commit made after disconnect began: let the batch in hand finish first.
+    await inFlight;
     await consumer.disconnect();
     await deadLetterProducer.disconnect();
     await sql.end({ timeout: 5 });

@@ -8,17 +8,32 @@ import { redactUrl } from "../pipeline/config.ts";
 import { ensureDatabase } from "./ensure_database.ts";
 import { migrate } from "./migrations.ts";
 
+/** What {@link migrateDatabase} did. */
+export interface MigrationReport {
+  /** Whether the database itself had to be created. */
+  created: boolean;
+  /** The versions applied now. */
+  applied: string[];
+}
+
+/** Creates the database `url` names if missing and brings its schema up to date. */
+export async function migrateDatabase(url: string): Promise<MigrationReport> {
+  const created = await ensureDatabase(url);
+  const sql = connectDatabase(url, { max: 1 });
+  try {
+    return { created, applied: await migrate(sql) };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 if (import.meta.main) {
   await runEntry("migrate", async (config, log) => {
-    if (await ensureDatabase(config.databaseUrl)) {
-      log.info("database created", { database: redactUrl(config.databaseUrl) });
-    }
-    const sql = connectDatabase(config.databaseUrl, { max: 1 });
-    try {
-      const applied = await migrate(sql);
-      log.info(applied.length ? "migrations applied" : "schema up to date", { applied });
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
+    const { created, applied } = await migrateDatabase(config.databaseUrl);
+    log.info(applied.length ? "migrations applied" : "schema up to date", {
+      database: redactUrl(config.databaseUrl),
+      created,
+      applied,
+    });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Versioned migrations: the `NNN_name.sql` files beside this module, applied in order, once
- * each, every one in its own transaction and recorded in `schema_migrations`.
+ * each, and recorded in `schema_migrations`. All pending ones apply in one transaction, so a
+ * failing migration leaves the schema as it was.
  */
 import type { Sql } from "../pipeline/database.ts";
 
@@ -21,7 +22,8 @@ export async function listMigrations(): Promise<Migration[]> {
   for await (const entry of Deno.readDir(dir)) {
     const match = MIGRATION_FILE.exec(entry.name);
     if (entry.isFile && match) {
-      migrations.push({ version: match[1], path: new URL(entry.name, dir).pathname });
+      const path = decodeURIComponent(new URL(entry.name, dir).pathname);
+      migrations.push({ version: match[1], path });
     }
   }
   return migrations.sort((a, b) => a.version.localeCompare(b.version));
@@ -70,12 +72,17 @@ export async function migrate(sql: Sql): Promise<string[]> {
   return applied;
 }
 
-/** Throws a one-line error naming the fix when the schema is missing or behind. */
+/** The database's schema is older than this code; `deno task migrate` fixes it. */
+export class SchemaBehindError extends Error {
+  readonly code = "SCHEMA_BEHIND";
+  constructor(current: string | undefined, latest: string) {
+    super(`database schema is at ${current ?? "nothing"}, needs ${latest}: run deno task migrate`);
+    this.name = "SchemaBehindError";
+  }
+}
+
+/** Throws {@link SchemaBehindError} when the schema is missing or behind. */
 export async function assertMigrated(sql: Sql): Promise<void> {
   const [current, latest] = await Promise.all([appliedVersion(sql), latestVersion()]);
-  if (current === undefined || current < latest) {
-    throw new Error(
-      `database schema is at ${current ?? "nothing"}, needs ${latest}: run deno task migrate`,
-    );
-  }
+  if (current === undefined || current < latest) throw new SchemaBehindError(current, latest);
 }

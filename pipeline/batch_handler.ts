@@ -6,10 +6,10 @@
 import type { KafkaMessage } from "kafkajs";
 import type { Sql } from "./database.ts";
 import type { Logger } from "./log.ts";
-import { decodeTradeEvent, type TradeEvent } from "./trade_event.ts";
+import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "./trade_event.ts";
 import { type DeadLetter, deadLetter } from "./dead_letter.ts";
 import { planBatch } from "./batch_plan.ts";
-import { loadWindows, storeTrades, type SymbolChange } from "./trade_store.ts";
+import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
 import type { MovingWindow } from "./moving_window.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 
@@ -22,7 +22,7 @@ export interface ConsumerStats {
   whales: number;
   batches: number;
   databaseErrors: number;
-  /** `receivedAt` of the newest stored trade, epoch ms. */
+  /** The latest `receivedAt` among the trades handled, epoch ms. */
   lastReceivedAt: number;
 }
 
@@ -42,7 +42,7 @@ export interface BatchContext {
   partition: number;
   /** Keeps the group membership alive during long retries; throws on a rebalance. */
   heartbeat: () => Promise<void>;
-  /** True once the batch should be abandoned (shutdown, rebalance). */
+  /** True once the batch should be abandoned (shutdown, or a seek made it stale). */
   shouldStop: () => boolean;
 }
 
@@ -52,10 +52,10 @@ export interface BatchHandler {
   /** Drops the in-memory windows; the next batch restores them from the database. */
   resetWindows(): void;
   /**
-   * Stores `messages`; resolves when they are durable, throws {@link BatchAbandoned} when the
-   * context says stop first. Returns what changed per symbol.
+   * Stores `messages`; resolves when they and their dead letters are durable, throws
+   * {@link BatchAbandoned} when the context says stop first.
    */
-  handle(messages: KafkaMessage[], context: BatchContext): Promise<SymbolChange[]>;
+  handle(messages: KafkaMessage[], context: BatchContext): Promise<void>;
 }
 
 /** Thrown when a batch was given up before it was stored; its offsets must not be committed. */
@@ -65,6 +65,17 @@ export class BatchAbandoned extends Error {
     super("batch abandoned before it was stored");
     this.name = "BatchAbandoned";
   }
+}
+
+interface Decoded {
+  event: TradeEvent;
+  offset: string;
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): retrying cannot help. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
 }
 
 /** Makes the handler; windows are restored from the database on first use. */
@@ -102,45 +113,78 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     }
   }
 
-  async function handle(messages: KafkaMessage[], context: BatchContext) {
-    const events: TradeEvent[] = [];
+  async function store(events: TradeEvent[]): Promise<StoreResult> {
+    windows ??= await loadWindows(sql, windowSize);
+    const plan = planBatch(events, windows, windowSize, whaleThreshold);
+    return await storeTrades(sql, plan.rows, windowSize, plan.windowEnds);
+  }
+
+  // A value the database refuses would fail its batch forever: find it and dead-letter it.
+  async function storeOneByOne(decoded: Decoded[], letters: DeadLetter[], context: BatchContext) {
+    const result: StoreResult = { changes: [], late: [] };
+    for (const { event, offset } of decoded) {
+      try {
+        const one = await store([event]);
+        result.changes.push(...one.changes);
+        result.late.push(...one.late);
+      } catch (error) {
+        windows = undefined;
+        if (!isDataError(error)) throw error;
+        const reason = `database refused the trade: ${(error as Error).message}`;
+        const source = { topic: context.topic, partition: context.partition, offset };
+        log.error("trade dead-lettered", { reason, ...source });
+        letters.push(deadLetter("consumer", reason, encodeTradeEvent(event), source));
+      }
+    }
+    return result;
+  }
+
+  async function handle(messages: KafkaMessage[], context: BatchContext): Promise<void> {
+    const decoded: Decoded[] = [];
     const letters: DeadLetter[] = [];
     for (const message of messages) {
       const raw = message.value?.toString("utf8");
-      const decoded = decodeTradeEvent(raw);
-      if (decoded.ok) {
-        events.push(decoded.event);
+      const result = decodeTradeEvent(raw);
+      if (result.ok) {
+        decoded.push({ event: result.event, offset: message.offset });
       } else {
         const source = {
           topic: context.topic,
           partition: context.partition,
           offset: message.offset,
         };
-        log.warn("message dead-lettered", { reason: decoded.reason, ...source });
-        letters.push(deadLetter("consumer", decoded.reason, raw ?? "", source));
+        log.warn("message dead-lettered", { reason: result.reason, ...source });
+        letters.push(deadLetter("consumer", result.reason, raw ?? "", source));
       }
     }
+    const events = decoded.map((d) => d.event);
+    const result = await retry("store", context, async () => {
+      try {
+        return await store(events);
+      } catch (error) {
+        windows = undefined;
+        if (!isDataError(error)) throw error;
+        log.error("batch refused by the database; storing it trade by trade", { error });
+        return await storeOneByOne(decoded, letters, context);
+      }
+    });
+    // Sent before the offsets are committed: after a crash the batch, and its letters, return.
     if (letters.length > 0) {
       await retry("dead-letter send", context, () => options.sendDeadLetters(letters));
     }
-    const result = await retry("store", context, async () => {
-      windows ??= await loadWindows(sql, windowSize);
-      const plan = planBatch(events, windows, windowSize, whaleThreshold);
-      return await storeTrades(sql, plan.rows, windowSize, plan.windowEnds);
-    });
     // Averages after a late trade were recomputed in SQL: the windows follow the database.
     if (result.late.length > 0) windows = undefined;
     const stored = result.changes.reduce((sum, change) => sum + change.inserted, 0);
+    const refused = letters.length - (messages.length - events.length);
     stats.consumed += messages.length;
     stats.deadLettered += letters.length;
     stats.stored += stored;
-    stats.duplicates += events.length - stored;
+    stats.duplicates += events.length - stored - refused;
     stats.whales += result.changes.reduce((sum, change) => sum + change.whaleTradeIds.length, 0);
     stats.batches++;
     for (const event of events) {
       if (event.receivedAt > stats.lastReceivedAt) stats.lastReceivedAt = event.receivedAt;
     }
-    return result.changes;
   }
 
   return { stats, resetWindows: () => windows = undefined, handle };

@@ -53,6 +53,8 @@ export interface Config {
   producerBufferSize: number;
   /** Most bytes the consumer fetches from one partition at once: bounds a batch. */
   consumerMaxBatchBytes: number;
+  /** How long the group waits for a silent consumer before giving its partitions away. */
+  consumerSessionTimeoutMs: number;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -132,6 +134,13 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       1_024,
       104_857_600,
     ),
+    consumerSessionTimeoutMs: int(
+      "KAFKA_SESSION_TIMEOUT_MS",
+      get("KAFKA_SESSION_TIMEOUT_MS"),
+      30_000,
+      6_000,
+      300_000,
+    ),
   };
 }
 
@@ -140,7 +149,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
-    return parsed.toString();
+    if (parsed.searchParams.has("password")) parsed.searchParams.set("password", "***");
+    return parsed.toString().replace("password=%2A%2A%2A", "password=***");
   } catch {
     return "<unparseable url>";
   }

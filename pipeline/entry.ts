@@ -29,12 +29,17 @@ export async function runEntry(
 }
 
 /**
- * Runs `stop` once on the first SIGINT or SIGTERM, then exits; a second signal exits at once.
+ * Runs `stop` once on the first SIGINT or SIGTERM, then exits. While it runs, a second SIGINT
+ * (Ctrl-C pressed again) exits at once; a further SIGTERM is ignored, so a parent's TERM that
+ * follows the terminal's INT cannot cut a flush short.
  */
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const handler = async () => {
-    if (stopping) Deno.exit(130);
+  const handler = async (signal: Deno.Signal) => {
+    if (stopping) {
+      if (signal === "SIGINT") Deno.exit(130);
+      return;
+    }
     stopping = true;
     log.info("shutting down");
     try {
@@ -45,6 +50,6 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
       Deno.exit(1);
     }
   };
-  Deno.addSignalListener("SIGINT", handler);
-  Deno.addSignalListener("SIGTERM", handler);
+  Deno.addSignalListener("SIGINT", () => handler("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => handler("SIGTERM"));
 }

@@ -16,7 +16,7 @@ export interface Logger {
 
 /**
  * Makes a logger for `component` that writes lines at `level` or above.
- * Errors in fields are reduced to their message so a line stays one line.
+ * Errors in fields are reduced to their message and code so a line stays one line.
  */
 export function createLogger(component: string, level: LogLevel = "info"): Logger {
   const min = LOG_LEVELS.indexOf(level);
@@ -29,7 +29,11 @@ export function createLogger(component: string, level: LogLevel = "info"): Logge
 }
 
 function errorsAsMessages(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return value.message;
+  if (value instanceof Error) {
+    // A stable code (a SQLSTATE, a Node error code) says more than the message alone.
+    const code = (value as { code?: unknown }).code;
+    return typeof code === "string" ? `${value.message} (${code})` : value.message;
+  }
   if (typeof value === "bigint") return value.toString();
   return value;
 }

@@ -109,8 +109,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     config,
   ];
   // `exec` keeps the JVM's pid, so signals reach it, while its output goes to the log file.
-  const broker = new Deno.Command("sh", {
-    args: ["-c", 'exec "$@" >"$0" 2>&1', logFile, ...java],
+  // Its own session keeps a Ctrl-C at the terminal from stopping it before its clients.
+  const broker = new Deno.Command("setsid", {
+    args: ["sh", "-c", 'exec "$@" >"$0" 2>&1', logFile, ...java],
     stdin: "null",
     stdout: "null",
     stderr: "null",

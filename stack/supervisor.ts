@@ -1,33 +1,26 @@
 /** Runs the pipeline's components as child processes for `deno task start`, restarting crashes. */
 import type { Logger } from "../pipeline/log.ts";
 import { backoffDelay, sleep } from "../pipeline/backoff.ts";
+import { entryCommand } from "./entry_command.ts";
 
 /** A component kept running until {@link Supervised.stop}. */
 export interface Supervised {
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
-const ROOT = new URL("../", import.meta.url);
-
 /**
- * Runs `entry` (relative to the repository root) with Deno and `env` added to ours; its output
- * goes to ours. An exit we did not ask for is logged and followed by a restart with backoff.
+ * Runs `entry` (relative to the repository root) in its own session with `env` added;
+ * its output goes to ours. An exit we did not ask for is logged and followed by a restart
+ * with backoff.
  */
-export function supervise(
-  entry: string,
-  env: Record<string, string>,
-  log: Logger,
-): Supervised {
+export function supervise(entry: string, env: Record<string, string>, log: Logger): Supervised {
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
   const wake = new AbortController();
   const loop = (async () => {
     for (let restarts = 0; !stopping; restarts++) {
-      child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-net", "--allow-env", "--allow-read", new URL(entry, ROOT).pathname],
-        env,
-        stdin: "null",
-      }).spawn();
+      child = entryCommand(entry, { env, detach: true }).spawn();
       const started = Date.now();
       const status = await child.status;
       if (stopping) return;
@@ -38,16 +31,21 @@ export function supervise(
       await sleep(delay, wake.signal);
     }
   })();
+  const signal = (name: Deno.Signal) => {
+    try {
+      child?.kill(name);
+    } catch {
+      // it has already exited
+    }
+  };
   return {
-    async stop() {
+    async stop(graceMs = 20_000) {
       stopping = true;
       wake.abort();
-      try {
-        child?.kill("SIGTERM");
-      } catch {
-        // it had already exited
-      }
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
       await loop;
+      clearTimeout(timer);
     },
   };
 }

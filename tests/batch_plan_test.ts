@@ -2,20 +2,10 @@ import assert from "node:assert/strict";
 import { planBatch } from "../pipeline/batch_plan.ts";
 import { MovingWindow } from "../pipeline/moving_window.ts";
 import type { TradeEvent } from "../pipeline/trade_event.ts";
+import { tradeEvent } from "./helpers/trade_fixture.ts";
 
 function trade(symbol: string, tradeId: number, price: string, quantity = "1"): TradeEvent {
-  const time = 1_732_000_000_000 + tradeId;
-  return {
-    v: 1,
-    symbol,
-    tradeId,
-    price,
-    quantity,
-    tradeTime: time,
-    eventTime: time,
-    isBuyerMaker: false,
-    receivedAt: time,
-  };
+  return tradeEvent(tradeId, price, quantity, symbol);
 }
 
 Deno.test("a batch is planned per symbol in trade-id order", () => {

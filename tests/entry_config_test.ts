@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "./helpers/test_database.ts";
-
-const ROOT = new URL("../", import.meta.url);
+import { entryCommand } from "../stack/entry_command.ts";
 
 async function run(entry: string, env: Record<string, string>) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", new URL(entry, ROOT).pathname],
-    env,
-    stdin: "null",
-  }).output();
+  const output = await entryCommand(entry, { env, stdout: "null", stderr: "piped" }).output();
   return { code: output.code, stderr: new TextDecoder().decode(output.stderr).trim() };
 }
 
@@ -43,4 +38,19 @@ Deno.test("the consumer refuses a database that was never migrated, naming the f
   } finally {
     await db.drop();
   }
+});
+
+Deno.test("passwords stay out of the consumer's log even when it fails", async () => {
+  const { code, stderr } = await run("consumer.ts", {
+    DATABASE_URL: "postgres://me:hunter2@127.0.0.1:1/trades",
+    KAFKA_USERNAME: "me",
+    KAFKA_PASSWORD: "kafka-secret",
+  });
+  assert.equal(code, 1);
+  assert.match(
+    stderr,
+    /postgres:\/\/me:\*\*\*@127\.0\.0\.1:1\/trades/,
+    "the URL is logged redacted",
+  );
+  assert.ok(!stderr.includes("hunter2") && !stderr.includes("kafka-secret"), stderr);
 });

@@ -1,3 +1,4 @@
+import { waitFor } from "./helpers/wait.ts";
 import assert from "node:assert/strict";
 import { parseBinanceFrame } from "../pipeline/binance_frame.ts";
 import { toUnits } from "../pipeline/decimal.ts";
@@ -50,14 +51,6 @@ async function disconnect(client: TestClient): Promise<void> {
   await client.closed;
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Starts a quiet simulator on a free port; `fn` gets it and it is stopped afterwards. */
 async function withSimulator(
   options: Parameters<typeof startSimulator>[0],
@@ -94,9 +87,9 @@ function generate(seed: number, symbol: string, count: number, whaleProbability?
 Deno.test("raw /ws frames are Binance trade frames the pipeline parses", async () => {
   await withSimulator({ rate: 400, paused: true }, async (simulator) => {
     const client = await connect(`${simulator.url}/ws/btcusdt@trade/ethusdt@trade`);
-    await waitFor(() => simulator.connectionCount() === 1, "the connection");
+    await waitFor("the connection", () => simulator.connectionCount() === 1);
     simulator.resume();
-    await waitFor(() => client.frames.length >= 20, "20 frames");
+    await waitFor("20 frames", () => client.frames.length >= 20);
     await disconnect(client);
     for (const frame of client.frames) {
       const parsed = JSON.parse(frame);
@@ -112,7 +105,7 @@ Deno.test("raw /ws frames are Binance trade frames the pipeline parses", async (
 Deno.test("/stream frames are wrapped with their stream name", async () => {
   await withSimulator({ rate: 400 }, async (simulator) => {
     const client = await connect(`${simulator.url}/stream?streams=ethusdt@trade`);
-    await waitFor(() => client.frames.length >= 10, "10 frames");
+    await waitFor("10 frames", () => client.frames.length >= 10);
     await disconnect(client);
     for (const frame of client.frames) {
       const { stream, data } = JSON.parse(frame);
@@ -127,17 +120,17 @@ Deno.test("SUBSCRIBE, LIST_SUBSCRIPTIONS and UNSUBSCRIBE answer like Binance", a
   await withSimulator({ rate: 400 }, async (simulator) => {
     const client = await connect(`${simulator.url}/ws`);
     client.socket.send(JSON.stringify({ method: "SUBSCRIBE", params: ["btcusdt@trade"], id: 1 }));
-    await waitFor(() => client.frames.length >= 1, "the reply");
+    await waitFor("the reply", () => client.frames.length >= 1);
     assert.deepEqual(JSON.parse(client.frames[0]), { result: null, id: 1 });
-    await waitFor(() => client.frames.length >= 5, "trades after subscribing");
+    await waitFor("trades after subscribing", () => client.frames.length >= 5);
     assert.ok(tradesOf(client.frames).every((trade) => trade.symbol === "BTCUSDT"));
 
     client.frames.length = 0;
     client.socket.send(JSON.stringify({ method: "LIST_SUBSCRIPTIONS", id: 2 }));
     client.socket.send(JSON.stringify({ method: "UNSUBSCRIBE", params: ["btcusdt@trade"], id: 3 }));
     await waitFor(
-      () => client.frames.some((frame) => JSON.parse(frame).id === 3),
       "the UNSUBSCRIBE reply",
+      () => client.frames.some((frame) => JSON.parse(frame).id === 3),
     );
     const replies = client.frames.map((frame) => JSON.parse(frame)).filter((m) => "id" in m);
     assert.deepEqual(replies, [{ result: ["btcusdt@trade"], id: 2 }, { result: null, id: 3 }]);
@@ -148,7 +141,7 @@ Deno.test("SUBSCRIBE, LIST_SUBSCRIPTIONS and UNSUBSCRIBE answer like Binance", a
 Deno.test("the simulator sends consecutive trade ids and rising times per symbol", async () => {
   await withSimulator({ rate: 1000, firstTradeId: 500 }, async (simulator) => {
     const client = await connect(`${simulator.url}/ws/btcusdt@trade/ethusdt@trade`);
-    await waitFor(() => client.frames.length >= 200, "200 frames");
+    await waitFor("200 frames", () => client.frames.length >= 200);
     await disconnect(client);
     for (const symbol of SYMBOLS) {
       const trades = tradesOf(client.frames).filter((trade) => trade.symbol === symbol);
@@ -215,12 +208,12 @@ Deno.test("injected duplicates are exact copies and bad frames are counted", asy
   };
   await withSimulator(options, async (simulator) => {
     const client = await connect(`${simulator.url}/stream?streams=btcusdt@trade`);
-    await waitFor(() => simulator.connectionCount() === 1, "the connection");
+    await waitFor("the connection", () => simulator.connectionCount() === 1);
     simulator.resume();
     const expected = () => 40 + simulator.sentDuplicates() + simulator.sentMalformed();
     await waitFor(
-      () => simulator.sentMalformed() === 40 && client.frames.length === expected(),
       "all frames",
+      () => simulator.sentMalformed() === 40 && client.frames.length === expected(),
     );
     await disconnect(client);
     const results = client.frames.map((frame) => parseBinanceFrame(frame, Date.now(), SYMBOLS));
@@ -238,7 +231,7 @@ Deno.test("dropConnections closes every socket abruptly", async () => {
       await connect(`${simulator.url}/ws/btcusdt@trade`),
       await connect(`${simulator.url}/stream?streams=ethusdt@trade`),
     ];
-    await waitFor(() => simulator.connectionCount() === 2, "two connections");
+    await waitFor("two connections", () => simulator.connectionCount() === 2);
     simulator.dropConnections();
     for (const client of clients) assert.equal((await client.closed).wasClean, false);
     assert.equal(simulator.connectionCount(), 0);
@@ -300,7 +293,7 @@ Deno.test("sentTrades is exactly what a subscribed client received", async () =>
     const client = await connect(`${simulator.url}/ws/btcusdt@trade/ethusdt@trade`);
     const received = () => tradesOf(client.frames);
     const last = () => received().filter((trade) => trade.tradeId === 60).length;
-    await waitFor(() => last() === 2, "the last trade of both symbols");
+    await waitFor("the last trade of both symbols", () => last() === 2);
     await disconnect(client);
     assert.deepEqual(simulator.sentTrades(), received());
     assert.ok(simulator.sentTrades()[0].tradeId > 1, "early trades were not sent");
@@ -316,7 +309,7 @@ Deno.test("a replay file is sent in order to subscribers, then the stream goes q
   try {
     await withSimulator({ rate: 200, replay: path }, async (simulator) => {
       const client = await connect(`${simulator.url}/ws/btcusdt@trade`);
-      await waitFor(() => client.frames.length === 3, "the replayed frames");
+      await waitFor("the replayed frames", () => client.frames.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 100));
       await disconnect(client);
       assert.deepEqual(client.frames, [lines[0], lines[1], lines[3]]);

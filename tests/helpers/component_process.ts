@@ -1,4 +1,5 @@
 /** Runs `producer.ts` or `consumer.ts` as a real child process, its log kept as an artifact. */
+import { entryCommand } from "../../stack/entry_command.ts";
 
 /** A running pipeline component. */
 export interface ComponentProcess {
@@ -22,10 +23,8 @@ export async function startComponent(
 ): Promise<ComponentProcess> {
   await Deno.mkdir(new URL("test-artifacts/", ROOT), { recursive: true });
   const logPath = new URL(`test-artifacts/${name}.log`, ROOT);
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", new URL(entry, ROOT).pathname],
+  const command = entryCommand(entry, {
     env: { STATUS_INTERVAL_MS: "1000", ...env },
-    stdin: "null",
     stdout: "null",
     stderr: "piped",
   });
@@ -57,7 +56,9 @@ export async function startComponent(
       return await status;
     },
     logs() {
-      return lines.join("").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+      // The last segment may be a line still being written.
+      const complete = lines.join("").split("\n").slice(0, -1);
+      return complete.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
     },
   };
 }

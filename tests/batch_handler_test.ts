@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import type { KafkaMessage } from "kafkajs";
+import { BatchAbandoned, createBatchHandler } from "../pipeline/batch_handler.ts";
+import { connectDatabase } from "../pipeline/database.ts";
+import { createLogger } from "../pipeline/log.ts";
+import type { DeadLetter } from "../pipeline/dead_letter.ts";
+import { encodeTradeEvent } from "../pipeline/trade_event.ts";
+import { createTestDatabase } from "./helpers/test_database.ts";
+import { tradeEvent } from "./helpers/trade_fixture.ts";
+
+const log = createLogger("test", "error");
+const context = {
+  topic: "trades",
+  partition: 0,
+  heartbeat: () => Promise.resolve(),
+  shouldStop: () => false,
+};
+
+function messages(values: string[]): KafkaMessage[] {
+  return values.map((value, offset) => ({
+    key: Buffer.from("BTCUSDT"),
+    value: Buffer.from(value),
+    offset: String(offset),
+    timestamp: "0",
+    attributes: 0,
+    headers: {},
+  }));
+}
+
+Deno.test("a trade the database refuses is dead-lettered and the rest of its batch stored", async () => {
+  const db = await createTestDatabase();
+  try {
+    // A constraint the validation does not know stands in for any value PostgreSQL refuses.
+    await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
+    const letters: DeadLetter[] = [];
+    const handler = createBatchHandler({
+      sql: db.sql,
+      windowSize: 2,
+      whaleThreshold: "100000",
+      log,
+      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
+    });
+    const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
+    await handler.handle(messages([...batch.map(encodeTradeEvent), "garbage"]), context);
+    const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
+    assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
+      3,
+      "20.00000000",
+    ]]);
+    assert.deepEqual(letters.map((l) => [l.source?.offset, l.reason.slice(0, 26)]), [
+      ["3", "value is not JSON"],
+      ["1", "database refused the trade"],
+    ]);
+    assert.deepEqual(
+      { ...handler.stats, lastReceivedAt: 0 },
+      {
+        consumed: 4,
+        stored: 2,
+        duplicates: 0,
+        deadLettered: 2,
+        whales: 0,
+        batches: 1,
+        databaseErrors: 0,
+        lastReceivedAt: 0,
+      },
+    );
+  } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted", async () => {
+  const sql = connectDatabase("postgres://postgres@127.0.0.1:1/nowhere", { connectTimeout: 1 });
+  let stop = false;
+  const handler = createBatchHandler({
+    sql,
+    windowSize: 2,
+    whaleThreshold: "1",
+    log,
+    sendDeadLetters: () => Promise.resolve(),
+  });
+  try {
+    const pending = handler.handle(messages([encodeTradeEvent(tradeEvent(1, "1"))]), {
+      ...context,
+      heartbeat: () => Promise.resolve(void (stop = true)),
+      shouldStop: () => stop,
+    });
+    await assert.rejects(pending, (error) => error instanceof BatchAbandoned);
+    assert.equal(handler.stats.stored, 0);
+    assert.ok(handler.stats.databaseErrors >= 1);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+});
