@@ -1,0 +1,99 @@
+/**
+ * The side-by-side benchmark (`deno task bench`, `--quick` for a shorter run): pure domain
+ * throughput, storage paths on fresh databases, and the real pipeline end to end. Lines for
+ * people first; the last line on stdout is one JSON object with every result.
+ */
+import { parseArgs } from "node:util";
+import { Cleanup } from "./cleanup.ts";
+import { benchDomain } from "./domain_bench.ts";
+import { benchStorage } from "./storage_bench.ts";
+import { benchEndToEnd } from "./end_to_end_bench.ts";
+import { connectDatabase } from "../pipeline/database.ts";
+import { serverUrl } from "./scratch_database.ts";
+
+const USAGE = "usage: deno task bench [--quick]";
+
+async function postgresVersion(): Promise<string> {
+  const sql = connectDatabase(serverUrl(), { max: 1 });
+  try {
+    const [{ server_version }] = await sql<{ server_version: string }[]>`show server_version`;
+    return server_version;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function main(): Promise<number> {
+  let quick: boolean;
+  try {
+    const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+    quick = values.quick ?? false;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    return 2;
+  }
+  const cleanup = new Cleanup();
+  const interrupted = () => {
+    console.error("interrupted: cleaning up");
+    cleanup.runAll().finally(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
+  Deno.addSignalListener("SIGTERM", interrupted);
+  const workDir = await Deno.makeTempDir({ prefix: "pipeline-bench-" });
+  const started = performance.now();
+  const machine = {
+    cores: navigator.hardwareConcurrency,
+    loadAverage1mAtStart: Math.round(Deno.loadavg()[0] * 100) / 100,
+    deno: Deno.version.deno,
+    postgres: await postgresVersion(),
+  };
+  console.log(
+    `pipeline benchmark${quick ? " (quick)" : ""}: ${machine.cores} cores, load average ` +
+      `${machine.loadAverage1mAtStart} at start, Deno ${machine.deno}, PostgreSQL ${machine.postgres}`,
+  );
+  try {
+    console.log("\n1. pure domain, no I/O (median of timed rounds after warm-up)");
+    const domain = benchDomain(quick);
+
+    console.log("\n2. storage, each on a fresh database");
+    const storage = await benchStorage({
+      batchedTrades: quick ? 40_000 : 200_000,
+      perTradeTrades: quick ? 500 : 2_000,
+      workDir,
+      cleanup,
+    });
+
+    console.log("\n3. end to end: simulator → producer.ts → Kafka → consumer.ts → PostgreSQL");
+    const endToEnd = await benchEndToEnd({ quick, workDir, cleanup });
+
+    // Kept on failure for the children's logs.
+    await Deno.remove(workDir, { recursive: true });
+    const durationMs = Math.round(performance.now() - started);
+    const loadAverage1mAtEnd = Math.round(Deno.loadavg()[0] * 100) / 100;
+    console.log(
+      `\nbenchmark took ${(durationMs / 1000).toFixed(1)} s; load average ${loadAverage1mAtEnd} ` +
+        "at the end (other work on the machine skews every number)",
+    );
+    console.log(JSON.stringify({
+      benchmark: "pipeline",
+      quick,
+      startedAt: new Date(Date.now() - durationMs).toISOString(),
+      durationMs,
+      machine: { ...machine, loadAverage1mAtEnd },
+      domain,
+      storage,
+      endToEnd,
+    }));
+    return 0;
+  } catch (error) {
+    console.error(`benchmark failed: ${error instanceof Error ? error.stack : error}`);
+    console.error(`children's logs and broker data are kept in ${workDir}`);
+    return 1;
+  } finally {
+    await cleanup.runAll();
+    Deno.removeSignalListener("SIGINT", interrupted);
+    Deno.removeSignalListener("SIGTERM", interrupted);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());

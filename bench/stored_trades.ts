@@ -1,0 +1,96 @@
+/** What the benchmark reads back from a run's `trades` table: counts, rates and latencies. */
+import type { Sql } from "../pipeline/database.ts";
+import { grouped, perSecond } from "./measure.ts";
+import type { PipelineProcess } from "./pipeline_process.ts";
+import { waitUntil } from "./wait_until.ts";
+
+/** How many trades are stored, at a moment since the phase began. */
+export interface StoredSample {
+  /** Milliseconds since the phase began. */
+  ms: number;
+  stored: number;
+}
+
+/** Latency from a trade's time to its row, over the trades stored. */
+export interface StoreLatency {
+  /** Trades measured. */
+  trades: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** `count(*)` of `trades`. */
+export async function countStored(sql: Sql): Promise<number> {
+  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from trades`;
+  return count;
+}
+
+/**
+ * The storing rate while the count went from 10% to 90% of `total`, in trades per second:
+ * steady state, without start-up or the last partial batches. Undefined with too few samples.
+ */
+export function sustainedRate(samples: readonly StoredSample[], total: number): number | undefined {
+  const from = samples.find((s) => s.stored >= total * 0.1);
+  const to = samples.find((s) => s.stored >= total * 0.9);
+  if (!from || !to || to.ms <= from.ms) return undefined;
+  return perSecond(to.stored - from.stored, to.ms - from.ms);
+}
+
+/**
+ * Percentiles of `created_at − trade_time` in ms over trades whose trade time is at or after
+ * `fromEpochMs`. `created_at` is `now()`, the start of the storing transaction, so this is
+ * the time from the trade (the simulator's clock) until the consumer began to store it.
+ */
+export async function storeLatency(sql: Sql, fromEpochMs: number): Promise<StoreLatency> {
+  const [row] = await sql<
+    { trades: number; p50: number | null; p99: number | null; max: number | null }[]
+  >`
+    select count(*)::int as trades,
+      percentile_cont(0.5) within group (order by ms) as p50,
+      percentile_cont(0.99) within group (order by ms) as p99,
+      max(ms)::float8 as max
+    from (
+      select extract(epoch from created_at - trade_time)::float8 * 1000 as ms
+      from trades
+      where trade_time >= timestamptz 'epoch' + ${fromEpochMs}::bigint * interval '1 millisecond'
+    ) latency
+  `;
+  const round = (ms: number | null) => ms === null ? NaN : Math.round(ms * 10) / 10;
+  return {
+    trades: row.trades,
+    p50Ms: round(row.p50),
+    p99Ms: round(row.p99),
+    maxMs: round(row.max),
+  };
+}
+
+/** What {@link pollUntilStored} polls, and for how long. */
+export interface PollOptions {
+  sql: Sql;
+  total: number;
+  /** How long the phase should take; a minute more is allowed. */
+  expectedMs?: number;
+  /** Children whose exit fails the wait at once. */
+  watched: readonly PipelineProcess[];
+  /** The `performance.now()` sample times count from; default now. */
+  start?: number;
+  /** Milliseconds between polls, default 200. */
+  pollMs?: number;
+  /** Runs at each poll, before the count, with the poll's time (ms since `start`). */
+  onPoll?: (ms: number) => void;
+}
+
+/** Polls the count of stored trades until `total` are stored; returns every sample. */
+export async function pollUntilStored(options: PollOptions): Promise<StoredSample[]> {
+  const { sql, total, expectedMs = 0, watched, start = performance.now(), onPoll } = options;
+  const samples: StoredSample[] = [];
+  await waitUntil(`${grouped(total)} trades stored`, async () => {
+    const ms = performance.now() - start;
+    onPoll?.(ms);
+    const stored = await countStored(sql);
+    samples.push({ ms, stored });
+    return stored >= total;
+  }, { timeoutMs: expectedMs + 60_000, intervalMs: options.pollMs ?? 200, watched });
+  return samples;
+}
