@@ -10,8 +10,9 @@ import { encodeTradeEvent, type TradeEvent } from "./pipeline/trade_event.ts";
 import { deadLetter } from "./pipeline/dead_letter.ts";
 import { BinanceStream, tradeStreamUrl } from "./pipeline/binance_stream.ts";
 import { TradePublisher } from "./pipeline/trade_publisher.ts";
+import { startStatusLine } from "./pipeline/status_line.ts";
 import { GapTracker } from "./pipeline/gap_tracker.ts";
-import { GapFiller } from "./pipeline/trade_backfill.ts";
+import { GapFiller } from "./pipeline/gap_filler.ts";
 
 await runEntry("producer", async (config, log) => {
   const { topic, deadLetterTopic } = config.kafka;
@@ -63,33 +64,34 @@ await runEntry("producer", async (config, log) => {
   });
   stream.start();
 
-  let previous = { frames: 0, at: Date.now() };
-  const status = setInterval(() => {
-    const now = Date.now();
-    log.info("status", {
-      ratePerSecond: Math.round((counts.frames - previous.frames) * 1000 / (now - previous.at)),
-      connected: stream.connected,
-      frames: counts.frames,
-      trades: counts.trades,
-      published: publisher.published,
-      rejected: counts.rejected,
-      reconnects: stream.reconnects,
-      buffered: publisher.buffered,
-      dropped: publisher.dropped,
-      missingTrades: gaps.missing,
-      recoveredTrades: filler.recovered,
-      lostTrades: filler.lost,
-    });
-    previous = { frames: counts.frames, at: now };
-  }, config.statusIntervalMs);
+  const stopStatus = startStatusLine(log, config.statusIntervalMs, "frames", () => ({
+    connected: stream.connected,
+    ...counts,
+    published: publisher.published,
+    reconnects: stream.reconnects,
+    buffered: publisher.buffered,
+    dropped: publisher.dropped,
+    sendErrors: publisher.sendErrors,
+    missingTrades: gaps.missing,
+    recoveredTrades: filler.recovered,
+    lostTrades: filler.lost,
+  }));
 
+  // Every step is bounded, as the README promises: REST recovery is cancelled, not awaited, so
+  // the flush gets the 15 s.
   onShutdown(log, async () => {
-    stream.stop();
-    clearInterval(status);
-    await filler.idle();
+    stopStatus();
+    await stream.stop();
+    await filler.stop();
     const unsent = await publisher.close(15_000);
     if (unsent > 0) log.error("stopped with messages unsent", { unsent });
     await producer.disconnect();
-    log.info("stopped", { ...counts, published: publisher.published, unsent });
+    log.info("stopped", {
+      ...counts,
+      published: publisher.published,
+      sendErrors: publisher.sendErrors,
+      lostTrades: filler.lost,
+      unsent,
+    });
   });
 });

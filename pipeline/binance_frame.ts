@@ -4,8 +4,11 @@
  */
 import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
 
-/** Frames larger than this are rejected unread; a trade frame is about 200 bytes. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Frames longer than this many characters (UTF-16 code units, as `string.length` counts) are
+ * rejected unread; a trade frame is about 200 characters.
+ */
+export const MAX_FRAME_LENGTH = 64 * 1024;
 
 /** What a frame turned out to be. */
 export type FrameResult =
@@ -23,10 +26,10 @@ export function parseBinanceFrame(
   receivedAt: number,
   symbols: ReadonlySet<string>,
 ): FrameResult {
-  if (frame.length > MAX_FRAME_BYTES) {
+  if (frame.length > MAX_FRAME_LENGTH) {
     return {
       kind: "rejected",
-      reason: `frame of ${frame.length} characters exceeds ${MAX_FRAME_BYTES}`,
+      reason: `frame of ${frame.length} characters exceeds ${MAX_FRAME_LENGTH}`,
     };
   }
   let parsed: unknown;
@@ -38,8 +41,12 @@ export function parseBinanceFrame(
   if (!isObject(parsed)) return { kind: "rejected", reason: "frame is not a JSON object" };
   const message = "stream" in parsed && "data" in parsed ? parsed.data : parsed;
   if (!isObject(message)) return { kind: "rejected", reason: "data is not a JSON object" };
-  const isReply = !("e" in message) && ("result" in message || "id" in message);
-  if (isReply || message.e === "serverShutdown") return { kind: "control", message };
+  if (message.e === "serverShutdown" || isReply(message)) return { kind: "control", message };
+  if ("error" in message && "id" in message) {
+    const [id, error] = [JSON.stringify(message.id), JSON.stringify(message.error)];
+    return { kind: "rejected", reason: `error reply to request ${id}: ${error.slice(0, 200)}` };
+  }
+  if (!("e" in message)) return { kind: "rejected", reason: 'frame has no event type "e"' };
   if (message.e !== "trade") {
     return { kind: "rejected", reason: `event type ${JSON.stringify(message.e)} is not "trade"` };
   }
@@ -61,6 +68,12 @@ export function parseBinanceFrame(
     return { kind: "rejected", reason: `symbol ${event.symbol} was not subscribed` };
   }
   return { kind: "trade", event };
+}
+
+/** A reply to SUBSCRIBE and its kin is exactly `{"result":…,"id":…}`. */
+function isReply(message: Record<string, unknown>): boolean {
+  const keys = Object.keys(message);
+  return keys.length === 2 && "result" in message && "id" in message;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

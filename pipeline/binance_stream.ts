@@ -2,17 +2,20 @@
  * One WebSocket connection to Binance carrying the trade streams of every symbol, kept alive:
  * reconnects with backoff and jitter after a close or error, replaces a connection that has
  * gone silent, and renews it before Binance's 24-hour cut (or on `serverShutdown`) by opening
- * the next connection before closing the old one, so no trade falls in between.
+ * the next connection before closing the old one.
  */
 import type { Logger } from "./log.ts";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay, type BackoffOptions, sleep } from "./backoff.ts";
 
 /** What {@link BinanceStream} needs. */
 export interface BinanceStreamOptions {
   /** Base URL such as `wss://stream.binance.com:9443` (no `/ws` or `/stream`). */
   baseUrl: string;
   symbols: readonly string[];
-  /** Replace the connection after this long without a frame. */
+  /**
+   * Replace the connection after this long without a frame; a renewal that delivers nothing
+   * for this long is abandoned.
+   */
   silenceTimeoutMs: number;
   /** Renew the connection after this long. */
   maxAgeMs: number;
@@ -21,23 +24,40 @@ export interface BinanceStreamOptions {
   log: Logger;
 }
 
+// Reconnects and renewals share one pace: Binance allows 300 connection attempts per 5 minutes.
+const ATTEMPT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000 };
+// How long `stop` waits for close handshakes; a dead link may never finish one.
+const CLOSE_WAIT_MS = 1_000;
+
 /** The combined-stream URL for the trade streams of `symbols`. */
 export function tradeStreamUrl(baseUrl: string, symbols: readonly string[]): string {
   const streams = symbols.map((symbol) => `${symbol.toLowerCase()}@trade`).join("/");
   return `${baseUrl}/stream?streams=${streams}`;
 }
 
-/** A self-healing trade stream. Call {@link BinanceStream.start} once, `stop` to end. */
+/**
+ * A self-healing trade stream. Call {@link BinanceStream.start} once, `stop` to end.
+ *
+ * Frames are taken from the current connection only. A renewal becomes current with its first
+ * frame and the old connection is closed, its late frames dropped: a trade both delivered may
+ * come twice (the consumer stores it once), and one only the old one would still have delivered
+ * shows as a gap in trade ids, which the producer recovers over REST.
+ */
 export class BinanceStream {
-  /** Connections opened after the first one. */
+  /** Connections that took over after the first one. */
   reconnects = 0;
-  /** Whether a connection is open now. */
+  /** Whether the current connection is open. */
   connected = false;
   readonly #options: BinanceStreamOptions;
   readonly #url: string;
+  /** Every socket opened and not yet closed, with the promise of its close. */
+  readonly #sockets = new Map<WebSocket, Promise<void>>();
   #current?: WebSocket;
   #renewing?: WebSocket;
+  #renewalStartedAt = 0;
   #failures = 0;
+  #renewalFailures = 0;
+  #noRenewalBefore = 0;
   #lastFrameAt = 0;
   #openedAt = 0;
   #stopped = false;
@@ -58,96 +78,146 @@ export class BinanceStream {
     );
   }
 
-  /** Asks for a fresh connection now, keeping the current one until the new one delivers. */
+  /**
+   * Opens a fresh connection now, keeping the current one until the new one delivers. Does
+   * nothing while a renewal is under way, no connection is open, or a failed renewal is
+   * being backed off (the watchdog asks again when the age limit still calls for it).
+   */
   renew(reason: string): void {
-    if (this.#renewing || this.#stopped) return;
+    if (this.#stopped || this.#renewing || !this.connected) return;
+    if (Date.now() < this.#noRenewalBefore) return;
     this.#options.log.info("renewing connection", { reason });
-    this.#renewing = this.#open(true);
+    this.#renewalStartedAt = Date.now();
+    this.#renewing = this.#open();
   }
 
-  /** Closes everything; no reconnect follows. */
-  stop(): void {
+  /**
+   * Closes every connection and cancels every timer; no reconnect follows. Resolves once the
+   * connections have closed, or after a second when a close handshake does not finish.
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
+    this.connected = false;
     clearInterval(this.#watchdog);
     clearTimeout(this.#retryTimer);
-    for (const socket of [this.#current, this.#renewing]) socket?.close(1000, "producer stopping");
-    this.connected = false;
+    const closed = [...this.#sockets.values()];
+    for (const socket of this.#sockets.keys()) socket.close(1000, "producer stopping");
+    const waited = new AbortController();
+    await Promise.race([Promise.all(closed), sleep(CLOSE_WAIT_MS, waited.signal)]);
+    waited.abort();
   }
 
   #connect(): void {
     if (this.#stopped) return;
     // A connection attempt that hangs counts as silence too.
     this.#lastFrameAt = Date.now();
-    this.#current = this.#open(false);
+    this.#current = this.#open();
   }
 
-  #open(renewal: boolean): WebSocket {
+  #open(): WebSocket {
     const { log, onFrame } = this.#options;
     const socket = new WebSocket(this.#url);
+    this.#sockets.set(
+      socket,
+      new Promise((resolve) => socket.addEventListener("close", () => resolve(), { once: true })),
+    );
     let delivered = false;
     socket.onopen = () => {
-      log.info("connected", { url: this.#url, renewal });
-      if (!renewal) {
+      if (this.#stopped) return;
+      log.info("connected", { url: this.#url, renewal: socket === this.#renewing });
+      if (socket === this.#current) {
         this.connected = true;
         this.#openedAt = Date.now();
       }
     };
     socket.onmessage = (message) => {
-      if (typeof message.data !== "string") return;
+      if (typeof message.data !== "string" || this.#stopped) return;
       const now = Date.now();
       if (!delivered) {
         delivered = true;
         this.#failures = 0;
-        if (renewal) this.#promote(socket);
+        if (socket === this.#renewing) {
+          this.#renewalFailures = 0;
+          this.#promote(socket)?.close(1000, "renewed");
+          log.info("renewal took over");
+        }
       }
-      // During a renewal both connections deliver; the consumer drops the duplicates.
-      if (socket === this.#current || socket === this.#renewing) {
-        if (socket === this.#current) this.#lastFrameAt = now;
-        onFrame(message.data, now);
-      }
+      if (socket !== this.#current) return;
+      this.#lastFrameAt = now;
+      onFrame(message.data, now);
     };
     socket.onerror = (event) => {
+      if (this.#stopped) return;
       log.warn("connection error", { error: (event as ErrorEvent).message ?? "unknown" });
     };
     socket.onclose = (event) => {
-      if (socket === this.#renewing) this.#renewing = undefined;
-      if (socket !== this.#current || this.#stopped) return;
-      this.#reconnectLater("connection closed", { code: event.code, reason: event.reason });
+      this.#sockets.delete(socket);
+      if (this.#stopped) return;
+      const fields = { code: event.code, reason: event.reason };
+      if (socket === this.#renewing) {
+        this.#renewing = undefined;
+        this.#renewalFailed("renewal connection closed", fields);
+      } else if (socket === this.#current) {
+        this.#reconnectLater("connection closed", fields);
+      }
     };
     return socket;
   }
 
+  /** Leaves the current connection: a renewal under way takes over, else a retry is scheduled. */
   #reconnectLater(why: string, fields: Record<string, unknown>): void {
+    const renewal = this.#renewing;
+    if (renewal) {
+      this.#options.log.warn(`${why}; switching to the renewal connection`, fields);
+      this.#promote(renewal);
+      return;
+    }
     this.#current = undefined;
     this.connected = false;
-    const delay = backoffDelay(this.#failures++, { baseMs: 1_000, maxMs: 60_000 });
+    const delay = backoffDelay(this.#failures++, ATTEMPT_BACKOFF);
     this.#options.log.warn(`${why}; reconnecting`, { ...fields, delayMs: delay });
     this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
       this.reconnects++;
       this.#connect();
     }, delay);
   }
 
-  #promote(socket: WebSocket): void {
+  /** Makes `socket` the current connection; returns the one it replaces, for the caller to close. */
+  #promote(socket: WebSocket): WebSocket | undefined {
     const old = this.#current;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#current = socket;
     this.#renewing = undefined;
     this.#openedAt = Date.now();
     this.#lastFrameAt = Date.now();
-    this.connected = true;
+    // A renewal taken over before it opened becomes connected in its `onopen`.
+    this.connected = socket.readyState === WebSocket.OPEN;
     this.reconnects++;
-    old?.close(1000, "renewed");
+    return old;
+  }
+
+  #renewalFailed(why: string, fields: Record<string, unknown>): void {
+    const delay = backoffDelay(this.#renewalFailures++, ATTEMPT_BACKOFF);
+    this.#noRenewalBefore = Date.now() + delay;
+    this.#options.log.warn(`${why}; renewing later`, { ...fields, delayMs: delay });
   }
 
   #watch(): void {
+    if (this.#stopped || !this.#current) return;
     const now = Date.now();
     const { silenceTimeoutMs, maxAgeMs } = this.#options;
-    if (!this.#current || this.#stopped) return;
+    const renewal = this.#renewing;
     if (now - this.#lastFrameAt > silenceTimeoutMs) {
       // A dead link may never finish the close handshake: abandon it, do not wait for onclose.
       const silent = this.#current;
       this.#reconnectLater("connection silent", { silentMs: now - this.#lastFrameAt });
-      silent?.close(4000, "silent");
+      silent.close(4000, "silent");
+    } else if (renewal && now - this.#renewalStartedAt > silenceTimeoutMs) {
+      this.#renewing = undefined;
+      renewal.close(4000, "silent");
+      this.#renewalFailed("renewal connection silent", { silentMs: now - this.#renewalStartedAt });
     } else if (this.connected && now - this.#openedAt > maxAgeMs) {
       this.renew("connection age");
     }

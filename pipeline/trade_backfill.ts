@@ -1,12 +1,14 @@
 /**
- * Recovers trades a connection missed from Binance's REST `GET /api/v3/historicalTrades`
- * (no API key needed; weight 25, at most 1000 trades a call), so a reconnect loses nothing.
+ * Fetches trades a connection missed from Binance's REST `GET /api/v3/historicalTrades`
+ * (no API key needed; weight 25, at most 1000 trades a call), checked like stream frames.
  */
-import type { Logger } from "./log.ts";
 import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
 
 /** Most trades one `historicalTrades` call returns. */
 export const HISTORY_PAGE = 1_000;
+
+/** How long one call may take before it is given up. */
+const CALL_TIMEOUT_MS = 10_000;
 
 /** A gap could not be filled completely; `recovered` holds what was fetched before. */
 export class BackfillError extends Error {
@@ -17,26 +19,38 @@ export class BackfillError extends Error {
   }
 }
 
+/** How {@link fetchMissingTrades} calls the server. */
+export interface FetchMissingTradesOptions {
+  /** Replaces `fetch`, for tests. */
+  fetchImpl?: typeof fetch;
+  /** Cancels the fetch (at shutdown); each call also gives up after 10 s. */
+  signal?: AbortSignal;
+}
+
 /**
  * Fetches trades `fromId` up to, not including, `toId` of `symbol` from `restUrl`, in id order,
- * checked like stream frames. Throws {@link BackfillError} on an HTTP error (Binance answers
- * 429 or 418 when rate limits are hit), a bad answer, or when the server no longer has them.
+ * checked like stream frames. Throws {@link BackfillError}, holding the trades fetched before,
+ * on an HTTP error (Binance answers 429 or 418 when rate limits are hit), a bad answer, when
+ * the server no longer has them, or when `signal` aborts.
  */
 export async function fetchMissingTrades(
   restUrl: string,
   symbol: string,
   fromId: number,
   toId: number,
-  fetchImpl: typeof fetch = fetch,
+  { fetchImpl = fetch, signal }: FetchMissingTradesOptions = {},
 ): Promise<TradeEvent[]> {
   const trades: TradeEvent[] = [];
   let next = fromId;
   while (next < toId) {
     const limit = Math.min(HISTORY_PAGE, toId - next);
     const url = `${restUrl}/api/v3/historicalTrades?symbol=${symbol}&fromId=${next}&limit=${limit}`;
+    const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
     let page: unknown;
     try {
-      const response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000) });
+      const response = await fetchImpl(url, {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
       if (!response.ok) {
         throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
       }
@@ -50,7 +64,14 @@ export async function fetchMissingTrades(
       throw new BackfillError(`historicalTrades ${symbol} has nothing from ${next}`, trades);
     }
     const receivedAt = Date.now();
-    for (const item of page) {
+    // A server ignoring `limit` must not carry us past `toId`.
+    for (const item of page.slice(0, limit)) {
+      if (!isObject(item)) {
+        throw new BackfillError(
+          `historicalTrades ${symbol}: trade ${next} is not an object`,
+          trades,
+        );
+      }
       const event = restTradeEvent(symbol, item, receivedAt);
       const problem = tradeProblem(event as unknown as Record<string, unknown>);
       if (problem) throw new BackfillError(`historicalTrades ${symbol}: ${problem}`, trades);
@@ -60,7 +81,6 @@ export async function fetchMissingTrades(
           trades,
         );
       }
-      if (event.tradeId >= toId) break;
       trades.push(event);
       next++;
     }
@@ -87,63 +107,6 @@ function restTradeEvent(
   };
 }
 
-/** What {@link GapFiller} needs. */
-export interface GapFillerOptions {
-  restUrl: string;
-  /** Receives each recovered trade, in id order per gap. */
-  publish: (event: TradeEvent) => void;
-  log: Logger;
-  /** Largest gap it tries to fill; beyond it the trades are counted as lost (rate limits). */
-  maxGap?: number;
-}
-
-/** Fills gaps one at a time, in the order they were found. */
-export class GapFiller {
-  /** Trades recovered over REST. */
-  recovered = 0;
-  /** Trades that stayed missing. */
-  lost = 0;
-  readonly #options: GapFillerOptions;
-  #queue: Promise<void> = Promise.resolve();
-
-  constructor(options: GapFillerOptions) {
-    this.#options = options;
-  }
-
-  /** Queues the recovery of trades `fromId` up to, not including, `toId` of `symbol`. */
-  fill(symbol: string, fromId: number, toId: number): void {
-    this.#queue = this.#queue.then(() => this.#fill(symbol, fromId, toId));
-  }
-
-  /** Resolves when every queued gap has been handled. */
-  idle(): Promise<void> {
-    return this.#queue;
-  }
-
-  async #fill(symbol: string, fromId: number, toId: number): Promise<void> {
-    const { restUrl, publish, log, maxGap = 50_000 } = this.#options;
-    const missing = toId - fromId;
-    if (missing > maxGap) {
-      this.lost += missing;
-      log.error("gap too large to recover", { symbol, fromId, toId, missing, maxGap });
-      return;
-    }
-    let trades: TradeEvent[];
-    try {
-      trades = await fetchMissingTrades(restUrl, symbol, fromId, toId);
-    } catch (error) {
-      trades = error instanceof BackfillError ? error.recovered : [];
-      this.lost += missing - trades.length;
-      log.error("gap only partly recovered", {
-        symbol,
-        fromId,
-        toId,
-        recovered: trades.length,
-        error,
-      });
-    }
-    trades.forEach(publish);
-    this.recovered += trades.length;
-    if (trades.length === missing) log.info("gap recovered", { symbol, fromId, toId, missing });
-  }
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

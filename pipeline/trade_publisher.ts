@@ -6,7 +6,9 @@
  */
 import type { Producer } from "kafkajs";
 import type { Logger } from "./log.ts";
-import { backoffDelay, sleep } from "./backoff.ts";
+import { backoffDelay, type BackoffOptions, sleep } from "./backoff.ts";
+
+const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
 
 /** One message waiting to be sent. */
 export interface OutgoingMessage {
@@ -22,6 +24,8 @@ export interface TradePublisherOptions {
   capacity: number;
   /** Most messages sent in one request. */
   batchSize?: number;
+  /** Pace of retries after a failed send; default 0.5 s doubling up to 30 s. */
+  retryBackoff?: BackoffOptions;
   log: Logger;
 }
 
@@ -78,7 +82,7 @@ export class TradePublisher {
   }
 
   async #run(): Promise<void> {
-    const { producer, log, batchSize = 2_000 } = this.#options;
+    const { producer, log, batchSize = 2_000, retryBackoff = RETRY_BACKOFF } = this.#options;
     let failures = 0;
     while (!this.#abort.signal.aborted) {
       if (this.#queue.length === 0) {
@@ -98,7 +102,7 @@ export class TradePublisher {
         failures = 0;
       } catch (error) {
         this.sendErrors++;
-        const delay = backoffDelay(failures++, { baseMs: 500, maxMs: 30_000 });
+        const delay = backoffDelay(failures++, retryBackoff);
         log.warn("kafka send failed; retrying", {
           error,
           buffered: this.#queue.length,

@@ -1,5 +1,5 @@
 /**
- * Which trade feed `deno task start` uses: live Binance when it answers, otherwise the
+ * Which trade feed `deno task start` uses: live Binance when it is reachable, otherwise the
  * simulator, announced loudly so simulated prices are never taken for live ones.
  */
 import type { Config } from "../pipeline/config.ts";
@@ -17,15 +17,18 @@ export interface Feed {
   stop(): Promise<void>;
 }
 
-/** Resolves true once `url` delivers a first frame within `timeoutMs`, false otherwise. */
-export function answersWithin(url: string, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves true once a WebSocket to `url` opens within `timeoutMs`, false otherwise. An open
+ * connection is enough: a quiet symbol may send no trade for a long time.
+ */
+export function opensWithin(url: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     let socket: WebSocket;
-    const finish = (answered: boolean) => {
+    const finish = (opened: boolean) => {
       clearTimeout(timer);
-      socket.onmessage = socket.onerror = socket.onclose = null;
+      socket.onopen = socket.onerror = socket.onclose = null;
       socket.close();
-      resolve(answered);
+      resolve(opened);
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
     try {
@@ -34,16 +37,16 @@ export function answersWithin(url: string, timeoutMs: number): Promise<boolean> 
       clearTimeout(timer);
       return resolve(false);
     }
-    socket.onmessage = () => finish(true);
+    socket.onopen = () => finish(true);
     socket.onerror = () => finish(false);
     socket.onclose = () => finish(false);
   });
 }
 
-/** Live Binance when it answers within 8 s, else a simulator on a free port. */
+/** Live Binance when a connection to it opens within 8 s, else a simulator on a free port. */
 export async function chooseFeed(config: Config, log: Logger): Promise<Feed> {
   const live = tradeStreamUrl(config.binanceWsUrl, config.symbols);
-  if (await answersWithin(live, 8_000)) {
+  if (await opensWithin(live, 8_000)) {
     log.info("feed: live Binance", { url: config.binanceWsUrl });
     return {
       url: config.binanceWsUrl,

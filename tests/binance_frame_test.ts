@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_FRAME_BYTES, parseBinanceFrame } from "../pipeline/binance_frame.ts";
+import { MAX_FRAME_LENGTH, parseBinanceFrame } from "../pipeline/binance_frame.ts";
 import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../pipeline/trade_event.ts";
 
 const SYMBOLS = new Set(["BTCUSDT", "ETHUSDT"]);
@@ -64,7 +64,20 @@ Deno.test("fields Binance dropped or added do not matter; E may be missing", () 
 
 Deno.test("a SUBSCRIBE reply and serverShutdown are control messages", () => {
   assert.equal(parse({ result: null, id: 1 }).kind, "control");
+  assert.equal(parse({ result: ["btcusdt@trade"], id: "list" }).kind, "control");
   assert.equal(parse({ e: "serverShutdown", E: 1 }).kind, "control");
+});
+
+Deno.test("an error reply or an object without an event type is rejected, not control", () => {
+  assert.match(
+    reason({ error: { code: 2, msg: "Invalid request" }, id: 7 }),
+    /error reply to request 7: \{"code":2,"msg":"Invalid request"\}/,
+  );
+  assert.match(reason({ result: null, id: 1, extra: true }), /no event type/);
+  assert.match(reason({ id: 1 }), /no event type/);
+  assert.match(reason({ result: null }), /no event type/);
+  assert.match(reason({}), /no event type/);
+  assert.match(reason({ stream: "btcusdt@trade", data: { s: "BTCUSDT" } }), /no event type/);
 });
 
 Deno.test("bad frames are rejected with a reason that says what is wrong", () => {
@@ -72,7 +85,8 @@ Deno.test("bad frames are rejected with a reason that says what is wrong", () =>
   assert.match(reason("[1,2]"), /not a JSON object/);
   assert.match(reason({ stream: "x", data: 5 }), /data is not a JSON object/);
   assert.match(reason({ ...TRADE, e: "aggTrade" }), /event type "aggTrade"/);
-  assert.match(reason({ ...TRADE, e: undefined }), /event type undefined/);
+  assert.match(reason({ ...TRADE, e: undefined }), /no event type/);
+  assert.match(reason({ ...TRADE, e: null }), /event type null/);
   assert.match(reason({ ...TRADE, p: "-1.0" }), /price/);
   assert.match(reason({ ...TRADE, p: "0.00000000" }), /price is not positive/);
   assert.match(reason({ ...TRADE, p: 67012.34 }), /price is not a decimal string/);
@@ -88,7 +102,7 @@ Deno.test("bad frames are rejected with a reason that says what is wrong", () =>
   assert.match(reason({ ...TRADE, m: "true" }), /buyer-is-maker/);
   assert.match(reason({ ...TRADE, s: "btc-usdt" }), /symbol/);
   assert.match(reason({ ...TRADE, s: "SOLUSDT" }), /SOLUSDT was not subscribed/);
-  assert.match(reason("x".repeat(MAX_FRAME_BYTES + 1)), /exceeds/);
+  assert.match(reason("x".repeat(MAX_FRAME_LENGTH + 1)), /65537 characters exceeds 65536/);
 });
 
 Deno.test("an event survives the Kafka round trip exactly", () => {

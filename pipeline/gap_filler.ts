@@ -1,0 +1,83 @@
+/**
+ * Recovers the trades behind gaps in trade ids over REST, so a reconnect loses nothing, and
+ * counts what stays lost.
+ */
+import type { Logger } from "./log.ts";
+import type { TradeEvent } from "./trade_event.ts";
+import { BackfillError, fetchMissingTrades } from "./trade_backfill.ts";
+
+/** What {@link GapFiller} needs. */
+export interface GapFillerOptions {
+  restUrl: string;
+  /** Receives each recovered trade, in id order per gap. */
+  publish: (event: TradeEvent) => void;
+  log: Logger;
+  /** Largest gap it tries to fill; beyond it the trades are counted as lost (rate limits). */
+  maxGap?: number;
+  /** Replaces `fetch`, for tests. */
+  fetchImpl?: typeof fetch;
+}
+
+/** Fills gaps one at a time, in the order they were found. */
+export class GapFiller {
+  /** Trades recovered over REST. */
+  recovered = 0;
+  /** Trades that stayed missing. */
+  lost = 0;
+  readonly #options: GapFillerOptions;
+  readonly #abort = new AbortController();
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(options: GapFillerOptions) {
+    this.#options = options;
+  }
+
+  /** Queues the recovery of trades `fromId` up to, not including, `toId` of `symbol`. */
+  fill(symbol: string, fromId: number, toId: number): void {
+    this.#queue = this.#queue.then(() => this.#fill(symbol, fromId, toId));
+  }
+
+  /** Resolves when every queued gap has been handled. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  /**
+   * Cancels the fill in flight and every queued one (also any queued later); what they did not
+   * recover counts as lost, what they did is still published. Resolves when the queue is empty.
+   */
+  stop(): Promise<void> {
+    this.#abort.abort();
+    return this.#queue;
+  }
+
+  async #fill(symbol: string, fromId: number, toId: number): Promise<void> {
+    const { restUrl, publish, log, maxGap = 50_000, fetchImpl } = this.#options;
+    const signal = this.#abort.signal;
+    const missing = toId - fromId;
+    const gap = { symbol, fromId, toId, missing };
+    if (signal.aborted) {
+      this.lost += missing;
+      log.warn("gap not recovered: stopping", gap);
+      return;
+    }
+    if (missing > maxGap) {
+      this.lost += missing;
+      log.error("gap too large to recover", { ...gap, maxGap });
+      return;
+    }
+    let trades: TradeEvent[];
+    try {
+      trades = await fetchMissingTrades(restUrl, symbol, fromId, toId, { fetchImpl, signal });
+    } catch (error) {
+      trades = error instanceof BackfillError ? error.recovered : [];
+      this.lost += missing - trades.length;
+      const fields = { ...gap, recovered: trades.length, error };
+      if (signal.aborted) log.warn("gap recovery cut short: stopping", fields);
+      else log.error("gap only partly recovered", fields);
+    }
+    trades.forEach(publish);
+    this.recovered += trades.length;
+    if (trades.length === missing) log.info("gap recovered", gap);
+  }
+}
