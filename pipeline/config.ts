@@ -199,15 +199,7 @@ function brokers(raw: string): string[] {
 }
 
 function databaseUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError("DATABASE_URL", "is not a URL (postgres://user:password@host:port/db)");
-  }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    throw new ConfigError("DATABASE_URL", `scheme "${url.protocol}" is not postgres:`);
-  }
+  const url = parseUrl("DATABASE_URL", raw, ["postgres:", "postgresql:"]);
   if (url.pathname.length <= 1) throw new ConfigError("DATABASE_URL", "names no database");
   return raw;
 }
@@ -228,28 +220,26 @@ function whaleThreshold(raw: string): string {
   return raw;
 }
 
-function httpUrl(variable: string, raw: string): string {
+/** Parses `raw` as a URL with one of `schemes`; a ConfigError names `variable` otherwise. */
+function parseUrl(variable: string, raw: string, schemes: string[]): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(variable, `"${raw}" is not a URL`);
+    throw new ConfigError(variable, `"${redactUrl(raw)}" is not a URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(variable, `scheme "${url.protocol}" is not http: or https:`);
+  if (!schemes.includes(url.protocol)) {
+    throw new ConfigError(variable, `scheme "${url.protocol}" is not ${schemes.join(" or ")}`);
   }
+  return url;
+}
+
+function httpUrl(variable: string, raw: string): string {
+  parseUrl(variable, raw, ["http:", "https:"]);
   return raw.replace(/\/+$/, "");
 }
 
 function binanceWsUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError("BINANCE_WS_URL", `"${raw}" is not a URL`);
-  }
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new ConfigError("BINANCE_WS_URL", `scheme "${url.protocol}" is not ws: or wss:`);
-  }
+  parseUrl("BINANCE_WS_URL", raw, ["ws:", "wss:"]);
   return raw.replace(/\/+$/, "").replace(/\/(ws|stream)$/, "");
 }
