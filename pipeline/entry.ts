@@ -29,18 +29,19 @@ export async function runEntry(
 }
 
 /**
- * Runs `stop` once on the first SIGINT or SIGTERM, then exits. While it runs, a second SIGINT
- * (Ctrl-C pressed again) exits at once; a further SIGTERM is ignored, so a parent's TERM that
- * follows the terminal's INT cannot cut a flush short.
+ * Runs `stop` once on the first SIGINT or SIGTERM, then exits. While it runs, Ctrl-C pressed
+ * again (a SIGINT more than a second later) exits at once; any other signal is ignored, so a
+ * parent's TERM, or the copy of Ctrl-C that `deno task` forwards, cannot cut a flush short.
  */
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince = 0;
   const handler = async (signal: Deno.Signal) => {
-    if (stopping) {
-      if (signal === "SIGINT") Deno.exit(130);
+    if (stoppingSince > 0) {
+      // `deno task` forwards the terminal's Ctrl-C, so one keypress can arrive twice at once.
+      if (signal === "SIGINT" && Date.now() - stoppingSince > 1_000) Deno.exit(130);
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info("shutting down");
     try {
       await stop();

@@ -1,7 +1,7 @@
 /**
  * `deno task start`: the whole local stack in one command. Infra (Kafka, PostgreSQL),
- * migrations, then the consumer and the producer on live Binance, or on the simulator when
- * Binance cannot be reached. Ctrl-C stops everything it started, newest first.
+ * migrations, then the consumer, the producer (on live Binance, or on the simulator when
+ * Binance cannot be reached) and the dashboard. Ctrl-C stops everything it started, newest first.
  */
 import { onShutdown, runEntry } from "../pipeline/entry.ts";
 import { migrateDatabase } from "../db/migrate.ts";
@@ -26,14 +26,15 @@ await runEntry("start", async (config, log) => {
     const feed = await chooseFeed(config, log);
     cleanups.push(feed.stop);
     const env = { BINANCE_WS_URL: feed.url, BINANCE_REST_URL: feed.restUrl };
-    // The producer is stopped first (it flushes into Kafka), then the consumer, then infra.
-    for (const entry of ["consumer.ts", "producer.ts"]) {
+    // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer.
+    for (const entry of ["consumer.ts", "producer.ts", "dashboard.ts"]) {
       cleanups.push(supervise(entry, env, log).stop);
     }
     log.info("stack running; Ctrl-C stops it", {
       kafka: infra.kafka,
       postgres: infra.postgres,
       feed: feed.simulated ? "simulated" : "live",
+      dashboard: `http://localhost:${config.port}`,
     });
   } catch (error) {
     // A daemon such as a started PostgreSQL would outlive us: stop it before failing.

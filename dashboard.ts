@@ -1,0 +1,29 @@
+/**
+ * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page and the JSON
+ * APIs over PostgreSQL. Needs only `--allow-net --allow-env --allow-read`, as on Deno Deploy.
+ */
+import { onShutdown, runEntry } from "./pipeline/entry.ts";
+import { connectDatabase } from "./pipeline/database.ts";
+import { redactUrl } from "./pipeline/config.ts";
+import { createApp } from "./fresh_compat.ts";
+import { manifest } from "./dashboard_manifest.ts";
+
+await runEntry("dashboard", async (config, log) => {
+  const sql = connectDatabase(config.databaseUrl, { max: 4 });
+  const app = createApp(manifest, { sql, symbols: config.symbols }, {
+    staticDir: new URL("./static/", import.meta.url),
+  });
+  const server = Deno.serve({
+    port: config.port,
+    onListen: ({ port }) =>
+      log.info("listening", {
+        url: `http://localhost:${port}`,
+        database: redactUrl(config.databaseUrl),
+      }),
+  }, app.fetch);
+  onShutdown(log, async () => {
+    await server.shutdown();
+    await sql.end({ timeout: 5 });
+  });
+  await server.finished;
+});

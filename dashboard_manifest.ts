@@ -1,0 +1,23 @@
+/** The dashboard's routes, as Fresh's generated `fresh.gen.ts` lists them. */
+import type { Manifest } from "./fresh_compat.ts";
+import type { DashboardState } from "./pipeline/dashboard_state.ts";
+import App from "./routes/_app.tsx";
+import * as middleware from "./routes/_middleware.ts";
+import * as index from "./routes/index.tsx";
+import * as healthz from "./routes/healthz.ts";
+import * as apiTrades from "./routes/api/trades.ts";
+import * as apiWhales from "./routes/api/whales.ts";
+import * as apiAggregates from "./routes/api/aggregates.ts";
+
+/** Every route module under `routes/`, keyed by its path there. */
+export const manifest: Manifest<DashboardState> = {
+  app: App,
+  middleware: middleware.handler,
+  routes: {
+    "index.tsx": index,
+    "healthz.ts": healthz,
+    "api/trades.ts": apiTrades,
+    "api/whales.ts": apiWhales,
+    "api/aggregates.ts": apiAggregates,
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Fresh's shape without the Fresh package (JSR is out of reach here): route modules export a
+ * `handler` and a default page, `routes/_app.tsx` is the layout and `routes/_middleware.ts` wraps
+ * every request. This module alone maps that onto Hono and preact-render-to-string, so moving to
+ * Fresh later is a swap of this file and the manifest.
+ */
+import { Hono } from "hono";
+import { renderToString } from "preact-render-to-string";
+import { type ComponentType, h } from "preact";
+
+/** What a page component receives. */
+export interface PageProps<Data = unknown> {
+  data: Data;
+  url: URL;
+  params: Record<string, string>;
+}
+
+/** What a handler or middleware receives besides the request. */
+export interface RouteContext<State> {
+  url: URL;
+  params: Record<string, string>;
+  state: State;
+  /** Renders the route's page inside `_app` with `data`, as a 200 HTML response by default. */
+  render(data?: unknown, init?: ResponseInit): Response;
+  /** In middleware: runs the rest of the chain. */
+  next(): Promise<Response>;
+}
+
+/** A request handler in Fresh's form. */
+export type Handler<State> = (
+  request: Request,
+  context: RouteContext<State>,
+) => Response | Promise<Response>;
+
+/** A route module: `handler` (one function, or one per method) and an optional page. */
+export interface RouteModule<State> {
+  handler?: Handler<State> | Partial<Record<"GET" | "POST" | "HEAD", Handler<State>>>;
+  // deno-lint-ignore no-explicit-any
+  default?: ComponentType<PageProps<any>>;
+}
+
+/** The routes, like Fresh's generated manifest: file path under `routes/` → module. */
+export interface Manifest<State> {
+  routes: Record<string, RouteModule<State>>;
+  app: ComponentType<{ Component: ComponentType }>;
+  middleware?: Handler<State>;
+}
+
+/** `api/trades.ts` → `/api/trades`, `index.tsx` → `/`, `[id].tsx` → `/:id`. */
+export function routePath(file: string): string {
+  const path = file.replace(/\.(tsx?|jsx?)$/, "").replace(/(^|\/)index$/, "")
+    .replace(/\[(\w+)\]/g, ":$1");
+  return `/${path}`;
+}
+
+/** Where `/static/*` files come from, like Fresh's `static/` folder. */
+export interface AppOptions {
+  staticDir?: URL;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+};
+
+/** Builds the app: every route of `manifest`, with `state` handed to each handler. */
+export function createApp<State>(
+  manifest: Manifest<State>,
+  state: State,
+  options: AppOptions = {},
+): Hono {
+  const app = new Hono();
+  // Runs `route` behind the middleware, as Fresh runs `_middleware.ts` around every route.
+  const serve = (request: Request, params: Record<string, string>, route: RouteRunner<State>) => {
+    const url = new URL(request.url);
+    const context = (next: () => Promise<Response>): RouteContext<State> => ({
+      url,
+      params,
+      state,
+      render: () => {
+        throw new Error(`${url.pathname} has no page to render`);
+      },
+      next,
+    });
+    const run = () => Promise.resolve(route(request, context(notFound)));
+    return manifest.middleware ? manifest.middleware(request, context(run)) : run();
+  };
+  if (options.staticDir) {
+    const dir = options.staticDir;
+    app.get("/static/*", (c) =>
+      serve(c.req.raw, {}, async (_request, ctx) => {
+        const name = decodeURIComponent(ctx.url.pathname.slice("/static/".length));
+        const type = CONTENT_TYPES[name.split(".").pop() ?? ""];
+        if (!type || name.split("/").some((part) => part === ".." || part === "")) {
+          return await notFound();
+        }
+        try {
+          const body = await Deno.readFile(new URL(name, dir));
+          return new Response(body, { headers: { "content-type": type } });
+        } catch {
+          return await notFound();
+        }
+      }));
+  }
+  for (const [file, module] of Object.entries(manifest.routes)) {
+    app.all(routePath(file), (c) => {
+      const params = c.req.param() as Record<string, string>;
+      return serve(c.req.raw, params, (request, ctx) => {
+        const render = (data?: unknown, init?: ResponseInit) => {
+          const Page = module.default;
+          if (!Page) throw new Error(`${file} has no page to render`);
+          const Component = () => h(Page, { data, url: ctx.url, params });
+          const html = "<!DOCTYPE html>" + renderToString(h(manifest.app, { Component }));
+          const headers = new Headers(init?.headers);
+          headers.set("content-type", "text/html; charset=utf-8");
+          return new Response(html, { ...init, headers });
+        };
+        const method = request.method as "GET";
+        const handler = typeof module.handler === "function"
+          ? module.handler
+          : module.handler?.[method] ??
+            (method === "GET" && !module.handler ? () => render() : undefined);
+        if (!handler) return new Response("method not allowed\n", { status: 405 });
+        return handler(request, { ...ctx, render });
+      });
+    });
+  }
+  app.notFound((c) => serve(c.req.raw, {}, () => notFound()));
+  return app;
+}
+
+type RouteRunner<State> = (
+  request: Request,
+  context: RouteContext<State>,
+) => Response | Promise<Response>;
+
+function notFound(): Promise<Response> {
+  return Promise.resolve(new Response("not found\n", { status: 404 }));
+}

@@ -1,0 +1,63 @@
+/**
+ * Query parameters of the dashboard's JSON APIs, checked where they enter: a bad one becomes a
+ * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
+ */
+
+/** A request the API cannot answer as asked. */
+export class BadRequest extends Error {
+  readonly code = "BAD_REQUEST";
+  constructor(readonly parameter: string, reason: string) {
+    super(`${parameter}: ${reason}`);
+    this.name = "BadRequest";
+  }
+}
+
+/** Most rows one API call returns. */
+export const MAX_LIMIT = 1_000;
+
+/** `symbol`, upper-cased; must be one of `symbols`. Undefined when absent and optional. */
+export function symbolParam(
+  url: URL,
+  symbols: readonly string[],
+  required: boolean,
+): string | undefined {
+  const raw = url.searchParams.get("symbol");
+  if (raw === null || raw === "") {
+    if (required) throw new BadRequest("symbol", `is required, one of ${symbols.join(", ")}`);
+    return undefined;
+  }
+  const symbol = raw.toUpperCase();
+  if (!symbols.includes(symbol)) {
+    throw new BadRequest("symbol", `"${raw.slice(0, 40)}" is not one of ${symbols.join(", ")}`);
+  }
+  return symbol;
+}
+
+/** `limit`, a whole number from 1 to {@link MAX_LIMIT}; `fallback` when absent. */
+export function limitParam(url: URL, fallback: number): number {
+  const raw = url.searchParams.get("limit");
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!/^\d{1,7}$/.test(raw) || value < 1 || value > MAX_LIMIT) {
+    throw new BadRequest(
+      "limit",
+      `"${raw.slice(0, 40)}" is not a whole number from 1 to ${MAX_LIMIT}`,
+    );
+  }
+  return value;
+}
+
+/** `since`: epoch milliseconds or an ISO 8601 time; undefined when absent. */
+export function sinceParam(url: URL): Date | undefined {
+  const raw = url.searchParams.get("since");
+  if (raw === null) return undefined;
+  const date = /^\d{1,15}$/.test(raw)
+    ? new Date(Number(raw))
+    : /^\d{4}-\d\d-\d\dT/.test(raw)
+    ? new Date(raw)
+    : new Date(NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new BadRequest("since", `"${raw.slice(0, 40)}" is not epoch milliseconds or an ISO time`);
+  }
+  return date;
+}

@@ -1,0 +1,72 @@
+/** The dashboard's SQL: read-only queries over `trades` and `trade_aggregates`. */
+import type { Sql } from "./database.ts";
+
+/** One symbol's current state, as the page's first paint shows it. */
+export interface SymbolSummary {
+  symbol: string;
+  lastPrice: string;
+  lastTradeId: string;
+  /** ISO time of the newest trade. */
+  lastTradeTime: string;
+  movingAverage: string;
+  tradeCount: string;
+  totalVolume: string;
+  whaleCount: string;
+}
+
+/** One stored trade as the JSON API returns it; amounts stay decimal strings. */
+export interface TradeView {
+  symbol: string;
+  tradeId: string;
+  price: string;
+  quantity: string;
+  tradeValue: string;
+  tradeTime: string;
+  isBuyerMaker: boolean;
+  movingAverage: string;
+  isWhale: boolean;
+}
+
+/** Every symbol with stored trades, with its newest trade and totals. */
+export async function symbolSummaries(sql: Sql): Promise<SymbolSummary[]> {
+  return await sql<SymbolSummary[]>`
+    select a.symbol, t.price::text as "lastPrice", a.last_trade_id::text as "lastTradeId",
+      to_json(t.trade_time)#>>'{}' as "lastTradeTime", a.moving_average::text as "movingAverage",
+      a.trade_count::text as "tradeCount", a.total_volume::text as "totalVolume",
+      (select count(*) from trades w where w.is_whale_trade and w.symbol = a.symbol)::text
+        as "whaleCount"
+    from trade_aggregates a
+    join trades t on t.symbol = a.symbol and t.trade_id = a.last_trade_id
+    order by a.symbol
+  `;
+}
+
+/** Options of {@link recentTrades}. */
+export interface RecentTradesQuery {
+  /** Only this symbol, or every one when undefined. */
+  symbol?: string;
+  /** Most rows returned. */
+  limit: number;
+  /** Only trades after this time. */
+  since?: Date;
+  /** Only whale trades. */
+  whalesOnly?: boolean;
+}
+
+/** The newest trades, newest first. */
+export async function recentTrades(sql: Sql, query: RecentTradesQuery): Promise<TradeView[]> {
+  const { symbol, limit, since, whalesOnly = false } = query;
+  return await sql<TradeView[]>`
+    select symbol, trade_id::text as "tradeId", price::text, quantity::text,
+      trade_value::text as "tradeValue", to_json(trade_time)#>>'{}' as "tradeTime",
+      is_buyer_maker as "isBuyerMaker", moving_average::text as "movingAverage",
+      is_whale_trade as "isWhale"
+    from trades
+    where true
+      ${symbol === undefined ? sql`` : sql`and symbol = ${symbol}`}
+      ${since === undefined ? sql`` : sql`and trade_time > ${since}`}
+      ${whalesOnly ? sql`and is_whale_trade` : sql``}
+    order by trade_time desc, trade_id desc
+    limit ${limit}
+  `;
+}

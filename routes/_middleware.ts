@@ -1,0 +1,45 @@
+/** Cross-cutting work for every request: security headers, and errors as one-line answers. */
+import type { Handler } from "../fresh_compat.ts";
+import type { DashboardState } from "../pipeline/dashboard_state.ts";
+import { BadRequest } from "../pipeline/api_params.ts";
+
+// No inline script may run: islands load from /static as modules.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Answers bad input with a 400, hides internal errors behind a 500, and sets the headers. */
+export const handler: Handler<DashboardState> = async (_request, ctx) => {
+  let response: Response;
+  try {
+    response = await ctx.next();
+  } catch (error) {
+    if (error instanceof BadRequest) {
+      response = new Response(`${error.message}\n`, { status: 400 });
+    } else {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "request failed",
+          path: ctx.url.pathname,
+          error: String(error),
+        }),
+      );
+      response = new Response("internal error\n", { status: 500 });
+    }
+  }
+  const headers = new Headers(response.headers);
+  headers.set("content-security-policy", CONTENT_SECURITY_POLICY);
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("referrer-policy", "no-referrer");
+  headers.set("x-frame-options", "DENY");
+  if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
+  return new Response(response.body, { status: response.status, headers });
+};

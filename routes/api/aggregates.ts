@@ -1,0 +1,10 @@
+/** `GET /api/aggregates`: every symbol's totals, moving average and newest trade. */
+import type { Handler } from "../../fresh_compat.ts";
+import type { DashboardState } from "../../pipeline/dashboard_state.ts";
+import { symbolSummaries } from "../../pipeline/dashboard_queries.ts";
+
+export const handler: Record<"GET", Handler<DashboardState>> = {
+  async GET(_request, { state }) {
+    return Response.json({ aggregates: await symbolSummaries(state.sql) });
+  },
+};

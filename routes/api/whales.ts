@@ -1,0 +1,15 @@
+/** `GET /api/whales?symbol=&limit=&since=`: the newest whale trades, newest first. */
+import type { Handler } from "../../fresh_compat.ts";
+import type { DashboardState } from "../../pipeline/dashboard_state.ts";
+import { limitParam, sinceParam, symbolParam } from "../../pipeline/api_params.ts";
+import { recentTrades } from "../../pipeline/dashboard_queries.ts";
+
+export const handler: Record<"GET", Handler<DashboardState>> = {
+  async GET(_request, { url, state }) {
+    const symbol = symbolParam(url, state.symbols, false);
+    const limit = limitParam(url, 50);
+    const since = sinceParam(url);
+    const whales = await recentTrades(state.sql, { symbol, limit, since, whalesOnly: true });
+    return Response.json({ whales });
+  },
+};
