@@ -1,16 +1,18 @@
 /**
- * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page and the JSON
- * APIs over PostgreSQL. Needs only `--allow-net --allow-env --allow-read`, as on Deno Deploy.
+ * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page, the JSON APIs
+ * and the live stream over PostgreSQL, with one LISTEN for the whole process. Needs only `--allow-net --allow-env --allow-read`, as on Deno Deploy.
  */
 import { onShutdown, runEntry } from "./pipeline/entry.ts";
 import { connectDatabase } from "./pipeline/database.ts";
 import { redactUrl } from "./pipeline/config.ts";
 import { createApp } from "./fresh_compat.ts";
 import { manifest } from "./dashboard_manifest.ts";
+import { startLiveHub } from "./pipeline/live_hub.ts";
 
 await runEntry("dashboard", async (config, log) => {
   const sql = connectDatabase(config.databaseUrl, { max: 4 });
-  const app = createApp(manifest, { sql, symbols: config.symbols }, {
+  const live = await startLiveHub(sql, log);
+  const app = createApp(manifest, { sql, symbols: config.symbols, live: live.hub }, {
     staticDir: new URL("./static/", import.meta.url),
   });
   const server = Deno.serve({
@@ -22,6 +24,7 @@ await runEntry("dashboard", async (config, log) => {
       }),
   }, app.fetch);
   onShutdown(log, async () => {
+    await live.stop();
     await server.shutdown();
     await sql.end({ timeout: 5 });
   });

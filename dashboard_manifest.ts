@@ -8,6 +8,7 @@ import * as healthz from "./routes/healthz.ts";
 import * as apiTrades from "./routes/api/trades.ts";
 import * as apiWhales from "./routes/api/whales.ts";
 import * as apiAggregates from "./routes/api/aggregates.ts";
+import * as apiStream from "./routes/api/stream.ts";
 
 /** Every route module under `routes/`, keyed by its path there. */
 export const manifest: Manifest<DashboardState> = {
@@ -19,5 +20,6 @@ export const manifest: Manifest<DashboardState> = {
     "api/trades.ts": apiTrades,
     "api/whales.ts": apiWhales,
     "api/aggregates.ts": apiAggregates,
+    "api/stream.ts": apiStream,
   },
 };

@@ -27,8 +27,18 @@ export interface TradeView {
   isWhale: boolean;
 }
 
-/** Every symbol with stored trades, with its newest trade and totals. */
-export async function symbolSummaries(sql: Sql): Promise<SymbolSummary[]> {
+/** The columns of a {@link TradeView}, as a fragment shared by the trade queries. */
+function tradeColumns(sql: Sql) {
+  return sql`
+    symbol, trade_id::text as "tradeId", price::text, quantity::text,
+    trade_value::text as "tradeValue", to_json(trade_time)#>>'{}' as "tradeTime",
+    is_buyer_maker as "isBuyerMaker", moving_average::text as "movingAverage",
+    is_whale_trade as "isWhale"
+  `;
+}
+
+/** Every symbol with stored trades (or only `symbols`), with its newest trade and totals. */
+export async function symbolSummaries(sql: Sql, symbols?: string[]): Promise<SymbolSummary[]> {
   return await sql<SymbolSummary[]>`
     select a.symbol, t.price::text as "lastPrice", a.last_trade_id::text as "lastTradeId",
       to_json(t.trade_time)#>>'{}' as "lastTradeTime", a.moving_average::text as "movingAverage",
@@ -37,6 +47,7 @@ export async function symbolSummaries(sql: Sql): Promise<SymbolSummary[]> {
         as "whaleCount"
     from trade_aggregates a
     join trades t on t.symbol = a.symbol and t.trade_id = a.last_trade_id
+    ${symbols === undefined ? sql`` : sql`where a.symbol = any(${sql.array(symbols)}::text[])`}
     order by a.symbol
   `;
 }
@@ -57,10 +68,7 @@ export interface RecentTradesQuery {
 export async function recentTrades(sql: Sql, query: RecentTradesQuery): Promise<TradeView[]> {
   const { symbol, limit, since, whalesOnly = false } = query;
   return await sql<TradeView[]>`
-    select symbol, trade_id::text as "tradeId", price::text, quantity::text,
-      trade_value::text as "tradeValue", to_json(trade_time)#>>'{}' as "tradeTime",
-      is_buyer_maker as "isBuyerMaker", moving_average::text as "movingAverage",
-      is_whale_trade as "isWhale"
+    select ${tradeColumns(sql)}
     from trades
     where true
       ${symbol === undefined ? sql`` : sql`and symbol = ${symbol}`}
@@ -68,5 +76,20 @@ export async function recentTrades(sql: Sql, query: RecentTradesQuery): Promise<
       ${whalesOnly ? sql`and is_whale_trade` : sql``}
     order by trade_time desc, trade_id desc
     limit ${limit}
+  `;
+}
+
+/** The trades with these `[symbol, trade id]` keys, in trade-time order. */
+export async function recentTradesByIds(
+  sql: Sql,
+  keys: [string, number][],
+): Promise<TradeView[]> {
+  return await sql<TradeView[]>`
+    select ${tradeColumns(sql)}
+    from trades
+    join unnest(${sql.array(keys.map((k) => k[0]))}::text[], ${
+    sql.array(keys.map((k) => String(k[1])))
+  }::bigint[]) as k(symbol, trade_id) using (symbol, trade_id)
+    order by trade_time, trade_id
   `;
 }

@@ -1,5 +1,6 @@
 /** What every dashboard route gets in `ctx.state`. */
 import type { Sql } from "./database.ts";
+import type { LiveHub } from "./live_hub.ts";
 
 /** The dashboard's shared resources. */
 export interface DashboardState {
@@ -7,4 +8,6 @@ export interface DashboardState {
   sql: Sql;
   /** The configured symbols: the only ones the APIs accept. */
   symbols: string[];
+  /** The fan-out of the consumer's NOTIFY; absent when live updates are off. */
+  live?: LiveHub;
 }

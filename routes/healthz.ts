@@ -1,4 +1,4 @@
-/** `GET /healthz`: 200 when the database answers, 503 with the reason when it does not. */
+/** `GET /healthz`: 200 when the database and the listener are up, 503 saying which is not. */
 import type { Handler } from "../fresh_compat.ts";
 import type { DashboardState } from "../pipeline/dashboard_state.ts";
 
@@ -6,7 +6,12 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state }) {
     try {
       await state.sql`select 1`;
-      return Response.json({ status: "ok", database: "ok" });
+      const listener = state.live === undefined ? "off" : state.live.listening ? "ok" : "down";
+      const status = listener === "down" ? 503 : 200;
+      return Response.json(
+        { status: status === 200 ? "ok" : "degraded", database: "ok", listener },
+        { status },
+      );
     } catch (error) {
       return Response.json(
         { status: "unavailable", database: String((error as Error).message) },

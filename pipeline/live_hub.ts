@@ -1,0 +1,114 @@
+/**
+ * One LISTEN per dashboard process, fanned out to every live client: each NOTIFY from the
+ * consumer becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
+ * a short history so a reconnecting client can catch up from its last event id.
+ */
+import type { Sql } from "./database.ts";
+import type { Logger } from "./log.ts";
+import { NOTIFY_CHANNEL, type SymbolChange } from "./trade_store.ts";
+import { recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
+
+/** One event on `/api/stream`. `resync` tells a client to reload: events may have been missed. */
+export interface LiveEvent {
+  id: number;
+  type: "update" | "whale" | "resync";
+  data: unknown;
+}
+
+/** Events kept for catch-up. */
+const HISTORY = 2_000;
+
+/** The fan-out point; {@link startLiveHub} makes one. */
+export class LiveHub {
+  /** Whether the LISTEN connection is up. */
+  listening = false;
+  readonly #history: LiveEvent[] = [];
+  readonly #clients = new Set<(event: LiveEvent) => void>();
+  #nextId = 1;
+
+  /** Calls `deliver` for every new event until the returned function is called. */
+  subscribe(deliver: (event: LiveEvent) => void): () => void {
+    this.#clients.add(deliver);
+    return () => this.#clients.delete(deliver);
+  }
+
+  /** Clients connected now. */
+  get clients(): number {
+    return this.#clients.size;
+  }
+
+  /** The id the next event will get. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+
+  /** Events after `lastId`, or undefined when some of them are no longer kept. */
+  since(lastId: number): LiveEvent[] | undefined {
+    if (lastId >= this.#nextId - 1) return [];
+    const oldest = this.#history[0]?.id ?? this.#nextId;
+    if (lastId + 1 < oldest) return undefined;
+    return this.#history.filter((event) => event.id > lastId);
+  }
+
+  /** Records and fans out a new event. */
+  publish(type: LiveEvent["type"], data: unknown): void {
+    const event = { id: this.#nextId++, type, data };
+    this.#history.push(event);
+    if (this.#history.length > HISTORY) this.#history.shift();
+    for (const deliver of this.#clients) deliver(event);
+  }
+}
+
+/**
+ * Starts listening on the consumer's channel. After the listener reconnects (postgres.js does
+ * so with backoff), notifications sent meanwhile are lost, so clients are told to resync.
+ */
+export async function startLiveHub(
+  sql: Sql,
+  log: Logger,
+): Promise<{ hub: LiveHub; stop(): Promise<void> }> {
+  const hub = new LiveHub();
+  let queue = Promise.resolve();
+  let first = true;
+  const listener = await sql.listen(
+    NOTIFY_CHANNEL,
+    (payload) => {
+      // One at a time, so events keep the order of the commits.
+      queue = queue.then(() => expand(sql, hub, payload)).catch((error) => {
+        log.warn("a notification could not be expanded; clients resync", { error });
+        hub.publish("resync", { reason: "update lost" });
+      });
+    },
+    () => {
+      hub.listening = true;
+      if (!first) {
+        log.info("listener reconnected; clients resync");
+        hub.publish("resync", { reason: "listener reconnected" });
+      }
+      first = false;
+    },
+  );
+  return {
+    hub,
+    async stop() {
+      hub.listening = false;
+      await listener.unlisten();
+    },
+  };
+}
+
+async function expand(sql: Sql, hub: LiveHub, payload: string): Promise<void> {
+  const change = JSON.parse(payload) as { symbols?: SymbolChange[]; truncated?: boolean };
+  if (!change.symbols || change.truncated) {
+    hub.publish("resync", { reason: "too many changes at once" });
+    return;
+  }
+  const symbols = change.symbols.map((c) => c.symbol);
+  const summaries = await symbolSummaries(sql, symbols);
+  for (const summary of summaries) hub.publish("update", summary);
+  const whales = change.symbols.flatMap((c) => c.whaleTradeIds.map((id) => [c.symbol, id]));
+  if (whales.length === 0) return;
+  for (const whale of await recentTradesByIds(sql, whales as [string, number][])) {
+    hub.publish("whale", whale);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The one path every Server-Sent Events stream takes: the wire format, heartbeats, catch-up
+ * from a last event id, and slow clients. A client that does not read gets its per-symbol
+ * updates coalesced (only the newest per symbol waits) and, past a bound of waiting whale
+ * alerts, one `resync` instead: nothing is buffered without limit.
+ */
+import type { LiveEvent, LiveHub } from "./live_hub.ts";
+
+/** Options of {@link liveEventStream}. */
+export interface LiveStreamOptions {
+  hub: LiveHub;
+  /** The last event the client saw (`Last-Event-ID` or `since`); undefined for a new client. */
+  lastEventId?: number;
+  /** Milliseconds between heartbeat comments. */
+  heartbeatMs?: number;
+  /** Whale alerts that may wait for a slow client before it is told to resync. */
+  maxWaiting?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** Formats one event in the SSE wire format. */
+export function formatEvent(event: LiveEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/** A byte stream of the hub's events for one client, pulled at the client's pace. */
+export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
+  const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200 } = options;
+  let waiting: LiveEvent[] = [];
+  let wake: (() => void) | undefined;
+  let unsubscribe = () => {};
+  const add = (event: LiveEvent) => {
+    if (event.type === "update") {
+      const symbol = (event.data as { symbol: string }).symbol;
+      waiting = waiting.filter((e) =>
+        !(e.type === "update" && (e.data as { symbol: string }).symbol === symbol)
+      );
+    }
+    waiting.push(event);
+    if (waiting.length > maxWaiting) {
+      waiting = [{ id: event.id, type: "resync", data: { reason: "client too slow" } }];
+    }
+    wake?.();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`retry: 3000\n: connected\n\n`));
+      if (lastEventId !== undefined) {
+        const missed = hub.since(lastEventId);
+        if (missed === undefined) {
+          add({ id: hub.nextId - 1, type: "resync", data: { reason: "too far behind" } });
+        } else missed.forEach(add);
+      }
+      unsubscribe = hub.subscribe(add);
+    },
+    async pull(controller) {
+      if (waiting.length === 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, heartbeatMs);
+        });
+        clearTimeout(timer);
+        wake = undefined;
+      }
+      const text = waiting.length === 0 ? ": heartbeat\n\n" : waiting.map(formatEvent).join("");
+      waiting = [];
+      controller.enqueue(encoder.encode(text));
+    },
+    cancel() {
+      unsubscribe();
+      wake?.();
+    },
+  }, { highWaterMark: 0 });
+}

@@ -1,0 +1,36 @@
+/**
+ * `GET /api/stream`: live updates as Server-Sent Events (`update`, `whale`, `resync`). A
+ * reconnecting client catches up with `Last-Event-ID` or `?since=<event id>`.
+ */
+import type { Handler } from "../../fresh_compat.ts";
+import type { DashboardState } from "../../pipeline/dashboard_state.ts";
+import { BadRequest } from "../../pipeline/api_params.ts";
+import { liveEventStream } from "../../pipeline/sse_stream.ts";
+
+/** Concurrent streams one process serves; more get a 503. */
+export const MAX_STREAMS = 200;
+
+export const handler: Record<"GET", Handler<DashboardState>> = {
+  GET(request, { url, state }) {
+    const { live } = state;
+    if (!live) return new Response("live updates are not available\n", { status: 503 });
+    if (live.clients >= MAX_STREAMS) {
+      return new Response(`too many live streams (${MAX_STREAMS})\n`, { status: 503 });
+    }
+    const raw = request.headers.get("last-event-id") ?? url.searchParams.get("since");
+    if (raw !== null && !/^\d{1,15}$/.test(raw)) {
+      throw new BadRequest("since", `"${raw.slice(0, 40)}" is not an event id`);
+    }
+    const body = liveEventStream({
+      hub: live,
+      lastEventId: raw === null ? undefined : Number(raw),
+    });
+    return new Response(body, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+      },
+    });
+  },
+};

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { createApp } from "../fresh_compat.ts";
+import { manifest } from "../dashboard_manifest.ts";
+import { planBatch } from "../pipeline/batch_plan.ts";
+import { storeTrades } from "../pipeline/trade_store.ts";
+import { createLogger } from "../pipeline/log.ts";
+import { LiveHub, startLiveHub } from "../pipeline/live_hub.ts";
+import { liveEventStream } from "../pipeline/sse_stream.ts";
+import { MAX_STREAMS } from "../routes/api/stream.ts";
+import { createTestDatabase } from "./helpers/test_database.ts";
+import { tradeEvent } from "./helpers/trade_fixture.ts";
+
+const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
+const decoder = new TextDecoder();
+
+/** Reads `stream` until `done` holds for the text so far, or fails after `timeoutMs`. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  done: (text: string) => boolean,
+  timeoutMs = 5_000,
+): Promise<string> {
+  let text = "";
+  const deadline = Date.now() + timeoutMs;
+  while (!done(text)) {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no match in ${JSON.stringify(text)}`)),
+        deadline - Date.now(),
+      )
+    );
+    const { value, done: ended } = await Promise.race([reader.read(), timeout]);
+    if (ended) throw new Error(`stream ended: ${text}`);
+    text += decoder.decode(value);
+  }
+  return text;
+}
+
+Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whales with their id", async () => {
+  const db = await createTestDatabase();
+  const live = await startLiveHub(db.sql, createLogger("test", "error"));
+  try {
+    const app = createApp(manifest, { sql: db.sql, symbols: SYMBOLS, live: live.hub });
+    const response = await app.fetch(new Request("http://dashboard/api/stream"));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
+    const reader = response.body!.getReader();
+    await readUntil(reader, (text) => text.includes(": connected"));
+
+    const plan = planBatch(
+      [tradeEvent(41, "50000", "3"), tradeEvent(42, "100", "1")],
+      new Map(),
+      5,
+      "100000",
+    );
+    await storeTrades(db.sql, plan.rows, 5, plan.windowEnds);
+    const text = await readUntil(reader, (t) => t.includes("event: whale"));
+    assert.match(
+      text,
+      /id: 1\nevent: update\ndata: \{"symbol":"BTCUSDT","lastPrice":"100.00000000","lastTradeId":"42"/,
+    );
+    assert.match(
+      text,
+      /event: whale\ndata: \{"symbol":"BTCUSDT","tradeId":"41","price":"50000.00000000"/,
+    );
+    await reader.cancel();
+
+    // A client coming back with the last id it saw gets what it missed, at once.
+    const again = await app.fetch(
+      new Request("http://dashboard/api/stream", { headers: { "last-event-id": "1" } }),
+    );
+    const againReader = again.body!.getReader();
+    const missed = await readUntil(againReader, (t) => t.includes("event: whale"));
+    assert.ok(!missed.includes("id: 1\n") && missed.includes("id: 2\n"), missed);
+    await againReader.cancel();
+
+    const bad = await app.fetch(new Request("http://dashboard/api/stream?since=yesterday"));
+    assert.equal(bad.status, 400);
+    assert.equal(await bad.text(), 'since: "yesterday" is not an event id\n');
+    assert.equal(
+      (await (await app.fetch(new Request("http://dashboard/healthz"))).json()).listener,
+      "ok",
+    );
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
+
+Deno.test("a slow client gets the newest update per symbol, and a resync past its bound", async () => {
+  const hub = new LiveHub();
+  const stream = liveEventStream({ hub, maxWaiting: 5, heartbeatMs: 60_000 });
+  const reader = stream.getReader();
+  await reader.read(); // the greeting
+  for (let i = 0; i < 1_000; i++) {
+    hub.publish("update", { symbol: "BTCUSDT", lastPrice: String(i) });
+  }
+  hub.publish("update", { symbol: "ETHUSDT", lastPrice: "1" });
+  const text = decoder.decode((await reader.read()).value);
+  assert.equal(text.match(/event: update/g)?.length, 2, text);
+  assert.match(text, /"lastPrice":"999"/);
+  for (let i = 0; i < 6; i++) hub.publish("whale", { tradeId: String(i) });
+  const flooded = decoder.decode((await reader.read()).value);
+  assert.match(flooded, /^id: \d+\nevent: resync\ndata: \{"reason":"client too slow"\}\n\n$/);
+  await reader.cancel();
+  assert.equal(hub.clients, 0, "a closed stream unsubscribes");
+});
+
+Deno.test("a client too far behind is told to resync, and streams are capped", async () => {
+  const hub = new LiveHub();
+  for (let i = 0; i < 2_100; i++) hub.publish("update", { symbol: "BTCUSDT" });
+  assert.equal(hub.since(5), undefined);
+  assert.equal(hub.since(2_000)?.length, 100);
+  const reader = liveEventStream({ hub, lastEventId: 5 }).getReader();
+  await reader.read();
+  assert.match(decoder.decode((await reader.read()).value), /event: resync/);
+  await reader.cancel();
+
+  const unsubscribes = Array.from({ length: MAX_STREAMS }, () => hub.subscribe(() => {}));
+  const app = createApp(manifest, { sql: undefined as never, symbols: SYMBOLS, live: hub });
+  const response = await app.fetch(new Request("http://dashboard/api/stream"));
+  assert.equal(response.status, 503);
+  assert.equal(await response.text(), `too many live streams (${MAX_STREAMS})\n`);
+  unsubscribes.forEach((unsubscribe) => unsubscribe());
+});
+
+Deno.test("heartbeats keep an idle stream open", async () => {
+  const reader = liveEventStream({ hub: new LiveHub(), heartbeatMs: 50 }).getReader();
+  await reader.read();
+  assert.equal(decoder.decode((await reader.read()).value), ": heartbeat\n\n");
+  await reader.cancel();
+});
