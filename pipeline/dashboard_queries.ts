@@ -47,7 +47,7 @@ export async function symbolSummaries(sql: Sql, symbols?: string[]): Promise<Sym
         as "whaleCount"
     from trade_aggregates a
     join trades t on t.symbol = a.symbol and t.trade_id = a.last_trade_id
-    ${symbols === undefined ? sql`` : sql`where a.symbol = any(${sql.array(symbols)}::text[])`}
+    ${symbols === undefined ? sql`` : sql`where a.symbol = any(${commaList(sql, symbols)})`}
     order by a.symbol
   `;
 }
@@ -87,9 +87,18 @@ export async function recentTradesByIds(
   return await sql<TradeView[]>`
     select ${tradeColumns(sql)}
     from trades
-    join unnest(${sql.array(keys.map((k) => k[0]))}::text[], ${
-    sql.array(keys.map((k) => String(k[1])))
+    join unnest(${commaList(sql, keys.map((k) => k[0]))}, ${
+    commaList(sql, keys.map((k) => String(k[1])))
   }::bigint[]) as k(symbol, trade_id) using (symbol, trade_id)
     order by trade_time, trade_id
   `;
+}
+
+/**
+ * A text[] built in SQL from one comma-joined parameter. postgres.js serialises array parameters
+ * only once it has fetched the array types, which a pool's very first query may precede; symbols
+ * and ids never contain commas.
+ */
+function commaList(sql: Sql, values: string[]) {
+  return sql`string_to_array(${values.join(",")}, ',')`;
 }
