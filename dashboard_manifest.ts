@@ -9,6 +9,7 @@ import * as apiTrades from "./routes/api/trades.ts";
 import * as apiWhales from "./routes/api/whales.ts";
 import * as apiAggregates from "./routes/api/aggregates.ts";
 import * as apiStream from "./routes/api/stream.ts";
+import * as apiSeries from "./routes/api/series.ts";
 
 /** Every route module under `routes/`, keyed by its path there. */
 export const manifest: Manifest<DashboardState> = {
@@ -21,5 +22,6 @@ export const manifest: Manifest<DashboardState> = {
     "api/whales.ts": apiWhales,
     "api/aggregates.ts": apiAggregates,
     "api/stream.ts": apiStream,
+    "api/series.ts": apiSeries,
   },
 };

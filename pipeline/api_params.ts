@@ -61,3 +61,26 @@ export function sinceParam(url: URL): Date | undefined {
   }
   return date;
 }
+
+/** The chart windows the dashboard offers, each cut into about 300 time buckets. */
+export const CHART_WINDOWS = {
+  "5m": { seconds: 300, bucketSeconds: 1 },
+  "15m": { seconds: 900, bucketSeconds: 3 },
+  "1h": { seconds: 3_600, bucketSeconds: 12 },
+  "4h": { seconds: 14_400, bucketSeconds: 48 },
+  "24h": { seconds: 86_400, bucketSeconds: 288 },
+} as const;
+
+/** One of {@link CHART_WINDOWS}. */
+export type ChartWindow = keyof typeof CHART_WINDOWS;
+
+/** `window`, one of {@link CHART_WINDOWS}; `fallback` when absent. */
+export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {
+  const raw = url.searchParams.get("window");
+  if (raw === null) return fallback;
+  if (!(raw in CHART_WINDOWS)) {
+    const allowed = Object.keys(CHART_WINDOWS).join(", ");
+    throw new BadRequest("window", `"${raw.slice(0, 40)}" is not one of ${allowed}`);
+  }
+  return raw as ChartWindow;
+}

@@ -102,3 +102,44 @@ export async function recentTradesByIds(
 function commaList(sql: Sql, values: string[]) {
   return sql`string_to_array(${values.join(",")}, ',')`;
 }
+
+/** One time bucket of a symbol's chart: closing price and average, volume by taker side. */
+export interface SeriesPoint {
+  /** ISO time the bucket starts. */
+  time: string;
+  close: string;
+  movingAverage: string;
+  /** Base quantity bought by takers (the buyer was not the maker). */
+  buyVolume: string;
+  sellVolume: string;
+  trades: number;
+}
+
+/**
+ * `symbol`'s trades of the last `seconds`, in buckets of `bucketSeconds` aligned to the epoch,
+ * oldest first: a day of a busy symbol stays a few hundred points, never raw trades.
+ */
+export async function tradeSeries(
+  sql: Sql,
+  symbol: string,
+  seconds: number,
+  bucketSeconds: number,
+): Promise<SeriesPoint[]> {
+  return await sql<SeriesPoint[]>`
+    select to_json(bucket)#>>'{}' as time, close::text, moving_average::text as "movingAverage",
+      buy_volume::text as "buyVolume", sell_volume::text as "sellVolume", trades
+    from (
+      select date_bin(${bucketSeconds} * interval '1 second', trade_time, timestamptz 'epoch')
+          as bucket,
+        (array_agg(price order by trade_id desc))[1] as close,
+        (array_agg(moving_average order by trade_id desc))[1] as moving_average,
+        coalesce(sum(quantity) filter (where not is_buyer_maker), 0)::numeric(30, 8) as buy_volume,
+        coalesce(sum(quantity) filter (where is_buyer_maker), 0)::numeric(30, 8) as sell_volume,
+        count(*)::int as trades
+      from trades
+      where symbol = ${symbol} and trade_time > now() - ${seconds} * interval '1 second'
+      group by bucket
+    ) buckets
+    order by bucket
+  `;
+}
