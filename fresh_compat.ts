@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
-import { type ComponentType, h } from "preact";
+import { type ComponentType, Fragment, h, type VNode } from "preact";
 
 /** What a page component receives. */
 export interface PageProps<Data = unknown> {
@@ -139,4 +139,25 @@ type RouteRunner<State> = (
 
 function notFound(): Promise<Response> {
   return Promise.resolve(new Response("not found\n", { status: 404 }));
+}
+
+/**
+ * Server side of an island: its markup, rendered now, and its props as JSON beside it, which
+ * `hydrateIslands` (fresh_client.ts) reads in the browser. Props must be plain JSON.
+ */
+export function island<Props>(
+  name: string,
+  Component: ComponentType<Props>,
+  props: Props,
+): VNode {
+  // "<" escaped, so no prop value can close the script element early.
+  const json = JSON.stringify(props).replaceAll("<", "\\u003c");
+  return h(Fragment, null, [
+    h("script", {
+      type: "application/json",
+      "data-island-props": name,
+      dangerouslySetInnerHTML: { __html: json },
+    }),
+    h("div", { "data-island": name }, h(Component as ComponentType, props as object)),
+  ]);
 }

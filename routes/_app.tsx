@@ -9,7 +9,9 @@ export default function App({ Component }: { Component: ComponentType }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Crypto trades</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/style.css" />
+        <script type="module" src="/static/islands.js"></script>
       </head>
       <body>
         <Component />

@@ -1,19 +1,8 @@
-/** `/`: the current state of every symbol and the newest whale trades, rendered on the server. */
-import type { Handler, PageProps } from "../fresh_compat.ts";
+/** `/`: every symbol's current state, rendered on the server, then live through an island. */
+import { type Handler, island, type PageProps } from "../fresh_compat.ts";
 import type { DashboardState } from "../pipeline/dashboard_state.ts";
-import {
-  recentTrades,
-  symbolSummaries,
-  type SymbolSummary,
-  type TradeView,
-} from "../pipeline/dashboard_queries.ts";
-import SymbolCard from "../components/SymbolCard.tsx";
-
-interface HomeData {
-  summaries: SymbolSummary[];
-  whales: TradeView[];
-  renderedAt: string;
-}
+import { recentTrades, symbolSummaries } from "../pipeline/dashboard_queries.ts";
+import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state, render }) {
@@ -21,52 +10,15 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       symbolSummaries(state.sql),
       recentTrades(state.sql, { limit: 20, whalesOnly: true }),
     ]);
-    return render({ summaries, whales, renderedAt: new Date().toISOString() });
+    return render({ symbols: state.symbols, summaries, whales });
   },
 };
 
-export default function Home({ data }: PageProps<HomeData>) {
+export default function Home({ data }: PageProps<LiveBoardProps>) {
   return (
     <main>
       <h1>Crypto trades</h1>
-      <p class="note">
-        Stored state at{" "}
-        <time datetime={data.renderedAt}>{data.renderedAt}</time>. Reload for newer figures.
-      </p>
-      {data.summaries.length === 0
-        ? <p class="empty">No trades stored yet.</p>
-        : (
-          <div class="cards">
-            {data.summaries.map((summary) => <SymbolCard key={summary.symbol} summary={summary} />)}
-          </div>
-        )}
-      <h2>Whale trades</h2>
-      <table class="whales">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Symbol</th>
-            <th>Trade id</th>
-            <th>Side</th>
-            <th>Price</th>
-            <th>Value</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.whales.map((whale) => (
-            <tr key={`${whale.symbol}:${whale.tradeId}`} data-trade-id={whale.tradeId}>
-              <td>
-                <time datetime={whale.tradeTime}>{whale.tradeTime}</time>
-              </td>
-              <td>{whale.symbol}</td>
-              <td>{whale.tradeId}</td>
-              <td>{whale.isBuyerMaker ? "sell" : "buy"}</td>
-              <td>{whale.price}</td>
-              <td>{whale.tradeValue}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {island("LiveBoard", LiveBoard, data)}
     </main>
   );
 }

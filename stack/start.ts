@@ -8,6 +8,7 @@ import { migrateDatabase } from "../db/migrate.ts";
 import { startInfra } from "./infra.ts";
 import { chooseFeed } from "./feed_choice.ts";
 import { supervise } from "./supervisor.ts";
+import { buildIslands } from "./build_islands.ts";
 
 await runEntry("start", async (config, log) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -23,6 +24,7 @@ await runEntry("start", async (config, log) => {
     cleanups.push(infra.stop);
     const { applied } = await migrateDatabase(config.databaseUrl);
     log.info("database ready", { applied });
+    await buildIslands();
     const feed = await chooseFeed(config, log);
     cleanups.push(feed.stop);
     const env = { BINANCE_WS_URL: feed.url, BINANCE_REST_URL: feed.restUrl };

@@ -1,0 +1,176 @@
+/**
+ * The live part of the page: symbol tabs, the price chart with its moving average, volume by
+ * taker side, the whale feed and the connection badge, kept current by `/api/stream`.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Chart } from "chart.js/auto";
+import SymbolCard from "../components/SymbolCard.tsx";
+import type { SeriesPoint, SymbolSummary, TradeView } from "../pipeline/dashboard_queries.ts";
+
+/** Props serialised by the server: the state at first paint. */
+export interface LiveBoardProps {
+  symbols: string[];
+  summaries: SymbolSummary[];
+  whales: TradeView[];
+}
+
+const WINDOWS = ["5m", "15m", "1h", "4h", "24h"] as const;
+type Status = "connecting" | "live" | "reconnecting" | "stale";
+/** A symbol whose newest trade is older than this is shown as stale. */
+const STALE_MS = 60_000;
+
+export default function LiveBoard(props: LiveBoardProps) {
+  const [symbol, setSymbol] = useState(props.summaries[0]?.symbol ?? props.symbols[0]);
+  const [window, setWindow] = useState<typeof WINDOWS[number]>("15m");
+  const [summaries, setSummaries] = useState(
+    () => Object.fromEntries(props.summaries.map((s) => [s.symbol, s])),
+  );
+  const [whales, setWhales] = useState(props.whales);
+  const [fresh, setFresh] = useState<string[]>([]);
+  const [status, setStatus] = useState<Status>("connecting");
+  const [series, setSeries] = useState<SeriesPoint[]>([]);
+  const [tick, setTick] = useState(0);
+  const priceCanvas = useRef<HTMLCanvasElement>(null);
+  const volumeCanvas = useRef<HTMLCanvasElement>(null);
+  const charts = useRef<{ price?: Chart; volume?: Chart }>({});
+
+  useEffect(() => {
+    const source = new EventSource("/api/stream");
+    source.onopen = () => setStatus("live");
+    source.onerror = () => setStatus("reconnecting");
+    source.addEventListener("update", (message) => {
+      const summary = JSON.parse(message.data) as SymbolSummary;
+      setSummaries((all) => ({ ...all, [summary.symbol]: summary }));
+      setTick((n) => n + 1);
+    });
+    source.addEventListener("whale", (message) => {
+      const whale = JSON.parse(message.data) as TradeView;
+      const key = `${whale.symbol}:${whale.tradeId}`;
+      setWhales((all) => [whale, ...all].slice(0, 50));
+      setFresh((keys) => [...keys, key]);
+      setTimeout(() => setFresh((keys) => keys.filter((k) => k !== key)), 5_000);
+    });
+    source.addEventListener("resync", async () => {
+      const [aggregates, recent] = await Promise.all([
+        fetch("/api/aggregates").then((r) => r.json()),
+        fetch("/api/whales").then((r) => r.json()),
+      ]);
+      setSummaries(
+        Object.fromEntries(aggregates.aggregates.map((s: SymbolSummary) => [s.symbol, s])),
+      );
+      setWhales(recent.whales);
+    });
+    return () => source.close();
+  }, []);
+
+  // The chart follows the stream, at most once a second.
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`/api/series?symbol=${symbol}&window=${window}`, { signal: controller.signal })
+        .then((r) => r.json())
+        .then((body) => setSeries(body.points))
+        .catch(() => {});
+    }, series.length === 0 ? 0 : 1_000);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [symbol, window, tick]);
+
+  useEffect(() => {
+    const labels = series.map((p) => new Date(p.time).toLocaleTimeString());
+    const price = charts.current.price ??= new Chart(priceCanvas.current!, {
+      type: "line",
+      data: { labels: [], datasets: [] },
+      options: { animation: false, maintainAspectRatio: false, elements: { point: { radius: 0 } } },
+    });
+    price.data.labels = labels;
+    price.data.datasets = [
+      { label: "Price", data: series.map((p) => Number(p.close)), borderColor: "#0969da" },
+      {
+        label: "Moving average",
+        data: series.map((p) => Number(p.movingAverage)),
+        borderColor: "#bf8700",
+      },
+    ];
+    price.update();
+    const volume = charts.current.volume ??= new Chart(volumeCanvas.current!, {
+      type: "bar",
+      data: { labels: [], datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { x: { stacked: true }, y: { stacked: true } },
+      },
+    });
+    volume.data.labels = labels;
+    volume.data.datasets = [
+      {
+        label: "Bought by takers",
+        data: series.map((p) => Number(p.buyVolume)),
+        backgroundColor: "#1a7f37",
+      },
+      {
+        label: "Sold by takers",
+        data: series.map((p) => Number(p.sellVolume)),
+        backgroundColor: "#cf222e",
+      },
+    ];
+    volume.update();
+  }, [series]);
+
+  const current = summaries[symbol];
+  const stale = status === "live" && current !== undefined &&
+    Date.now() - new Date(current.lastTradeTime).getTime() > STALE_MS;
+  const badge = stale ? "stale" : status;
+  return (
+    <div class="board">
+      <p class={`badge badge-${badge}`} data-status={badge}>{badge}</p>
+      <nav class="tabs">
+        {props.symbols.map((s) => (
+          <button
+            key={s}
+            type="button"
+            aria-pressed={s === symbol}
+            onClick={() => setSymbol(s)}
+          >
+            {s}
+          </button>
+        ))}
+      </nav>
+      {current ? <SymbolCard summary={current} /> : <p class="empty">No trades stored yet.</p>}
+      <nav class="windows">
+        {WINDOWS.map((w) => (
+          <button
+            key={w}
+            type="button"
+            aria-pressed={w === window}
+            onClick={() => setWindow(w)}
+          >
+            {w}
+          </button>
+        ))}
+      </nav>
+      <div class="chart">
+        <canvas ref={priceCanvas} aria-label={`${symbol} price`} />
+      </div>
+      <div class="chart small">
+        <canvas ref={volumeCanvas} aria-label={`${symbol} volume`} />
+      </div>
+      <h2>Whale trades</h2>
+      <ul class="whales">
+        {whales.map((whale) => {
+          const key = `${whale.symbol}:${whale.tradeId}`;
+          return (
+            <li key={key} class={fresh.includes(key) ? "fresh" : ""} data-trade-id={whale.tradeId}>
+              <time datetime={whale.tradeTime}>{whale.tradeTime.slice(11, 19)}</time>{" "}
+              <b>{whale.symbol}</b> {whale.isBuyerMaker ? "sell" : "buy"} {whale.quantity} @{" "}
+              {whale.price} = {whale.tradeValue}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
