@@ -12,7 +12,12 @@ import { startLiveHub } from "./pipeline/live_hub.ts";
 await runEntry("dashboard", async (config, log) => {
   const sql = connectDatabase(config.databaseUrl, { max: 4 });
   const live = await startLiveHub(sql, log);
-  const app = createApp(manifest, { sql, symbols: config.symbols, live: live.hub }, {
+  const app = createApp(manifest, {
+    sql,
+    symbols: config.symbols,
+    live: live.hub,
+    feedSimulated: config.feedSimulated,
+  }, {
     staticDir: new URL("./static/", import.meta.url),
   });
   const server = Deno.serve({

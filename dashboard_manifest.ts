@@ -5,6 +5,7 @@ import App from "./routes/_app.tsx";
 import * as middleware from "./routes/_middleware.ts";
 import * as index from "./routes/index.tsx";
 import * as healthz from "./routes/healthz.ts";
+import * as metrics from "./routes/metrics.ts";
 import * as apiTrades from "./routes/api/trades.ts";
 import * as apiWhales from "./routes/api/whales.ts";
 import * as apiAggregates from "./routes/api/aggregates.ts";
@@ -18,6 +19,7 @@ export const manifest: Manifest<DashboardState> = {
   routes: {
     "index.tsx": index,
     "healthz.ts": healthz,
+    "metrics.ts": metrics,
     "api/trades.ts": apiTrades,
     "api/whales.ts": apiWhales,
     "api/aggregates.ts": apiAggregates,

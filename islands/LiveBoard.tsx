@@ -12,6 +12,10 @@ export interface LiveBoardProps {
   symbols: string[];
   summaries: SymbolSummary[];
   whales: TradeView[];
+  /** The trades come from the simulator, not Binance. */
+  simulated: boolean;
+  /** The database did not answer when the page was rendered. */
+  databaseDown: boolean;
 }
 
 const WINDOWS = ["5m", "15m", "1h", "4h", "24h"] as const;
@@ -30,6 +34,9 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [status, setStatus] = useState<Status>("connecting");
   const [series, setSeries] = useState<SeriesPoint[]>([]);
   const [tick, setTick] = useState(0);
+  const [databaseDown, setDatabaseDown] = useState(props.databaseDown);
+  const databaseDownRef = useRef(databaseDown);
+  databaseDownRef.current = databaseDown;
   const priceCanvas = useRef<HTMLCanvasElement>(null);
   const volumeCanvas = useRef<HTMLCanvasElement>(null);
   const charts = useRef<{ price?: Chart; volume?: Chart }>({});
@@ -50,27 +57,40 @@ export default function LiveBoard(props: LiveBoardProps) {
       setFresh((keys) => [...keys, key]);
       setTimeout(() => setFresh((keys) => keys.filter((k) => k !== key)), 5_000);
     });
-    source.addEventListener("resync", async () => {
-      const [aggregates, recent] = await Promise.all([
-        fetch("/api/aggregates").then((r) => r.json()),
-        fetch("/api/whales").then((r) => r.json()),
-      ]);
-      setSummaries(
-        Object.fromEntries(aggregates.aggregates.map((s: SymbolSummary) => [s.symbol, s])),
-      );
-      setWhales(recent.whales);
-    });
-    return () => source.close();
+    const reload = async () => {
+      try {
+        const [aggregates, recent] = await Promise.all([
+          fetchJson("/api/aggregates"),
+          fetchJson("/api/whales"),
+        ]);
+        setSummaries(
+          Object.fromEntries(aggregates.aggregates.map((s: SymbolSummary) => [s.symbol, s])),
+        );
+        setWhales(recent.whales);
+        setDatabaseDown(false);
+      } catch {
+        setDatabaseDown(true);
+      }
+    };
+    source.addEventListener("resync", reload);
+    // While the database is away, look again every five seconds.
+    const retry = setInterval(() => databaseDownRef.current && reload(), 5_000);
+    return () => {
+      source.close();
+      clearInterval(retry);
+    };
   }, []);
 
   // The chart follows the stream, at most once a second.
   useEffect(() => {
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      fetch(`/api/series?symbol=${symbol}&window=${window}`, { signal: controller.signal })
-        .then((r) => r.json())
-        .then((body) => setSeries(body.points))
-        .catch(() => {});
+      fetchJson(`/api/series?symbol=${symbol}&window=${window}`, controller.signal)
+        .then((body) => {
+          setSeries(body.points);
+          setDatabaseDown(false);
+        })
+        .catch((error) => error.name !== "AbortError" && setDatabaseDown(true));
     }, series.length === 0 ? 0 : 1_000);
     return () => {
       clearTimeout(timer);
@@ -126,7 +146,17 @@ export default function LiveBoard(props: LiveBoardProps) {
   const badge = stale ? "stale" : status;
   return (
     <div class="board">
-      <p class={`badge badge-${badge}`} data-status={badge}>{badge}</p>
+      <p class="badges">
+        <span class={`badge badge-${badge}`} data-status={badge}>{badge}</span>
+        {props.simulated && (
+          <span class="badge badge-simulated">simulated feed, not live prices</span>
+        )}
+      </p>
+      {databaseDown && (
+        <p class="alert" role="alert">
+          The database is not answering; the figures below may be old. Retrying…
+        </p>
+      )}
       <nav class="tabs">
         {props.symbols.map((s) => (
           <button
@@ -173,4 +203,10 @@ export default function LiveBoard(props: LiveBoardProps) {
       </ul>
     </div>
   );
+}
+
+async function fetchJson(url: string, signal?: AbortSignal) {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return await response.json();
 }

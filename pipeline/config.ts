@@ -55,6 +55,8 @@ export interface Config {
   consumerMaxBatchBytes: number;
   /** How long the group waits for a silent consumer before giving its partitions away. */
   consumerSessionTimeoutMs: number;
+  /** Set by `deno task start` when it fell back to the simulator: the dashboard says so. */
+  feedSimulated: boolean;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -141,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       6_000,
       300_000,
     ),
+    feedSimulated: bool("FEED_SIMULATED", get("FEED_SIMULATED"), false),
   };
 }
 

@@ -8,6 +8,8 @@ export interface DashboardState {
   sql: Sql;
   /** The configured symbols: the only ones the APIs accept. */
   symbols: string[];
+  /** Whether the trades come from the simulator (`FEED_SIMULATED`), shown on the page. */
+  feedSimulated?: boolean;
   /** The fan-out of the consumer's NOTIFY; absent when live updates are off. */
   live?: LiveHub;
 }

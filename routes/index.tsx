@@ -6,11 +6,20 @@ import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state, render }) {
-    const [summaries, whales] = await Promise.all([
-      symbolSummaries(state.sql),
-      recentTrades(state.sql, { limit: 20, whalesOnly: true }),
-    ]);
-    return render({ symbols: state.symbols, summaries, whales });
+    const page = { symbols: state.symbols, simulated: state.feedSimulated ?? false };
+    try {
+      const [summaries, whales] = await Promise.all([
+        symbolSummaries(state.sql),
+        recentTrades(state.sql, { limit: 20, whalesOnly: true }),
+      ]);
+      return render({ ...page, summaries, whales, databaseDown: false });
+    } catch (error) {
+      // The page still loads and says so; the island recovers once the database answers.
+      console.error(
+        JSON.stringify({ level: "error", msg: "page data unavailable", error: String(error) }),
+      );
+      return render({ ...page, summaries: [], whales: [], databaseDown: true }, { status: 503 });
+    }
   },
 };
 

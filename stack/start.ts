@@ -27,7 +27,11 @@ await runEntry("start", async (config, log) => {
     await buildIslands();
     const feed = await chooseFeed(config, log);
     cleanups.push(feed.stop);
-    const env = { BINANCE_WS_URL: feed.url, BINANCE_REST_URL: feed.restUrl };
+    const env = {
+      BINANCE_WS_URL: feed.url,
+      BINANCE_REST_URL: feed.restUrl,
+      FEED_SIMULATED: String(feed.simulated),
+    };
     // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer.
     for (const entry of ["consumer.ts", "producer.ts", "dashboard.ts"]) {
       cleanups.push(supervise(entry, env, log).stop);

@@ -25,6 +25,7 @@ Deno.test("defaults follow the contract", () => {
   assert.equal(config.whaleThreshold, "100000");
   assert.equal(config.binanceWsUrl, "wss://stream.binance.com:9443");
   assert.equal(config.port, 8000);
+  assert.equal(config.feedSimulated, false);
 });
 
 Deno.test("credentials turn on SASL/SCRAM-SHA-256 over TLS", () => {

@@ -192,3 +192,35 @@ Deno.test("the dashboard works with a role that may only read", async () => {
     }
   });
 });
+
+Deno.test("without its database the page still loads, says so, and is a 503", async () => {
+  const sql = connectDatabase("postgres://postgres@127.0.0.1:1/nowhere", { connectTimeout: 1 });
+  try {
+    const app = createApp(manifest, { sql, symbols: SYMBOLS, feedSimulated: true });
+    const response = await app.fetch(new Request("http://dashboard/"));
+    assert.equal(response.status, 503);
+    const html = await response.text();
+    assert.match(html, /The database is not answering/);
+    assert.match(
+      html,
+      /simulated feed, not live prices/,
+      "a simulated feed is never shown as live",
+    );
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+});
+
+Deno.test("metrics report freshness and counts per symbol in Prometheus' format", async () => {
+  await withDashboard(async (get) => {
+    const response = await get("/metrics");
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    assert.match(text, /^# HELP crypto_last_trade_age_seconds /m);
+    assert.match(text, /^crypto_trades_stored_total\{symbol="BTCUSDT"\} 3$/m);
+    assert.match(text, /^crypto_whale_trades_stored_total\{symbol="BTCUSDT"\} 1$/m);
+    assert.match(text, /^crypto_last_trade_age_seconds\{symbol="ETHUSDT"\} \d+(\.\d+)?$/m);
+    assert.match(text, /^dashboard_database_up 1$/m);
+    assert.match(text, /^dashboard_listener_up 0$/m);
+  });
+});
