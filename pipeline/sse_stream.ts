@@ -2,7 +2,8 @@
  * The one path every Server-Sent Events stream takes: the wire format, heartbeats, catch-up
  * from a last event id, and slow clients. A client that does not read gets its per-symbol
  * updates coalesced (only the newest per symbol waits) and, past a bound of waiting whale
- * alerts, one `resync` instead: nothing is buffered without limit.
+ * alerts, one `resync` instead; one that reads nothing for a minute is disconnected. Nothing is
+ * buffered without limit.
  */
 import type { LiveEvent, LiveHub } from "./live_hub.ts";
 
@@ -15,6 +16,8 @@ export interface LiveStreamOptions {
   heartbeatMs?: number;
   /** Whale alerts that may wait for a slow client before it is told to resync. */
   maxWaiting?: number;
+  /** A client that has read nothing for this long while events wait is disconnected. */
+  idleLimitMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -26,11 +29,16 @@ export function formatEvent(event: LiveEvent): string {
 
 /** A byte stream of the hub's events for one client, pulled at the client's pace. */
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
-  const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200 } = options;
+  const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200, idleLimitMs = 60_000 } =
+    options;
   let waiting: LiveEvent[] = [];
+  let lastRead = Date.now();
+  let close = () => {};
   let wake: (() => void) | undefined;
   let unsubscribe = () => {};
   const add = (event: LiveEvent) => {
+    // A client that never reads is let go rather than served forever.
+    if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) return close();
     if (event.type === "update") {
       const symbol = (event.data as { symbol: string }).symbol;
       waiting = waiting.filter((e) =>
@@ -45,6 +53,10 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      close = () => {
+        unsubscribe();
+        controller.error(new Error("client stopped reading"));
+      };
       controller.enqueue(encoder.encode(`retry: 3000\n: connected\n\n`));
       if (lastEventId !== undefined) {
         const missed = hub.since(lastEventId);
@@ -64,6 +76,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
         clearTimeout(timer);
         wake = undefined;
       }
+      lastRead = Date.now();
       const text = waiting.length === 0 ? ": heartbeat\n\n" : waiting.map(formatEvent).join("");
       waiting = [];
       controller.enqueue(encoder.encode(text));

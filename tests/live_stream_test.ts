@@ -129,3 +129,39 @@ Deno.test("heartbeats keep an idle stream open", async () => {
   assert.equal(decoder.decode((await reader.read()).value), ": heartbeat\n\n");
   await reader.cancel();
 });
+
+Deno.test("a client that stops reading is disconnected, not buffered for", async () => {
+  const hub = new LiveHub();
+  const reader = liveEventStream({ hub, idleLimitMs: 50, heartbeatMs: 60_000 }).getReader();
+  await reader.read(); // the greeting; then the client reads no more
+  hub.publish("whale", { tradeId: "1" });
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  hub.publish("whale", { tradeId: "2" });
+  assert.equal(hub.clients, 0);
+  await assert.rejects(reader.read(), /client stopped reading/);
+});
+
+Deno.test("when the LISTEN connection drops, it comes back and clients are told to resync", async () => {
+  const db = await createTestDatabase();
+  const live = await startLiveHub(db.sql, createLogger("test", "error"));
+  try {
+    const reader = liveEventStream({ hub: live.hub }).getReader();
+    await readUntil(reader, (text) => text.includes(": connected"));
+    const [{ killed }] = await db.sql`
+      select count(pg_terminate_backend(pid))::int as killed from pg_stat_activity
+      where datname = current_database() and query ilike 'listen%'
+    `;
+    assert.equal(killed, 1, "the listener's backend was found and ended");
+    const text = await readUntil(reader, (t) => t.includes("event: resync"), 15_000);
+    assert.match(text, /"reason":"listener reconnected"/);
+    assert.equal(live.hub.listening, true);
+    // And it listens again: a new batch still arrives.
+    const plan = planBatch([tradeEvent(1, "5")], new Map(), 2, "100000");
+    await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
+    await readUntil(reader, (t) => t.includes("event: update"), 10_000);
+    await reader.cancel();
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
