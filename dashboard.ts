@@ -15,6 +15,7 @@ await runEntry("dashboard", async (config, log) => {
   const app = createApp(manifest, {
     sql,
     symbols: config.symbols,
+    log,
     live: live.hub,
     feedSimulated: config.feedSimulated,
   }, {

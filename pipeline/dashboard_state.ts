@@ -1,6 +1,7 @@
 /** What every dashboard route gets in `ctx.state`. */
 import type { Sql } from "./database.ts";
 import type { LiveHub } from "./live_hub.ts";
+import type { Logger } from "./log.ts";
 
 /** The dashboard's shared resources. */
 export interface DashboardState {
@@ -8,6 +9,7 @@ export interface DashboardState {
   sql: Sql;
   /** The configured symbols: the only ones the APIs accept. */
   symbols: string[];
+  log: Logger;
   /** Whether the trades come from the simulator (`FEED_SIMULATED`), shown on the page. */
   feedSimulated?: boolean;
   /** The fan-out of the consumer's NOTIFY; absent when live updates are off. */

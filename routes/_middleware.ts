@@ -24,14 +24,7 @@ export const handler: Handler<DashboardState> = async (_request, ctx) => {
     if (error instanceof BadRequest) {
       response = new Response(`${error.message}\n`, { status: 400 });
     } else {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "request failed",
-          path: ctx.url.pathname,
-          error: String(error),
-        }),
-      );
+      ctx.state.log.error("request failed", { path: ctx.url.pathname, error });
       response = new Response("internal error\n", { status: 500 });
     }
   }

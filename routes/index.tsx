@@ -15,9 +15,7 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       return render({ ...page, summaries, whales, databaseDown: false });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
-      console.error(
-        JSON.stringify({ level: "error", msg: "page data unavailable", error: String(error) }),
-      );
+      state.log.warn("page rendered without its data", { error });
       return render({ ...page, summaries: [], whales: [], databaseDown: true }, { status: 503 });
     }
   },

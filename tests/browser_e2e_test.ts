@@ -17,6 +17,8 @@ import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
 
+const quietLog = createLogger("dashboard", "error");
+
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
 Deno.test({
@@ -47,7 +49,12 @@ Deno.test({
     const consumer = await startComponent("consumer.ts", "browser-consumer", env);
     const producer = await startComponent("producer.ts", "browser-producer", env);
     const live = await startLiveHub(db.sql, createLogger("dashboard", "error"));
-    const app = createApp(manifest, { sql: db.sql, symbols: SYMBOLS, live: live.hub }, {
+    const app = createApp(manifest, {
+      log: quietLog,
+      sql: db.sql,
+      symbols: SYMBOLS,
+      live: live.hub,
+    }, {
       staticDir: new URL("../static/", import.meta.url),
     });
     const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);

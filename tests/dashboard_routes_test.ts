@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
+import { createLogger } from "../pipeline/log.ts";
 import { planBatch } from "../pipeline/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
 import { connectDatabase } from "../pipeline/database.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+
+const quietLog = createLogger("dashboard", "error");
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
@@ -22,7 +25,7 @@ async function withDashboard(
     ];
     const plan = planBatch(events, new Map(), 2, "100000");
     await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
-    const app = createApp(manifest, { sql: db.sql, symbols: SYMBOLS }, {
+    const app = createApp(manifest, { log: quietLog, sql: db.sql, symbols: SYMBOLS }, {
       staticDir: new URL("../static/", import.meta.url),
     });
     await fn((path) => Promise.resolve(app.fetch(new Request(`http://dashboard${path}`))), db);
@@ -153,7 +156,7 @@ Deno.test("healthz says when the database is unreachable", async () => {
   });
   const sql = connectDatabase("postgres://postgres@127.0.0.1:1/nowhere", { connectTimeout: 1 });
   try {
-    const app = createApp(manifest, { sql, symbols: SYMBOLS });
+    const app = createApp(manifest, { log: quietLog, sql, symbols: SYMBOLS });
     const response = await app.fetch(new Request("http://dashboard/healthz"));
     assert.equal(response.status, 503);
     assert.equal((await response.json()).status, "unavailable");
@@ -175,7 +178,7 @@ Deno.test("the dashboard works with a role that may only read", async () => {
       url.username = role;
       const reader = connectDatabase(url.toString(), { max: 1 });
       try {
-        const app = createApp(manifest, { sql: reader, symbols: SYMBOLS });
+        const app = createApp(manifest, { log: quietLog, sql: reader, symbols: SYMBOLS });
         for (const path of ["/", "/api/trades", "/api/whales", "/api/aggregates", "/healthz"]) {
           const response = await app.fetch(new Request(`http://dashboard${path}`));
           assert.equal(response.status, 200, path);
@@ -196,7 +199,7 @@ Deno.test("the dashboard works with a role that may only read", async () => {
 Deno.test("without its database the page still loads, says so, and is a 503", async () => {
   const sql = connectDatabase("postgres://postgres@127.0.0.1:1/nowhere", { connectTimeout: 1 });
   try {
-    const app = createApp(manifest, { sql, symbols: SYMBOLS, feedSimulated: true });
+    const app = createApp(manifest, { log: quietLog, sql, symbols: SYMBOLS, feedSimulated: true });
     const response = await app.fetch(new Request("http://dashboard/"));
     assert.equal(response.status, 503);
     const html = await response.text();

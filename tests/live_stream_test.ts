@@ -10,6 +10,8 @@ import { MAX_STREAMS } from "../routes/api/stream.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 
+const quietLog = createLogger("dashboard", "error");
+
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const decoder = new TextDecoder();
 
@@ -39,7 +41,12 @@ Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whale
   const db = await createTestDatabase();
   const live = await startLiveHub(db.sql, createLogger("test", "error"));
   try {
-    const app = createApp(manifest, { sql: db.sql, symbols: SYMBOLS, live: live.hub });
+    const app = createApp(manifest, {
+      log: quietLog,
+      sql: db.sql,
+      symbols: SYMBOLS,
+      live: live.hub,
+    });
     const response = await app.fetch(new Request("http://dashboard/api/stream"));
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
@@ -116,7 +123,12 @@ Deno.test("a client too far behind is told to resync, and streams are capped", a
   await reader.cancel();
 
   const unsubscribes = Array.from({ length: MAX_STREAMS }, () => hub.subscribe(() => {}));
-  const app = createApp(manifest, { sql: undefined as never, symbols: SYMBOLS, live: hub });
+  const app = createApp(manifest, {
+    log: quietLog,
+    sql: undefined as never,
+    symbols: SYMBOLS,
+    live: hub,
+  });
   const response = await app.fetch(new Request("http://dashboard/api/stream"));
   assert.equal(response.status, 503);
   assert.equal(await response.text(), `too many live streams (${MAX_STREAMS})\n`);

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
+import { createLogger } from "../pipeline/log.ts";
 import { planBatch } from "../pipeline/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+
+const quietLog = createLogger("dashboard", "error");
 
 Deno.test("the series API buckets recent trades: close, average, volume by taker side", async () => {
   const db = await createTestDatabase();
@@ -30,7 +33,7 @@ Deno.test("the series API buckets recent trades: close, average, volume by taker
     ];
     const plan = planBatch(events, new Map(), 2, "100000");
     await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
-    const app = createApp(manifest, { sql: db.sql, symbols: ["BTCUSDT"] });
+    const app = createApp(manifest, { log: quietLog, sql: db.sql, symbols: ["BTCUSDT"] });
     const get = (path: string) =>
       Promise.resolve(app.fetch(new Request(`http://dashboard${path}`)));
 
