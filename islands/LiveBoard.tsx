@@ -34,6 +34,12 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [status, setStatus] = useState<Status>("connecting");
   const [series, setSeries] = useState<SeriesPoint[]>([]);
   const [tick, setTick] = useState(0);
+  // Re-renders while no event arrives, so a silent feed turns the badge stale.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const clock = setInterval(() => setNow(Date.now()), 10_000);
+    return () => clearInterval(clock);
+  }, []);
   const [databaseDown, setDatabaseDown] = useState(props.databaseDown);
   const databaseDownRef = useRef(databaseDown);
   databaseDownRef.current = databaseDown;
@@ -142,7 +148,7 @@ export default function LiveBoard(props: LiveBoardProps) {
 
   const current = summaries[symbol];
   const stale = status === "live" && current !== undefined &&
-    Date.now() - new Date(current.lastTradeTime).getTime() > STALE_MS;
+    Math.max(now, Date.now()) - new Date(current.lastTradeTime).getTime() > STALE_MS;
   const badge = stale ? "stale" : status;
   return (
     <div class="board">
