@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Chart } from "chart.js/auto";
 import SymbolCard from "../components/SymbolCard.tsx";
+import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import type { SeriesPoint, SymbolSummary, TradeView } from "../pipeline/dashboard_queries.ts";
 
 /** Props serialised by the server: the state at first paint. */
@@ -163,31 +164,9 @@ export default function LiveBoard(props: LiveBoardProps) {
           The database is not answering; the figures below may be old. Retrying…
         </p>
       )}
-      <nav class="tabs">
-        {props.symbols.map((s) => (
-          <button
-            key={s}
-            type="button"
-            aria-pressed={s === symbol}
-            onClick={() => setSymbol(s)}
-          >
-            {s}
-          </button>
-        ))}
-      </nav>
+      <ChoiceButtons name="tabs" options={props.symbols} chosen={symbol} onChoose={setSymbol} />
       {current ? <SymbolCard summary={current} /> : <p class="empty">No trades stored yet.</p>}
-      <nav class="windows">
-        {WINDOWS.map((w) => (
-          <button
-            key={w}
-            type="button"
-            aria-pressed={w === window}
-            onClick={() => setWindow(w)}
-          >
-            {w}
-          </button>
-        ))}
-      </nav>
+      <ChoiceButtons name="windows" options={WINDOWS} chosen={window} onChoose={setWindow} />
       <div class="chart">
         <canvas ref={priceCanvas} aria-label={`${symbol} price`} />
       </div>
