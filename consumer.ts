@@ -3,13 +3,17 @@
  * with their moving averages, whale flags and aggregates in one PostgreSQL transaction per
  * batch, and commits the Kafka offsets only after that transaction has committed.
  */
-import { onShutdown, runEntry } from "./pipeline/entry.ts";
-import { connectDatabase } from "./pipeline/database.ts";
-import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
-import { redactUrl } from "./pipeline/config.ts";
-import { sendDeadLetters } from "./pipeline/dead_letter.ts";
+import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { connectDatabase } from "./runtime/database.ts";
+import {
+  createIdempotentProducer,
+  createKafka,
+  ensureTopics,
+  sendDeadLetters,
+} from "./pipeline/kafka.ts";
+import { redactUrl } from "./runtime/config.ts";
 import { BatchAbandoned, createBatchHandler } from "./pipeline/batch_handler.ts";
-import { startStatusLine } from "./pipeline/status_line.ts";
+import { startStatusLine } from "./runtime/status_line.ts";
 import { assertMigrated } from "./db/migrations.ts";
 
 await runEntry("consumer", async (config, log) => {

@@ -2,12 +2,12 @@
  * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page, the JSON APIs
  * and the live stream over PostgreSQL, with one LISTEN for the whole process. Needs only `--allow-net --allow-env --allow-read`, as on Deno Deploy.
  */
-import { onShutdown, runEntry } from "./pipeline/entry.ts";
-import { connectDatabase } from "./pipeline/database.ts";
-import { redactUrl } from "./pipeline/config.ts";
+import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { connectDatabase } from "./runtime/database.ts";
+import { redactUrl } from "./runtime/config.ts";
 import { createApp } from "./fresh_compat.ts";
 import { manifest } from "./dashboard_manifest.ts";
-import { startLiveHub } from "./pipeline/live_hub.ts";
+import { startLiveHub } from "./web/live_hub.ts";
 
 await runEntry("dashboard", async (config, log) => {
   const sql = connectDatabase(config.databaseUrl, { max: 4 });

@@ -1,6 +1,6 @@
 /** The dashboard's routes, as Fresh's generated `fresh.gen.ts` lists them. */
 import type { Manifest } from "./fresh_compat.ts";
-import type { DashboardState } from "./pipeline/dashboard_state.ts";
+import type { DashboardState } from "./web/dashboard_state.ts";
 import App from "./routes/_app.tsx";
 import * as middleware from "./routes/_middleware.ts";
 import * as index from "./routes/index.tsx";

@@ -3,15 +3,15 @@
  * streams of all `SYMBOLS`; every frame is validated, trades go to `KAFKA_TOPIC` keyed by
  * symbol, and rejected frames go to `<topic>.dlq` with the reason.
  */
-import { onShutdown, runEntry } from "./pipeline/entry.ts";
+import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
-import { parseBinanceFrame } from "./pipeline/binance_frame.ts";
-import { encodeTradeEvent, type TradeEvent } from "./pipeline/trade_event.ts";
-import { deadLetter } from "./pipeline/dead_letter.ts";
+import { parseBinanceFrame } from "./domain/binance_frame.ts";
+import { encodeTradeEvent, type TradeEvent } from "./domain/trade_event.ts";
+import { deadLetter } from "./domain/dead_letter.ts";
 import { BinanceStream, tradeStreamUrl } from "./pipeline/binance_stream.ts";
 import { TradePublisher } from "./pipeline/trade_publisher.ts";
-import { startStatusLine } from "./pipeline/status_line.ts";
-import { GapTracker } from "./pipeline/gap_tracker.ts";
+import { startStatusLine } from "./runtime/status_line.ts";
+import { GapTracker } from "./domain/gap_tracker.ts";
 import { GapFiller } from "./pipeline/gap_filler.ts";
 
 await runEntry("producer", async (config, log) => {

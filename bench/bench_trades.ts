@@ -6,7 +6,7 @@
 import { hashString, mulberry32 } from "../stack/seeded_random.ts";
 import { createTradeGenerator, type SimulatedTrade } from "../stack/trade_generator.ts";
 import { tradeFrame, wrapFrame } from "../stack/trade_frame.ts";
-import { TRADE_EVENT_VERSION, type TradeEvent } from "../pipeline/trade_event.ts";
+import { TRADE_EVENT_VERSION, type TradeEvent } from "../domain/trade_event.ts";
 
 /** The symbols traded, as in the default `SYMBOLS`. */
 export const BENCH_SYMBOLS = ["BTCUSDT", "ETHUSDT"];

@@ -2,7 +2,7 @@
  * The storage ceiling: rows loaded into `trades` by `psql \copy` from a CSV file, with no
  * per-row logic, no aggregates and one transaction.
  */
-import type { TradeRow } from "../pipeline/batch_plan.ts";
+import type { TradeRow } from "../domain/batch_plan.ts";
 
 const COLUMNS = "symbol, trade_id, price, quantity, trade_time, trade_value, " +
   "is_buyer_maker, moving_average, is_whale_trade";

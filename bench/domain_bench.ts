@@ -1,7 +1,7 @@
 /** Pure domain throughput, no I/O: Binance frames parsed, and trades planned into rows. */
-import { parseBinanceFrame } from "../pipeline/binance_frame.ts";
-import { planBatch } from "../pipeline/batch_plan.ts";
-import type { MovingWindow } from "../pipeline/moving_window.ts";
+import { parseBinanceFrame } from "../domain/binance_frame.ts";
+import { planBatch } from "../domain/batch_plan.ts";
+import type { MovingWindow } from "../domain/moving_window.ts";
 import {
   BATCH_SIZE,
   BENCH_SYMBOLS,

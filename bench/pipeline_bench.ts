@@ -8,7 +8,7 @@ import { Cleanup } from "./cleanup.ts";
 import { benchDomain } from "./domain_bench.ts";
 import { benchStorage } from "./storage_bench.ts";
 import { benchEndToEnd } from "./end_to_end_bench.ts";
-import { connectDatabase } from "../pipeline/database.ts";
+import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
 
 const USAGE = "usage: deno task bench [--quick]";

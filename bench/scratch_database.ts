@@ -2,7 +2,7 @@
  * Throwaway migrated databases for the benchmark on the server of `BENCH_DATABASE_URL`
  * (else `TEST_DATABASE_URL`, else the local one), each dropped when done or on cleanup.
  */
-import { connectDatabase, type Sql } from "../pipeline/database.ts";
+import { connectDatabase, type Sql } from "../runtime/database.ts";
 import { migrate } from "../db/migrations.ts";
 import type { Cleanup } from "./cleanup.ts";
 

@@ -3,8 +3,8 @@
  * each trade its own transaction that inserts the row, upserts the symbol's aggregate and
  * commits (SQLAlchemy's `session.add`, upsert, `session.commit()` per Kafka message).
  */
-import type { Sql } from "../pipeline/database.ts";
-import type { TradeRow } from "../pipeline/batch_plan.ts";
+import type { Sql } from "../runtime/database.ts";
+import type { TradeRow } from "../domain/batch_plan.ts";
 
 /**
  * Stores one trade the seed's way: BEGIN, INSERT into `trades`, INSERT … ON CONFLICT into

@@ -2,10 +2,10 @@
  * Storage side by side, each on a fresh database: our batched `storeTrades`, the replaced
  * Python system's transaction per trade, and `psql \copy` as the ceiling.
  */
-import { planBatch, type TradeRow } from "../pipeline/batch_plan.ts";
-import type { MovingWindow } from "../pipeline/moving_window.ts";
+import { planBatch, type TradeRow } from "../domain/batch_plan.ts";
+import type { MovingWindow } from "../domain/moving_window.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
-import type { TradeEvent } from "../pipeline/trade_event.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import {
   BATCH_SIZE,
   inBatches,

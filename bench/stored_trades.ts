@@ -1,5 +1,5 @@
 /** What the benchmark reads back from a run's `trades` table: counts, rates and latencies. */
-import type { Sql } from "../pipeline/database.ts";
+import type { Sql } from "../runtime/database.ts";
 import { grouped, perSecond } from "./measure.ts";
 import type { PipelineProcess } from "./pipeline_process.ts";
 import { waitUntil } from "./wait_until.ts";

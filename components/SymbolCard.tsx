@@ -1,5 +1,5 @@
 /** One symbol's current state: last price, moving average, trades, volume, whales. */
-import type { SymbolSummary } from "../pipeline/dashboard_queries.ts";
+import type { SymbolSummary } from "../web/dashboard_queries.ts";
 
 /** Props of {@link SymbolCard}. */
 export interface SymbolCardProps {

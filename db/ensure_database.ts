@@ -1,5 +1,5 @@
 /** Creating the pipeline's database on first start, so one command brings the stack up. */
-import { connectDatabase } from "../pipeline/database.ts";
+import { connectDatabase } from "../runtime/database.ts";
 
 const INVALID_CATALOG_NAME = "3D000";
 

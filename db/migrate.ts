@@ -2,9 +2,9 @@
  * `deno task migrate`: creates the database named by `DATABASE_URL` when it does not exist,
  * then applies the migrations it has not had yet.
  */
-import { runEntry } from "../pipeline/entry.ts";
-import { connectDatabase } from "../pipeline/database.ts";
-import { redactUrl } from "../pipeline/config.ts";
+import { runEntry } from "../runtime/entry.ts";
+import { connectDatabase } from "../runtime/database.ts";
+import { redactUrl } from "../runtime/config.ts";
 import { ensureDatabase } from "./ensure_database.ts";
 import { migrate } from "./migrations.ts";
 

@@ -3,7 +3,7 @@
  * each, and recorded in `schema_migrations`. All pending ones apply in one transaction, so a
  * failing migration leaves the schema as it was.
  */
-import type { Sql } from "../pipeline/database.ts";
+import type { Sql } from "../runtime/database.ts";
 
 /** One migration file. */
 export interface Migration {

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { Chart } from "chart.js/auto";
 import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
-import type { SeriesPoint, SymbolSummary, TradeView } from "../pipeline/dashboard_queries.ts";
+import type { SeriesPoint, SymbolSummary, TradeView } from "../web/dashboard_queries.ts";
 
 /** Props serialised by the server: the state at first paint. */
 export interface LiveBoardProps {

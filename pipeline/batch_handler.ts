@@ -4,14 +4,15 @@
  * only once everything is durable, so the caller may then commit the offsets.
  */
 import type { KafkaMessage } from "kafkajs";
-import type { Sql } from "./database.ts";
-import type { Logger } from "./log.ts";
-import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "./trade_event.ts";
-import { type DeadLetter, deadLetter } from "./dead_letter.ts";
-import { planBatch } from "./batch_plan.ts";
+import type { Sql } from "../runtime/database.ts";
+import type { Logger } from "../runtime/log.ts";
+import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
+import { type DeadLetter, deadLetter } from "../domain/dead_letter.ts";
+import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
-import type { MovingWindow } from "./moving_window.ts";
-import { backoffDelay, sleep } from "./backoff.ts";
+import type { MovingWindow } from "../domain/moving_window.ts";
+import { backoffDelay } from "../domain/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
 
 /** Counters the consumer reports in its status line. */
 export interface ConsumerStats {

@@ -4,8 +4,9 @@
  * gone silent, and renews it before Binance's 24-hour cut (or on `serverShutdown`) by opening
  * the next connection before closing the old one.
  */
-import type { Logger } from "./log.ts";
-import { backoffDelay, type BackoffOptions, sleep } from "./backoff.ts";
+import type { Logger } from "../runtime/log.ts";
+import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
 
 /** What {@link BinanceStream} needs. */
 export interface BinanceStreamOptions {

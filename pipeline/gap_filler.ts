@@ -2,8 +2,8 @@
  * Recovers the trades behind gaps in trade ids over REST, so a reconnect loses nothing, and
  * counts what stays lost.
  */
-import type { Logger } from "./log.ts";
-import type { TradeEvent } from "./trade_event.ts";
+import type { Logger } from "../runtime/log.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { BackfillError, fetchMissingTrades } from "./trade_backfill.ts";
 
 /** What {@link GapFiller} needs. */

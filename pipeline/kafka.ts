@@ -6,8 +6,9 @@ import {
   type Producer,
   type SASLOptions,
 } from "kafkajs";
-import type { KafkaConfig } from "./config.ts";
-import type { Logger } from "./log.ts";
+import type { KafkaConfig } from "../runtime/config.ts";
+import type { Logger } from "../runtime/log.ts";
+import type { DeadLetter } from "../domain/dead_letter.ts";
 
 /** Partitions of a topic this pipeline creates; symbols spread over them by key. */
 export const TOPIC_PARTITIONS = 3;
@@ -62,5 +63,19 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
+  });
+}
+
+/** Sends `letters` to `topic`, acknowledged by all in-sync replicas. */
+export async function sendDeadLetters(
+  producer: Producer,
+  topic: string,
+  letters: DeadLetter[],
+): Promise<void> {
+  if (letters.length === 0) return;
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: letters.map((letter) => ({ value: JSON.stringify(letter) })),
   });
 }

@@ -2,7 +2,7 @@
  * Fetches trades a connection missed from Binance's REST `GET /api/v3/historicalTrades`
  * (no API key needed; weight 25, at most 1000 trades a call), checked like stream frames.
  */
-import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
+import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "../domain/trade_event.ts";
 
 /** Most trades one `historicalTrades` call returns. */
 export const HISTORY_PAGE = 1_000;

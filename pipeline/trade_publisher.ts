@@ -5,8 +5,9 @@
  * the WebSocket reader.
  */
 import type { Producer } from "kafkajs";
-import type { Logger } from "./log.ts";
-import { backoffDelay, type BackoffOptions, sleep } from "./backoff.ts";
+import type { Logger } from "../runtime/log.ts";
+import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
 
 const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
 

@@ -3,9 +3,9 @@
  * aggregates and NOTIFY in one transaction. Writes are idempotent on `(symbol, trade_id)`.
  */
 import type postgres from "postgres";
-import type { Sql } from "./database.ts";
-import { MovingWindow } from "./moving_window.ts";
-import type { TradeRow } from "./batch_plan.ts";
+import type { Sql } from "../runtime/database.ts";
+import { MovingWindow } from "../domain/moving_window.ts";
+import type { TradeRow } from "../domain/batch_plan.ts";
 
 /** The LISTEN/NOTIFY channel told about every committed batch. */
 export const NOTIFY_CHANNEL = "trade_updates";

@@ -1,7 +1,7 @@
 /** Cross-cutting work for every request: security headers, and errors as one-line answers. */
 import type { Handler } from "../fresh_compat.ts";
-import type { DashboardState } from "../pipeline/dashboard_state.ts";
-import { BadRequest } from "../pipeline/api_params.ts";
+import type { DashboardState } from "../web/dashboard_state.ts";
+import { BadRequest } from "../web/api_params.ts";
 
 // No inline script may run: islands load from /static as modules.
 const CONTENT_SECURITY_POLICY = [

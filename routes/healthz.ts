@@ -1,6 +1,6 @@
 /** `GET /healthz`: 200 when the database and the listener are up, 503 saying which is not. */
 import type { Handler } from "../fresh_compat.ts";
-import type { DashboardState } from "../pipeline/dashboard_state.ts";
+import type { DashboardState } from "../web/dashboard_state.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state }) {

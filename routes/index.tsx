@@ -1,7 +1,7 @@
 /** `/`: every symbol's current state, rendered on the server, then live through an island. */
 import { type Handler, island, type PageProps } from "../fresh_compat.ts";
-import type { DashboardState } from "../pipeline/dashboard_state.ts";
-import { recentTrades, symbolSummaries } from "../pipeline/dashboard_queries.ts";
+import type { DashboardState } from "../web/dashboard_state.ts";
+import { recentTrades, symbolSummaries } from "../web/dashboard_queries.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {

@@ -4,9 +4,9 @@
  * stored, and the dashboard's own stream.
  */
 import type { Handler } from "../fresh_compat.ts";
-import type { DashboardState } from "../pipeline/dashboard_state.ts";
-import { symbolSummaries } from "../pipeline/dashboard_queries.ts";
-import { metricsText, type Sample } from "../pipeline/metrics_text.ts";
+import type { DashboardState } from "../web/dashboard_state.ts";
+import { symbolSummaries } from "../web/dashboard_queries.ts";
+import { metricsText, type Sample } from "../web/metrics_text.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state }) {

@@ -2,8 +2,8 @@
  * Which trade feed `deno task start` uses: live Binance when it is reachable, otherwise the
  * simulator, announced loudly so simulated prices are never taken for live ones.
  */
-import type { Config } from "../pipeline/config.ts";
-import type { Logger } from "../pipeline/log.ts";
+import type { Config } from "../runtime/config.ts";
+import type { Logger } from "../runtime/log.ts";
 import { tradeStreamUrl } from "../pipeline/binance_stream.ts";
 import { startSimulator } from "./simulator.ts";
 

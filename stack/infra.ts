@@ -3,10 +3,10 @@
  * already answers is reused; what does not, and is on this machine, is started from `.cache/`
  * and stopped again on SIGINT or SIGTERM.
  */
-import type { Config } from "../pipeline/config.ts";
-import { connectDatabase } from "../pipeline/database.ts";
-import { onShutdown, runEntry } from "../pipeline/entry.ts";
-import type { Logger } from "../pipeline/log.ts";
+import type { Config } from "../runtime/config.ts";
+import { connectDatabase } from "../runtime/database.ts";
+import { onShutdown, runEntry } from "../runtime/entry.ts";
+import type { Logger } from "../runtime/log.ts";
 import { ensureDatabase } from "../db/ensure_database.ts";
 import { startKafkaBroker } from "./kafka_broker.ts";
 import { startLocalPostgres } from "./local_postgres.ts";

@@ -46,6 +46,8 @@ export interface KafkaBroker {
   bootstrap: string;
   /** Stops the broker: SIGTERM, then SIGKILL if it has not exited after 15 s. */
   stop(): Promise<void>;
+  /** Kills the broker with SIGKILL, as a crash or a lost machine would; for fault tests. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -125,13 +127,19 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   }).spawn();
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stopWith = (end: () => Promise<void>) =>
     stopping ??= (async () => {
       signal(watchdog, "SIGKILL");
       await watchdog.status;
       await watchdog.stdin.close().catch(() => {});
-      await terminate(broker);
+      await end();
     })();
+  const stop = () => stopWith(() => terminate(broker));
+  const kill = () =>
+    stopWith(async () => {
+      signal(broker, "SIGKILL");
+      await broker.status;
+    });
 
   try {
     await waitUntilAnswering(bootstrap, broker.status, logFile);
@@ -139,7 +147,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     await stop();
     throw error;
   }
-  return { bootstrap, stop };
+  return { bootstrap, stop, kill };
 }
 
 function serverProperties(port: number, controllerPort: number, logDirs: string): string {

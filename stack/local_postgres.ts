@@ -22,6 +22,11 @@ export interface LocalPostgres {
   url: string;
   /** Stops the cluster (`pg_ctl stop -m fast`). */
   stop(): Promise<void>;
+  /**
+   * Stops the cluster without a shutdown checkpoint (`pg_ctl stop -m immediate`), as a crash
+   * does: the next start runs crash recovery. For fault tests.
+   */
+  crash(): Promise<void>;
 }
 
 /**
@@ -68,9 +73,12 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   }
 
   let stopping: Promise<void> | undefined;
+  const stopIn = (mode: "fast" | "immediate") =>
+    stopping ??= run("pg_ctl", ["-D", dataDir, "-m", mode, "-w", "stop"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => stopping ??= run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]),
+    stop: () => stopIn("fast"),
+    crash: () => stopIn("immediate"),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Captured Binance frames for `--replay`, one JSON frame per line, raw or wrapped. */
-import { parseBinanceFrame } from "../pipeline/binance_frame.ts";
+import { parseBinanceFrame } from "../domain/binance_frame.ts";
 import type { SentTrade } from "./trade_frame.ts";
 
 /**

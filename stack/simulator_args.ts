@@ -1,6 +1,6 @@
 /** The command line of `deno task sim`, turned into {@link SimulatorOptions}. */
 import { parseArgs } from "node:util";
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../pipeline/log.ts";
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../runtime/log.ts";
 import type { SimulatorOptions } from "./simulator_options.ts";
 
 /** Flags that take a number, with the option each sets. */

@@ -1,5 +1,5 @@
 /** The options of the simulator, their defaults and their checks. */
-import { createLogger, type Logger } from "../pipeline/log.ts";
+import { createLogger, type Logger } from "../runtime/log.ts";
 
 /** How `startSimulator` runs; `deno task sim` sets these from its flags. */
 export interface SimulatorOptions {

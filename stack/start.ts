@@ -3,7 +3,7 @@
  * migrations, then the consumer, the producer (on live Binance, or on the simulator when
  * Binance cannot be reached) and the dashboard. Ctrl-C stops everything it started, newest first.
  */
-import { onShutdown, runEntry } from "../pipeline/entry.ts";
+import { onShutdown, runEntry } from "../runtime/entry.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { startInfra } from "./infra.ts";
 import { chooseFeed } from "./feed_choice.ts";

@@ -1,6 +1,7 @@
 /** Runs the pipeline's components as child processes for `deno task start`, restarting crashes. */
-import type { Logger } from "../pipeline/log.ts";
-import { backoffDelay, sleep } from "../pipeline/backoff.ts";
+import type { Logger } from "../runtime/log.ts";
+import { backoffDelay } from "../domain/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
 import { entryCommand } from "./entry_command.ts";
 
 /** A component kept running until {@link Supervised.stop}. */

@@ -1,5 +1,5 @@
 /** Price tick, lot step and typical price of the symbols the simulator trades. */
-import { toUnits } from "../pipeline/decimal.ts";
+import { toUnits } from "../domain/decimal.ts";
 import { hashString } from "./seeded_random.ts";
 
 /** A symbol's trading rules, in units of 10^-8 like every amount in the pipeline. */

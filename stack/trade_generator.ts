@@ -3,7 +3,7 @@
  * random walk on the price tick, heavy-tailed sizes on the lot step, occasional whales,
  * consecutive ids and trade times that never go back.
  */
-import { divideRounded, formatUnits } from "../pipeline/decimal.ts";
+import { divideRounded, formatUnits } from "../domain/decimal.ts";
 import { normalSample, type Random } from "./seeded_random.ts";
 import { symbolSpec } from "./symbol_spec.ts";
 

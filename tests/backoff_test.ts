@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay } from "../pipeline/backoff.ts";
+import { backoffDelay } from "../domain/backoff.ts";
 
 Deno.test("backoff doubles up to its ceiling and jitters within its upper half", () => {
   const options = { baseMs: 1_000, maxMs: 60_000 };

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { KafkaMessage } from "kafkajs";
 import { BatchAbandoned, createBatchHandler } from "../pipeline/batch_handler.ts";
-import { connectDatabase } from "../pipeline/database.ts";
-import { createLogger } from "../pipeline/log.ts";
-import type { DeadLetter } from "../pipeline/dead_letter.ts";
-import { encodeTradeEvent } from "../pipeline/trade_event.ts";
+import { connectDatabase } from "../runtime/database.ts";
+import { createLogger } from "../runtime/log.ts";
+import type { DeadLetter } from "../domain/dead_letter.ts";
+import { encodeTradeEvent } from "../domain/trade_event.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 

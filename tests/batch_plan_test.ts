@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { planBatch } from "../pipeline/batch_plan.ts";
-import { MovingWindow } from "../pipeline/moving_window.ts";
-import type { TradeEvent } from "../pipeline/trade_event.ts";
+import { planBatch } from "../domain/batch_plan.ts";
+import { MovingWindow } from "../domain/moving_window.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 
 function trade(symbol: string, tradeId: number, price: string, quantity = "1"): TradeEvent {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { MAX_FRAME_LENGTH, parseBinanceFrame } from "../pipeline/binance_frame.ts";
-import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../pipeline/trade_event.ts";
+import { MAX_FRAME_LENGTH, parseBinanceFrame } from "../domain/binance_frame.ts";
+import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 
 const SYMBOLS = new Set(["BTCUSDT", "ETHUSDT"]);
 const RECEIVED = 1_732_000_000_500;

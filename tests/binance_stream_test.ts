@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { BinanceStream, type BinanceStreamOptions } from "../pipeline/binance_stream.ts";
-import { parseBinanceFrame } from "../pipeline/binance_frame.ts";
-import { sleep } from "../pipeline/backoff.ts";
-import { createLogger } from "../pipeline/log.ts";
+import { parseBinanceFrame } from "../domain/binance_frame.ts";
+import { sleep } from "../runtime/sleep.ts";
+import { createLogger } from "../runtime/log.ts";
 import { type Simulator, startSimulator } from "../stack/simulator.ts";
 import { waitFor } from "./helpers/wait.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig, redactUrl } from "../pipeline/config.ts";
+import { ConfigError, loadConfig, redactUrl } from "../runtime/config.ts";
 
 function failsOn(env: Record<string, string>): string {
   try {

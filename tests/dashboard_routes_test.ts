@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
-import { createLogger } from "../pipeline/log.ts";
-import { planBatch } from "../pipeline/batch_plan.ts";
+import { createLogger } from "../runtime/log.ts";
+import { planBatch } from "../domain/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
-import { connectDatabase } from "../pipeline/database.ts";
+import { connectDatabase } from "../runtime/database.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 

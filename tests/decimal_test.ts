@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { divideRounded, formatUnits, isPositiveDecimal, toUnits } from "../pipeline/decimal.ts";
+import { divideRounded, formatUnits, isPositiveDecimal, toUnits } from "../domain/decimal.ts";
 
 Deno.test("decimal strings become exact units without a float", () => {
   assert.equal(toUnits("0.1", 8), 10_000_000n);

@@ -8,7 +8,7 @@ import { startKafkaBroker } from "../stack/kafka_broker.ts";
 import { startLocalPostgres } from "../stack/local_postgres.ts";
 import { freePort } from "../stack/free_port.ts";
 import { type Simulator, startSimulator } from "../stack/simulator.ts";
-import { connectDatabase, type Sql } from "../pipeline/database.ts";
+import { connectDatabase, type Sql } from "../runtime/database.ts";
 import { migrate } from "../db/migrations.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { GapTracker } from "../pipeline/gap_tracker.ts";
+import { GapTracker } from "../domain/gap_tracker.ts";
 
 Deno.test("a jump in trade ids is counted as missing trades, duplicates are not", () => {
   const gaps = new GapTracker();

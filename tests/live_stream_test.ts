@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
-import { planBatch } from "../pipeline/batch_plan.ts";
+import { planBatch } from "../domain/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
-import { createLogger } from "../pipeline/log.ts";
-import { LiveHub, startLiveHub } from "../pipeline/live_hub.ts";
-import { liveEventStream } from "../pipeline/sse_stream.ts";
+import { createLogger } from "../runtime/log.ts";
+import { LiveHub, startLiveHub } from "../web/live_hub.ts";
+import { liveEventStream } from "../web/sse_stream.ts";
 import { MAX_STREAMS } from "../routes/api/stream.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";

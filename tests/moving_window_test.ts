@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MovingWindow } from "../pipeline/moving_window.ts";
+import { MovingWindow } from "../domain/moving_window.ts";
 
 Deno.test("the moving average covers the last N prices, this one included", () => {
   const window = new MovingWindow(3);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
-import { createLogger } from "../pipeline/log.ts";
-import { planBatch } from "../pipeline/batch_plan.ts";
+import { createLogger } from "../runtime/log.ts";
+import { planBatch } from "../domain/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";

@@ -1,8 +1,8 @@
 import { waitFor } from "./helpers/wait.ts";
 import assert from "node:assert/strict";
-import { parseBinanceFrame } from "../pipeline/binance_frame.ts";
-import { toUnits } from "../pipeline/decimal.ts";
-import { createLogger } from "../pipeline/log.ts";
+import { parseBinanceFrame } from "../domain/binance_frame.ts";
+import { toUnits } from "../domain/decimal.ts";
+import { createLogger } from "../runtime/log.ts";
 import { MALFORMED_KINDS, malformedFrame } from "../stack/malformed_frames.ts";
 import { mulberry32 } from "../stack/seeded_random.ts";
 import { type SentTrade, type Simulator, startSimulator } from "../stack/simulator.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { sleep } from "../pipeline/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
 import { GapFiller } from "../pipeline/gap_filler.ts";
-import { createLogger, type Logger } from "../pipeline/log.ts";
+import { createLogger, type Logger } from "../runtime/log.ts";
 import { BackfillError, fetchMissingTrades } from "../pipeline/trade_backfill.ts";
-import type { TradeEvent } from "../pipeline/trade_event.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { type SentTrade, type Simulator, startSimulator } from "../stack/simulator.ts";
 
 const QUIET = createLogger("trade-backfill-test", "error");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Producer, ProducerBatch } from "kafkajs";
-import type { Logger } from "../pipeline/log.ts";
+import type { Logger } from "../runtime/log.ts";
 import { type OutgoingMessage, TradePublisher } from "../pipeline/trade_publisher.ts";
 
 // Drops and failed sends are logged; these tests cause them on purpose.

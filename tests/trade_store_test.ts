@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "./helpers/test_database.ts";
-import { planBatch } from "../pipeline/batch_plan.ts";
+import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, NOTIFY_CHANNEL, storeTrades } from "../pipeline/trade_store.ts";
-import type { MovingWindow } from "../pipeline/moving_window.ts";
-import type { TradeEvent } from "../pipeline/trade_event.ts";
+import type { MovingWindow } from "../domain/moving_window.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { tradeEvent as trade } from "./helpers/trade_fixture.ts";
-import type { Sql } from "../pipeline/database.ts";
+import type { Sql } from "../runtime/database.ts";
 import { assertMigrated, migrate } from "../db/migrations.ts";
 
 const WINDOW = 3;

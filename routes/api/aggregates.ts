@@ -1,7 +1,7 @@
 /** `GET /api/aggregates`: every symbol's totals, moving average and newest trade. */
 import type { Handler } from "../../fresh_compat.ts";
-import type { DashboardState } from "../../pipeline/dashboard_state.ts";
-import { symbolSummaries } from "../../pipeline/dashboard_queries.ts";
+import type { DashboardState } from "../../web/dashboard_state.ts";
+import { symbolSummaries } from "../../web/dashboard_queries.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state }) {

@@ -1,8 +1,8 @@
 /** `GET /api/series?symbol=&window=`: a symbol's chart in time buckets (5m, 15m, 1h, 4h, 24h). */
 import type { Handler } from "../../fresh_compat.ts";
-import type { DashboardState } from "../../pipeline/dashboard_state.ts";
-import { CHART_WINDOWS, symbolParam, windowParam } from "../../pipeline/api_params.ts";
-import { tradeSeries } from "../../pipeline/dashboard_queries.ts";
+import type { DashboardState } from "../../web/dashboard_state.ts";
+import { CHART_WINDOWS, symbolParam, windowParam } from "../../web/api_params.ts";
+import { tradeSeries } from "../../web/dashboard_queries.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state }) {

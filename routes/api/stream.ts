@@ -3,9 +3,9 @@
  * reconnecting client catches up with `Last-Event-ID` or `?since=<event id>`.
  */
 import type { Handler } from "../../fresh_compat.ts";
-import type { DashboardState } from "../../pipeline/dashboard_state.ts";
-import { BadRequest } from "../../pipeline/api_params.ts";
-import { liveEventStream } from "../../pipeline/sse_stream.ts";
+import type { DashboardState } from "../../web/dashboard_state.ts";
+import { BadRequest } from "../../web/api_params.ts";
+import { liveEventStream } from "../../web/sse_stream.ts";
 
 /** Concurrent streams one process serves; more get a 503. */
 export const MAX_STREAMS = 200;

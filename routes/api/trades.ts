@@ -1,8 +1,8 @@
 /** `GET /api/trades?symbol=&limit=&since=`: the newest stored trades, newest first. */
 import type { Handler } from "../../fresh_compat.ts";
-import type { DashboardState } from "../../pipeline/dashboard_state.ts";
-import { limitParam, sinceParam, symbolParam } from "../../pipeline/api_params.ts";
-import { recentTrades } from "../../pipeline/dashboard_queries.ts";
+import type { DashboardState } from "../../web/dashboard_state.ts";
+import { limitParam, sinceParam, symbolParam } from "../../web/api_params.ts";
+import { recentTrades } from "../../web/dashboard_queries.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state }) {

@@ -2,7 +2,7 @@
  * The independent check: what the database must hold for the trades the simulator sent,
  * computed by PostgreSQL window functions over a plain table of them, not by pipeline code.
  */
-import type { Sql } from "../../pipeline/database.ts";
+import type { Sql } from "../../runtime/database.ts";
 import type { SentTrade } from "../../stack/simulator.ts";
 
 /** The business columns of `trades`, as text, in (symbol, trade_id) order. */

@@ -1,5 +1,5 @@
 /** A fresh, migrated database per test on the server of `TEST_DATABASE_URL` (default local). */
-import { connectDatabase, type Sql } from "../../pipeline/database.ts";
+import { connectDatabase, type Sql } from "../../runtime/database.ts";
 import { migrate } from "../../db/migrations.ts";
 
 /** A throwaway database: its URL, a pool on it, and `drop` to remove both. */

@@ -1,5 +1,5 @@
 /** Trade events for tests: consecutive times derived from the id, so rows are easy to predict. */
-import type { TradeEvent } from "../../pipeline/trade_event.ts";
+import type { TradeEvent } from "../../domain/trade_event.ts";
 
 /** A valid trade event of `symbol` with trade id `tradeId`; its times are derived from the id. */
 export function tradeEvent(

@@ -1,7 +1,7 @@
 /** Turns a batch of decoded trade events into rows for the `trades` table. Pure logic. */
 import type { TradeEvent } from "./trade_event.ts";
 import { MovingWindow } from "./moving_window.ts";
-import { valueTrade } from "./whale_rule.ts";
+import { valueTrade } from "./trade_value.ts";
 
 /** A trade ready for the `trades` table: amounts and averages as exact decimal strings. */
 export interface TradeRow {

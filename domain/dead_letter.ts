@@ -1,5 +1,4 @@
 /** Dead letters: what could not be used, with the reason, on `<topic>.dlq`. */
-import type { Producer } from "kafkajs";
 
 /** One rejected frame or message as written to the dead-letter topic. */
 export interface DeadLetter {
@@ -32,18 +31,4 @@ export function deadLetter(
     rejectedAt: Date.now(),
     ...(source ? { source } : {}),
   };
-}
-
-/** Sends `letters` to `topic`, acknowledged by all in-sync replicas. */
-export async function sendDeadLetters(
-  producer: Producer,
-  topic: string,
-  letters: DeadLetter[],
-): Promise<void> {
-  if (letters.length === 0) return;
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: letters.map((letter) => ({ value: JSON.stringify(letter) })),
-  });
 }

@@ -3,9 +3,9 @@
  * consumer becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
  * a short history so a reconnecting client can catch up from its last event id.
  */
-import type { Sql } from "./database.ts";
-import type { Logger } from "./log.ts";
-import { NOTIFY_CHANNEL, type SymbolChange } from "./trade_store.ts";
+import type { Sql } from "../runtime/database.ts";
+import type { Logger } from "../runtime/log.ts";
+import { NOTIFY_CHANNEL, type SymbolChange } from "../pipeline/trade_store.ts";
 import { recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
 
 /** One event on `/api/stream`. `resync` tells a client to reload: events may have been missed. */

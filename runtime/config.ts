@@ -3,8 +3,8 @@
  * {@link ConfigError} whose message names the variable; entry points print it as one line.
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
-import { isPositiveDecimal } from "./decimal.ts";
-import { SYMBOL_PATTERN } from "./trade_event.ts";
+import { isPositiveDecimal } from "../domain/decimal.ts";
+import { SYMBOL_PATTERN } from "../domain/trade_event.ts";
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
 export class ConfigError extends Error {

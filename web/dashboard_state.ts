@@ -1,7 +1,7 @@
 /** What every dashboard route gets in `ctx.state`. */
-import type { Sql } from "./database.ts";
+import type { Sql } from "../runtime/database.ts";
 import type { LiveHub } from "./live_hub.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../runtime/log.ts";
 
 /** The dashboard's shared resources. */
 export interface DashboardState {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { valueTrade } from "../pipeline/whale_rule.ts";
+import { valueTrade } from "../domain/trade_value.ts";
 
 Deno.test("a trade worth exactly the threshold is a whale", () => {
   assert.deepEqual(valueTrade("50000", "2", "100000"), { value: "100000.00", isWhale: true });

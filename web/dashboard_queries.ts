@@ -1,5 +1,5 @@
 /** The dashboard's SQL: read-only queries over `trades` and `trade_aggregates`. */
-import type { Sql } from "./database.ts";
+import type { Sql } from "../runtime/database.ts";
 
 /** One symbol's current state, as the page's first paint shows it. */
 export interface SymbolSummary {

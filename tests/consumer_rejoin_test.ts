@@ -1,0 +1,118 @@
+/**
+ * A consumer run alone, as `deno task consume` runs it, through the faults of a managed
+ * service: killed and restarted twice, PostgreSQL crash-restarted, then the broker killed and
+ * back six seconds later, which costs the consumer its group membership. It must rejoin by
+ * itself and store every trade exactly once.
+ */
+import assert from "node:assert/strict";
+import { startKafkaBroker } from "../stack/kafka_broker.ts";
+import { startLocalPostgres } from "../stack/local_postgres.ts";
+import { freePort } from "../stack/free_port.ts";
+import { startSimulator } from "../stack/simulator.ts";
+import { connectDatabase, type Sql } from "../runtime/database.ts";
+import { migrate } from "../db/migrations.ts";
+import { startComponent } from "./helpers/component_process.ts";
+import { stableFor, waitFor } from "./helpers/wait.ts";
+import {
+  expectedAggregates,
+  expectedTrades,
+  storedAggregates,
+  storedTrades,
+} from "./helpers/expected_trades.ts";
+
+const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
+const WINDOW = 50;
+const THRESHOLD = "100000";
+const RATE = 1_000;
+const TRADES_PER_SYMBOL = 45_000;
+
+async function count(sql: Sql): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from trades`;
+  return n;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test({
+  name: "a lone consumer rejoins its group after a broker outage and stores every trade",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const brokerPort = freePort();
+    const brokerDir = await Deno.makeTempDir();
+    let broker = await startKafkaBroker({ port: brokerPort, dataDir: brokerDir });
+    const pgPort = freePort();
+    const pgDir = await Deno.makeTempDir();
+    let postgres = await startLocalPostgres({ port: pgPort, dataDir: pgDir });
+    const sql = connectDatabase(postgres.url, { max: 1 });
+    await migrate(sql);
+    const simulator = await startSimulator({
+      port: 0,
+      symbols: SYMBOLS,
+      rate: RATE,
+      seed: 23,
+      whaleProbability: 0.01,
+      maxTradesPerSymbol: TRADES_PER_SYMBOL,
+      paused: true,
+    });
+    const env = {
+      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
+      KAFKA_TOPIC: `trades-${crypto.randomUUID().slice(0, 8)}`,
+      KAFKA_GROUP_ID: "rejoin",
+      KAFKA_SESSION_TIMEOUT_MS: "10000",
+      DATABASE_URL: postgres.url,
+      SYMBOLS: SYMBOLS.join(","),
+      MOVING_AVERAGE_WINDOW: String(WINDOW),
+      WHALE_THRESHOLD: THRESHOLD,
+      BINANCE_WS_URL: simulator.url,
+      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
+    };
+    let consumer = await startComponent("consumer.ts", "rejoin-consumer-1", env);
+    const producer = await startComponent("producer.ts", "rejoin-producer", env);
+    try {
+      await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
+      simulator.resume();
+      for (const restart of [2, 3]) {
+        const before = await count(sql);
+        await waitFor(
+          "the consumer to store more",
+          async () => (await count(sql)) > before + 5_000,
+        );
+        await consumer.stop("SIGKILL");
+        consumer = await startComponent("consumer.ts", `rejoin-consumer-${restart}`, env);
+      }
+      const before = await count(sql);
+      await waitFor("the consumer to store again", async () => (await count(sql)) > before + 2_000);
+      await postgres.crash();
+      postgres = await startLocalPostgres({ port: pgPort, dataDir: pgDir });
+      await pause(5_000);
+      await broker.kill();
+      await pause(6_000);
+      broker = await startKafkaBroker({ port: brokerPort, dataDir: brokerDir });
+
+      await waitFor(
+        "the simulator to finish",
+        stableFor(() => simulator.sentTrades().length, 3_000),
+        120_000,
+      );
+      const sent = simulator.sentTrades();
+      assert.equal(sent.length, SYMBOLS.length * TRADES_PER_SYMBOL);
+      await waitFor(
+        `${sent.length} trades stored`,
+        async () => (await count(sql)) >= sent.length,
+        120_000,
+      );
+      assert.deepEqual(await storedTrades(sql), await expectedTrades(sql, sent, WINDOW, THRESHOLD));
+      assert.deepEqual(await storedAggregates(sql), await expectedAggregates(sql));
+      const exited = await Promise.race([consumer.status.then(() => true), pause(0)]);
+      assert.equal(exited, undefined, "the consumer is still running");
+    } finally {
+      await producer.stop();
+      await consumer.stop();
+      await simulator.stop();
+      await sql.end({ timeout: 5 });
+      await postgres.stop();
+      await broker.stop();
+    }
+  },
+});
