@@ -1,6 +1,8 @@
 /**
  * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page, the JSON APIs
- * and the live stream over PostgreSQL, with one LISTEN for the whole process. Needs only `--allow-net --allow-env --allow-read`, as on Deno Deploy.
+ * and the live stream over PostgreSQL, with one LISTEN for the whole process. Needs only
+ * `--allow-net --allow-env --allow-read`, as on Deno Deploy; `deno task dashboard` builds the
+ * island bundle (`static/islands.js`) first.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { connectDatabase } from "./runtime/database.ts";
@@ -9,7 +11,16 @@ import { createApp } from "./fresh_compat.ts";
 import { manifest } from "./dashboard_manifest.ts";
 import { startLiveHub } from "./web/live_hub.ts";
 
+const STATIC_DIR = new URL("./static/", import.meta.url);
+
 await runEntry("dashboard", async (config, log) => {
+  // Without the bundle the page renders but never goes live: say so rather than serve it dead.
+  const bundle = new URL("islands.js", STATIC_DIR);
+  if (!await Deno.stat(bundle).then(() => true, () => false)) {
+    log.error("static/islands.js is missing: the page will not go live; run deno task build", {
+      path: decodeURIComponent(bundle.pathname),
+    });
+  }
   const sql = connectDatabase(config.databaseUrl, { max: 4 });
   const live = await startLiveHub(sql, log);
   const app = createApp(manifest, {
@@ -19,7 +30,7 @@ await runEntry("dashboard", async (config, log) => {
     live: live.hub,
     feedSimulated: config.feedSimulated,
   }, {
-    staticDir: new URL("./static/", import.meta.url),
+    staticDir: STATIC_DIR,
   });
   const server = Deno.serve({
     port: config.port,

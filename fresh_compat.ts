@@ -5,6 +5,8 @@
  * Fresh later is a swap of this file and the manifest.
  */
 import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import { fileURLToPath } from "node:url";
 import { renderToString } from "preact-render-to-string";
 import { type ComponentType, Fragment, h, type VNode } from "preact";
 
@@ -58,14 +60,6 @@ export interface AppOptions {
   staticDir?: URL;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  ico: "image/x-icon",
-};
-
 /** Builds the app: every route of `manifest`, with `state` handed to each handler. */
 export function createApp<State>(
   manifest: Manifest<State>,
@@ -89,21 +83,16 @@ export function createApp<State>(
     return manifest.middleware ? manifest.middleware(request, context(run)) : run();
   };
   if (options.staticDir) {
-    const dir = options.staticDir;
-    app.get("/static/*", (c) =>
-      serve(c.req.raw, {}, async (_request, ctx) => {
-        const name = decodeURIComponent(ctx.url.pathname.slice("/static/".length));
-        const type = CONTENT_TYPES[name.split(".").pop() ?? ""];
-        if (!type || name.split("/").some((part) => part === ".." || part === "")) {
-          return await notFound();
-        }
-        try {
-          const body = await Deno.readFile(new URL(name, dir));
-          return new Response(body, { headers: { "content-type": type } });
-        } catch {
-          return await notFound();
-        }
-      }));
+    // Hono's own file server; it refuses `..`, doubled slashes and percent-encoded paths.
+    const files = serveStatic({
+      root: fileURLToPath(options.staticDir),
+      rewriteRequestPath: (path) => path.slice("/static".length),
+    });
+    app.get(
+      "/static/*",
+      (c) =>
+        serve(c.req.raw, {}, async () => (await files(c, () => Promise.resolve())) ?? notFound()),
+    );
   }
   for (const [file, module] of Object.entries(manifest.routes)) {
     app.all(routePath(file), (c) => {
@@ -118,18 +107,37 @@ export function createApp<State>(
           headers.set("content-type", "text/html; charset=utf-8");
           return new Response(html, { ...init, headers });
         };
-        const method = request.method as "GET";
-        const handler = typeof module.handler === "function"
-          ? module.handler
-          : module.handler?.[method] ??
-            (method === "GET" && !module.handler ? () => render() : undefined);
+        const handler = handlerFor(module, request.method, render);
         if (!handler) return new Response("method not allowed\n", { status: 405 });
-        return handler(request, { ...ctx, render });
+        if (request.method !== "HEAD" || hasOwnHead(module)) {
+          return handler(request, { ...ctx, render });
+        }
+        // HEAD is GET without the body, as HTTP (and Fresh) has it.
+        return Promise.resolve(handler(request, { ...ctx, render })).then((response) => {
+          response.body?.cancel();
+          return new Response(null, { status: response.status, headers: response.headers });
+        });
       });
     });
   }
   app.notFound((c) => serve(c.req.raw, {}, () => notFound()));
   return app;
+}
+
+/** The handler of `module` for `method`: its own, GET's for HEAD, or the page for GET. */
+function handlerFor<State>(
+  module: RouteModule<State>,
+  method: string,
+  render: () => Response,
+): Handler<State> | undefined {
+  if (typeof module.handler === "function") return module.handler;
+  const handlers = module.handler ?? { GET: () => render() };
+  const own = handlers[method as keyof typeof handlers];
+  return own ?? (method === "HEAD" ? handlers.GET : undefined);
+}
+
+function hasOwnHead<State>(module: RouteModule<State>): boolean {
+  return typeof module.handler === "object" && module.handler.HEAD !== undefined;
 }
 
 type RouteRunner<State> = (

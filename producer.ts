@@ -4,6 +4,7 @@
  * symbol, and rejected frames go to `<topic>.dlq` with the reason.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { retryTransient } from "./runtime/retry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { parseBinanceFrame } from "./domain/binance_frame.ts";
 import { encodeTradeEvent, type TradeEvent } from "./domain/trade_event.ts";
@@ -23,9 +24,16 @@ await runEntry("producer", async (config, log) => {
     topic,
   });
   const kafka = createKafka(config.kafka, "crypto-producer", log);
-  await ensureTopics(kafka, [topic, deadLetterTopic]);
   const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const waiting = new AbortController();
+  let stop = () => Promise.resolve(waiting.abort());
+  // Registered first: a signal while Kafka is still awaited stops the wait.
+  onShutdown(log, () => stop());
+  await retryTransient("kafka connect", async () => {
+    await ensureTopics(kafka, [topic, deadLetterTopic]);
+    await producer.connect();
+  }, { log, service: "kafka", signal: waiting.signal });
+  if (waiting.signal.aborted) return;
   const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
   const symbols = new Set(config.symbols);
   const gaps = new GapTracker();
@@ -79,7 +87,7 @@ await runEntry("producer", async (config, log) => {
 
   // Every step is bounded, as the README promises: REST recovery is cancelled, not awaited, so
   // the flush gets the 15 s.
-  onShutdown(log, async () => {
+  stop = async () => {
     stopStatus();
     await stream.stop();
     await filler.stop();
@@ -93,5 +101,5 @@ await runEntry("producer", async (config, log) => {
       lostTrades: filler.lost,
       unsent,
     });
-  });
+  };
 });

@@ -1,29 +1,39 @@
 /** One symbol's current state: last price, moving average, trades, volume, whales. */
-import type { SymbolSummary } from "../web/dashboard_queries.ts";
+import type { SymbolSummary } from "../domain/dashboard_views.ts";
+import {
+  baseAsset,
+  formatCount,
+  formatDateTime,
+  formatDecimal,
+  formatPrice,
+} from "../ui/format.ts";
 
 /** Props of {@link SymbolCard}. */
 export interface SymbolCardProps {
   summary: SymbolSummary;
+  /** Decimals of the symbol's prices (see `pricePrecision`). */
+  priceDecimals: number;
 }
 
-/** A card with the figures of one symbol, exactly as stored (decimal strings, no floats). */
-export default function SymbolCard({ summary }: SymbolCardProps) {
+/** A card with the figures of one symbol, formatted for people from the exact strings. */
+export default function SymbolCard({ summary, priceDecimals }: SymbolCardProps) {
+  const base = baseAsset(summary.symbol);
   return (
     <section class="card" data-symbol={summary.symbol}>
       <h2>{summary.symbol}</h2>
-      <p class="price">{summary.lastPrice}</p>
+      <p class="price">{formatPrice(summary.lastPrice, priceDecimals)}</p>
       <dl>
         <dt>Moving average</dt>
-        <dd>{summary.movingAverage}</dd>
+        <dd>{formatPrice(summary.movingAverage, priceDecimals)}</dd>
         <dt>Trades</dt>
-        <dd>{summary.tradeCount}</dd>
+        <dd>{formatCount(summary.tradeCount)}</dd>
         <dt>Volume</dt>
-        <dd>{summary.totalVolume}</dd>
+        <dd>{formatDecimal(summary.totalVolume, 4)}{base && ` ${base}`}</dd>
         <dt>Whale trades</dt>
-        <dd>{summary.whaleCount}</dd>
+        <dd>{formatCount(summary.whaleCount)}</dd>
         <dt>Last trade</dt>
         <dd>
-          <time datetime={summary.lastTradeTime}>{summary.lastTradeTime}</time>
+          <time datetime={summary.lastTradeTime}>{formatDateTime(summary.lastTradeTime)}</time>
         </dd>
       </dl>
     </section>

@@ -3,19 +3,18 @@ import type { TradeEvent } from "./trade_event.ts";
 import { MovingWindow } from "./moving_window.ts";
 import { valueTrade } from "./trade_value.ts";
 
-/** A trade ready for the `trades` table: amounts and averages as exact decimal strings. */
-export interface TradeRow {
-  symbol: string;
-  tradeId: number;
-  price: string;
-  quantity: string;
-  /** Epoch milliseconds. */
-  tradeTime: number;
-  tradeValue: string;
-  isBuyerMaker: boolean;
-  movingAverage: string;
-  isWhale: boolean;
-}
+/**
+ * A trade ready for the `trades` table: the event's stored fields plus what the consumer
+ * derives, amounts and averages as exact decimal strings.
+ */
+export type TradeRow =
+  & Pick<TradeEvent, "symbol" | "tradeId" | "price" | "quantity" | "tradeTime" | "isBuyerMaker">
+  & {
+    /** price × quantity to the cent. */
+    tradeValue: string;
+    movingAverage: string;
+    isWhale: boolean;
+  };
 
 /** Rows to store, and where the batch reached back behind a symbol's window. */
 export interface BatchPlan {

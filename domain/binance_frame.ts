@@ -2,7 +2,8 @@
  * Parses one Binance WebSocket text frame: a raw trade (`/ws/...`) or one wrapped as
  * `{"stream":…,"data":…}` (`/stream?streams=…`). Never throws; a bad frame gets a reason.
  */
-import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
+import type { TradeEvent } from "./trade_event.ts";
+import { streamTradeEvent } from "./binance_trade.ts";
 
 /**
  * Frames longer than this many characters (UTF-16 code units, as `string.length` counts) are
@@ -50,24 +51,12 @@ export function parseBinanceFrame(
   if (message.e !== "trade") {
     return { kind: "rejected", reason: `event type ${JSON.stringify(message.e)} is not "trade"` };
   }
-  const event: TradeEvent = {
-    v: TRADE_EVENT_VERSION,
-    symbol: message.s as string,
-    tradeId: message.t as number,
-    price: message.p as string,
-    quantity: message.q as string,
-    tradeTime: message.T as number,
-    // E is the event time; a frame without it still carries a usable trade.
-    eventTime: (message.E ?? message.T) as number,
-    isBuyerMaker: message.m as boolean,
-    receivedAt,
-  };
-  const problem = tradeProblem(event as unknown as Record<string, unknown>);
-  if (problem) return { kind: "rejected", reason: problem };
-  if (!symbols.has(event.symbol)) {
-    return { kind: "rejected", reason: `symbol ${event.symbol} was not subscribed` };
+  const trade = streamTradeEvent(message, receivedAt);
+  if (!trade.ok) return { kind: "rejected", reason: trade.reason };
+  if (!symbols.has(trade.event.symbol)) {
+    return { kind: "rejected", reason: `symbol ${trade.event.symbol} was not subscribed` };
   }
-  return { kind: "trade", event };
+  return { kind: "trade", event: trade.event };
 }
 
 /** A reply to SUBSCRIBE and its kin is exactly `{"result":…,"id":…}`. */

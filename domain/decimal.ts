@@ -6,6 +6,12 @@
 const DECIMAL = /^(\d{1,40})(?:\.(\d{1,40}))?$/;
 
 /**
+ * Decimals of every amount the pipeline keeps: prices, quantities and moving averages are
+ * `numeric(20, 8)`, as Binance quotes them.
+ */
+export const AMOUNT_SCALE = 8;
+
+/**
  * Parses a non-negative decimal string into units of 10^-scale.
  * Returns undefined when the text is not a plain decimal (no sign, exponent or spaces) or has
  * significant digits beyond `scale` decimals, since rounding would lose exactness.
@@ -35,8 +41,13 @@ export function divideRounded(numerator: bigint, denominator: bigint): bigint {
   return (numerator % denominator) * 2n >= denominator ? quotient + 1n : quotient;
 }
 
+/** An amount as units of 10^-{@link AMOUNT_SCALE}; undefined as for {@link toUnits}. */
+export function toAmountUnits(text: string): bigint | undefined {
+  return toUnits(text, AMOUNT_SCALE);
+}
+
 /** Whether `text` is a plain decimal greater than zero with at most 8 decimals. */
 export function isPositiveDecimal(text: string): boolean {
-  const units = toUnits(text, 8);
+  const units = toAmountUnits(text);
   return units !== undefined && units > 0n;
 }

@@ -1,8 +1,5 @@
 /** The moving average of one symbol's last N trade prices, kept exactly. */
-import { divideRounded, formatUnits, toUnits } from "./decimal.ts";
-
-/** Decimals of `moving_average` (`numeric(20, 8)`). */
-export const AVERAGE_SCALE = 8;
+import { AMOUNT_SCALE, divideRounded, formatUnits, toAmountUnits } from "./decimal.ts";
 
 /**
  * The last `size` prices of one symbol, in trade-id order, with their exact running sum.
@@ -40,7 +37,7 @@ export class MovingWindow {
     if (tradeId <= this.#lastTradeId) {
       throw new RangeError(`trade ${tradeId} is not after trade ${this.#lastTradeId}`);
     }
-    const units = toUnits(price, AVERAGE_SCALE);
+    const units = toAmountUnits(price);
     if (units === undefined) throw new RangeError(`price "${price}" is not an 8-decimal number`);
     if (this.#prices.length < this.#size) {
       this.#prices.push(units);
@@ -58,6 +55,6 @@ export class MovingWindow {
   average(): string {
     if (this.#prices.length === 0) throw new RangeError("the window is empty");
     const mean = divideRounded(this.#sum, BigInt(this.#prices.length));
-    return formatUnits(mean, AVERAGE_SCALE);
+    return formatUnits(mean, AMOUNT_SCALE);
   }
 }

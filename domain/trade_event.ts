@@ -2,7 +2,8 @@
  * The Kafka event for one trade (topic value, key = symbol) and the checks every trade passes,
  * both when the producer builds it from a Binance frame and when the consumer decodes it.
  */
-import { divideRounded, toUnits } from "./decimal.ts";
+import { AMOUNT_SCALE, toAmountUnits } from "./decimal.ts";
+import { valueInCents } from "./trade_value.ts";
 
 /** Version of the event layout; a consumer rejects versions it does not know. */
 export const TRADE_EVENT_VERSION = 1;
@@ -26,7 +27,7 @@ export interface TradeEvent {
 
 /** Integer digits `numeric(20, 8)` can hold. */
 const MAX_INTEGER_DIGITS = 12n;
-const MAX_UNITS_SCALE_8 = 10n ** (MAX_INTEGER_DIGITS + 8n);
+const MAX_AMOUNT_UNITS = 10n ** (MAX_INTEGER_DIGITS + BigInt(AMOUNT_SCALE));
 /** `trade_value` is `numeric(20, 2)`: price × quantity, rounded to the cent, below 10^18. */
 const MAX_VALUE_CENTS = 10n ** 20n;
 
@@ -50,8 +51,7 @@ export function tradeProblem(trade: Record<string, unknown>): string | undefined
   if (priceProblem) return priceProblem;
   const quantityProblem = amountProblem("quantity", quantity);
   if (quantityProblem) return quantityProblem;
-  const value = toUnits(price as string, 8)! * toUnits(quantity as string, 8)!;
-  if (divideRounded(value, 10n ** 14n) >= MAX_VALUE_CENTS) {
+  if (valueInCents(price as string, quantity as string) >= MAX_VALUE_CENTS) {
     return "price × quantity exceeds numeric(20,2)";
   }
   if (!isEpochMs(tradeTime)) return "trade time is not epoch milliseconds";
@@ -62,12 +62,12 @@ export function tradeProblem(trade: Record<string, unknown>): string | undefined
 
 function amountProblem(name: string, text: unknown): string | undefined {
   if (typeof text !== "string") return `${name} is not a decimal string`;
-  const units = toUnits(text, 8);
+  const units = toAmountUnits(text);
   if (units === undefined) {
     return `${name} "${text.slice(0, 40)}" is not a decimal with ≤ 8 decimals`;
   }
   if (units <= 0n) return `${name} is not positive`;
-  if (units >= MAX_UNITS_SCALE_8) return `${name} exceeds numeric(20,8)`;
+  if (units >= MAX_AMOUNT_UNITS) return `${name} exceeds numeric(20,8)`;
   return undefined;
 }
 

@@ -6,7 +6,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { Chart } from "chart.js/auto";
 import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
-import type { SeriesPoint, SymbolSummary, TradeView } from "../web/dashboard_queries.ts";
+import WhaleList from "../components/WhaleList.tsx";
+import type { SeriesPoint, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import { parseLiveEventData } from "../domain/live_event.ts";
+import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
+import { formatTime, pricePrecision } from "../ui/format.ts";
+import { RefreshPacer } from "../ui/refresh_pacer.ts";
+import { systemClock } from "../runtime/clock.ts";
 
 /** Props serialised by the server: the state at first paint. */
 export interface LiveBoardProps {
@@ -19,14 +25,18 @@ export interface LiveBoardProps {
   databaseDown: boolean;
 }
 
-const WINDOWS = ["5m", "15m", "1h", "4h", "24h"] as const;
 type Status = "connecting" | "live" | "reconnecting" | "stale";
 /** A symbol whose newest trade is older than this is shown as stale. */
 const STALE_MS = 60_000;
+/**
+ * While updates of the shown symbol arrive, the chart reloads once per this many ms: never more
+ * often, and never less (a reload waits only for the one before it).
+ */
+const CHART_REFRESH_MS = 1_000;
 
 export default function LiveBoard(props: LiveBoardProps) {
   const [symbol, setSymbol] = useState(props.summaries[0]?.symbol ?? props.symbols[0]);
-  const [window, setWindow] = useState<typeof WINDOWS[number]>("15m");
+  const [window, setWindow] = useState<ChartWindow>(DEFAULT_CHART_WINDOW);
   const [summaries, setSummaries] = useState(
     () => Object.fromEntries(props.summaries.map((s) => [s.symbol, s])),
   );
@@ -34,7 +44,13 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [fresh, setFresh] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>("connecting");
   const [series, setSeries] = useState<SeriesPoint[]>([]);
-  const [tick, setTick] = useState(0);
+  const shownSymbol = useRef(symbol);
+  shownSymbol.current = symbol;
+  const chartPacer = useRef<RefreshPacer>();
+  // The decimals each symbol's prices are shown with; they only grow as more prices are seen.
+  const precisions = useRef<Record<string, number>>({});
+  const decimalsFor = (of: string, prices: string[]) =>
+    precisions.current[of] = Math.max(precisions.current[of] ?? 0, pricePrecision(prices));
   // Re-renders while no event arrives, so a silent feed turns the badge stale.
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -53,12 +69,12 @@ export default function LiveBoard(props: LiveBoardProps) {
     source.onopen = () => setStatus("live");
     source.onerror = () => setStatus("reconnecting");
     source.addEventListener("update", (message) => {
-      const summary = JSON.parse(message.data) as SymbolSummary;
+      const summary = parseLiveEventData("update", message.data);
       setSummaries((all) => ({ ...all, [summary.symbol]: summary }));
-      setTick((n) => n + 1);
+      if (summary.symbol === shownSymbol.current) chartPacer.current?.changed();
     });
     source.addEventListener("whale", (message) => {
-      const whale = JSON.parse(message.data) as TradeView;
+      const whale = parseLiveEventData("whale", message.data);
       const key = `${whale.symbol}:${whale.tradeId}`;
       setWhales((all) => [whale, ...all].slice(0, 50));
       setFresh((keys) => [...keys, key]);
@@ -75,6 +91,7 @@ export default function LiveBoard(props: LiveBoardProps) {
         );
         setWhales(recent.whales);
         setDatabaseDown(false);
+        chartPacer.current?.changed();
       } catch {
         setDatabaseDown(true);
       }
@@ -88,29 +105,38 @@ export default function LiveBoard(props: LiveBoardProps) {
     };
   }, []);
 
-  // The chart follows the stream, at most once a second.
+  // The chart follows the stream: loaded now, then again after updates of its symbol.
   useEffect(() => {
     const controller = new AbortController();
-    const timer = setTimeout(() => {
+    const reload = () =>
       fetchJson(`/api/series?symbol=${symbol}&window=${window}`, controller.signal)
         .then((body) => {
           setSeries(body.points);
           setDatabaseDown(false);
         })
-        .catch((error) => error.name !== "AbortError" && setDatabaseDown(true));
-    }, series.length === 0 ? 0 : 1_000);
+        .catch((error) => {
+          if (error.name !== "AbortError") setDatabaseDown(true);
+        });
+    const pacer = chartPacer.current = new RefreshPacer(reload, CHART_REFRESH_MS, systemClock);
+    pacer.changed();
     return () => {
-      clearTimeout(timer);
+      pacer.stop();
       controller.abort();
     };
-  }, [symbol, window, tick]);
+  }, [symbol, window]);
 
   useEffect(() => {
-    const labels = series.map((p) => new Date(p.time).toLocaleTimeString());
+    const labels = series.map((p) => formatTime(p.time));
+    const timeAxis = { title: { display: true, text: "time (UTC)" } };
     const price = charts.current.price ??= new Chart(priceCanvas.current!, {
       type: "line",
       data: { labels: [], datasets: [] },
-      options: { animation: false, maintainAspectRatio: false, elements: { point: { radius: 0 } } },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        elements: { point: { radius: 0 } },
+        scales: { x: timeAxis },
+      },
     });
     price.data.labels = labels;
     price.data.datasets = [
@@ -122,13 +148,16 @@ export default function LiveBoard(props: LiveBoardProps) {
       },
     ];
     price.update();
+    // The newest point as drawn, for whoever watches the chart move (the browser test does).
+    const newest = [price.data.labels?.at(-1), price.data.datasets[0]?.data.at(-1)];
+    priceCanvas.current!.dataset.newest = newest.join(" ");
     const volume = charts.current.volume ??= new Chart(volumeCanvas.current!, {
       type: "bar",
       data: { labels: [], datasets: [] },
       options: {
         animation: false,
         maintainAspectRatio: false,
-        scales: { x: { stacked: true }, y: { stacked: true } },
+        scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true } },
       },
     });
     volume.data.labels = labels;
@@ -148,6 +177,10 @@ export default function LiveBoard(props: LiveBoardProps) {
   }, [series]);
 
   const current = summaries[symbol];
+  const currentDecimals = decimalsFor(symbol, [
+    ...(current ? [current.lastPrice] : []),
+    ...series.map((point) => point.close),
+  ]);
   const stale = status === "live" && current !== undefined &&
     Math.max(now, Date.now()) - new Date(current.lastTradeTime).getTime() > STALE_MS;
   const badge = stale ? "stale" : status;
@@ -165,8 +198,15 @@ export default function LiveBoard(props: LiveBoardProps) {
         </p>
       )}
       <ChoiceButtons name="tabs" options={props.symbols} chosen={symbol} onChoose={setSymbol} />
-      {current ? <SymbolCard summary={current} /> : <p class="empty">No trades stored yet.</p>}
-      <ChoiceButtons name="windows" options={WINDOWS} chosen={window} onChoose={setWindow} />
+      {current
+        ? <SymbolCard summary={current} priceDecimals={currentDecimals} />
+        : <p class="empty">No trades stored yet.</p>}
+      <ChoiceButtons
+        name="windows"
+        options={CHART_WINDOW_NAMES}
+        chosen={window}
+        onChoose={setWindow}
+      />
       <div class="chart">
         <canvas ref={priceCanvas} aria-label={`${symbol} price`} />
       </div>
@@ -174,18 +214,12 @@ export default function LiveBoard(props: LiveBoardProps) {
         <canvas ref={volumeCanvas} aria-label={`${symbol} volume`} />
       </div>
       <h2>Whale trades</h2>
-      <ul class="whales">
-        {whales.map((whale) => {
-          const key = `${whale.symbol}:${whale.tradeId}`;
-          return (
-            <li key={key} class={fresh.includes(key) ? "fresh" : ""} data-trade-id={whale.tradeId}>
-              <time datetime={whale.tradeTime}>{whale.tradeTime.slice(11, 19)}</time>{" "}
-              <b>{whale.symbol}</b> {whale.isBuyerMaker ? "sell" : "buy"} {whale.quantity} @{" "}
-              {whale.price} = {whale.tradeValue}
-            </li>
-          );
-        })}
-      </ul>
+      <p class="note">Times are UTC.</p>
+      <WhaleList
+        whales={whales}
+        fresh={fresh}
+        priceDecimals={(of, price) => decimalsFor(of, [price])}
+      />
     </div>
   );
 }

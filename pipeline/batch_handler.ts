@@ -4,7 +4,7 @@
  * only once everything is durable, so the caller may then commit the offsets.
  */
 import type { KafkaMessage } from "kafkajs";
-import type { Sql } from "../runtime/database.ts";
+import type { DatabasePool } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 import { type DeadLetter, deadLetter } from "../domain/dead_letter.ts";
@@ -13,6 +13,7 @@ import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { backoffDelay } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
+import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 
 /** Counters the consumer reports in its status line. */
 export interface ConsumerStats {
@@ -29,12 +30,15 @@ export interface ConsumerStats {
 
 /** What {@link createBatchHandler} needs. */
 export interface BatchHandlerOptions {
-  sql: Sql;
+  /** Renewed after every failed store, so a connection the driver broke is dropped. */
+  database: Pick<DatabasePool, "sql" | "renew">;
   windowSize: number;
   whaleThreshold: string;
   log: Logger;
   /** Sends dead letters durably; must throw on failure so offsets are not committed. */
   sendDeadLetters: (letters: DeadLetter[]) => Promise<void>;
+  /** A store attempt taking longer than this fails and is retried; default 60 s. */
+  storeTimeoutMs?: number;
 }
 
 /** Per-batch context from kafkajs. */
@@ -53,8 +57,9 @@ export interface BatchHandler {
   /** Drops the in-memory windows; the next batch restores them from the database. */
   resetWindows(): void;
   /**
-   * Stores `messages`; resolves when they and their dead letters are durable, throws
-   * {@link BatchAbandoned} when the context says stop first.
+   * Stores `messages`; resolves when they and their dead letters are durable. Throws
+   * {@link BatchAbandoned} when the context says stop first, and an `UnrecoverableError` when
+   * the database refuses credentials, permissions or the schema.
    */
   handle(messages: KafkaMessage[], context: BatchContext): Promise<void>;
 }
@@ -73,6 +78,19 @@ interface Decoded {
   offset: string;
 }
 
+/**
+ * How far the storing of one batch got. It outlives a failed attempt: trades stored or refused
+ * one by one before an outage are neither stored nor dead-lettered again by the retry.
+ */
+interface StoreProgress extends StoreResult {
+  /** The batch was refused as a whole and is being stored trade by trade. */
+  oneByOne: boolean;
+  /** In one-by-one mode, the index of the next trade to store. */
+  next: number;
+  /** Dead letters for the trades the database refused. */
+  refused: DeadLetter[];
+}
+
 /** SQLSTATE classes 22 (data exception) and 23 (integrity violation): retrying cannot help. */
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -81,7 +99,7 @@ function isDataError(error: unknown): boolean {
 
 /** Makes the handler; windows are restored from the database on first use. */
 export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
-  const { sql, windowSize, whaleThreshold, log } = options;
+  const { database, windowSize, whaleThreshold, log, storeTimeoutMs = 60_000 } = options;
   const stats: ConsumerStats = {
     consumed: 0,
     stored: 0,
@@ -93,17 +111,31 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     lastReceivedAt: 0,
   };
   let windows: Map<string, MovingWindow> | undefined;
+  // Bumped whenever the windows are dropped, so an attempt that outlived its deadline cannot
+  // put back windows the retry no longer trusts.
+  let windowsGeneration = 0;
+  const forgetWindows = () => {
+    windows = undefined;
+    windowsGeneration++;
+  };
 
-  async function retry<T>(what: string, context: BatchContext, work: () => Promise<T>) {
+  async function retry<T>(
+    what: string,
+    context: BatchContext,
+    work: () => Promise<T>,
+    onFailure: () => void = () => {},
+  ) {
     for (let attempt = 0;; attempt++) {
       if (context.shouldStop()) throw new BatchAbandoned();
       try {
         return await work();
       } catch (error) {
         if (error instanceof BatchAbandoned) throw error;
-        windows = undefined;
+        forgetWindows();
+        const unrecoverable = asUnrecoverable(error, what === "store" ? "database" : "kafka");
+        if (unrecoverable) throw unrecoverable;
+        onFailure();
         const delay = backoffDelay(attempt, { baseMs: 500, maxMs: 30_000 });
-        if (what === "store") stats.databaseErrors++;
         log.warn(`${what} failed; retrying`, { error, attempt, delayMs: delay });
         // Heartbeat while waiting so a long outage does not cost the partition.
         for (let waited = 0; waited < delay && !context.shouldStop(); waited += 1_000) {
@@ -115,34 +147,53 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   }
 
   async function store(events: TradeEvent[]): Promise<StoreResult> {
-    windows ??= await loadWindows(sql, windowSize);
-    const plan = planBatch(events, windows, windowSize, whaleThreshold);
-    return await storeTrades(sql, plan.rows, windowSize, plan.windowEnds);
+    const attempt = (async () => {
+      const generation = windowsGeneration;
+      const current = windows ?? await loadWindows(database.sql, windowSize);
+      if (generation !== windowsGeneration) throw new Error("store attempt superseded");
+      windows = current;
+      const plan = planBatch(events, current, windowSize, whaleThreshold);
+      return await storeTrades(database.sql, plan.rows, windowSize, plan.windowEnds);
+    })();
+    return await withDeadline(attempt, storeTimeoutMs);
   }
 
-  // A value the database refuses would fail its batch forever: find it and dead-letter it.
-  async function storeOneByOne(decoded: Decoded[], letters: DeadLetter[], context: BatchContext) {
-    const result: StoreResult = { changes: [], late: [] };
-    for (const { event, offset } of decoded) {
+  /** Stores `decoded` as one transaction or, once refused as a whole, trade by trade. */
+  async function storeFrom(decoded: Decoded[], progress: StoreProgress, context: BatchContext) {
+    if (!progress.oneByOne) {
+      try {
+        const result = await store(decoded.map((d) => d.event));
+        progress.changes.push(...result.changes);
+        progress.late.push(...result.late);
+        return;
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        forgetWindows();
+        log.error("batch refused by the database; storing it trade by trade", { error });
+        progress.oneByOne = true;
+      }
+    }
+    // A value the database refuses would fail its batch forever: find it and dead-letter it.
+    for (; progress.next < decoded.length; progress.next++) {
+      const { event, offset } = decoded[progress.next];
       try {
         const one = await store([event]);
-        result.changes.push(...one.changes);
-        result.late.push(...one.late);
+        progress.changes.push(...one.changes);
+        progress.late.push(...one.late);
       } catch (error) {
-        windows = undefined;
         if (!isDataError(error)) throw error;
+        forgetWindows();
         const reason = `database refused the trade: ${(error as Error).message}`;
         const source = { topic: context.topic, partition: context.partition, offset };
         log.error("trade dead-lettered", { reason, ...source });
-        letters.push(deadLetter("consumer", reason, encodeTradeEvent(event), source));
+        progress.refused.push(deadLetter("consumer", reason, encodeTradeEvent(event), source));
       }
     }
-    return result;
   }
 
   async function handle(messages: KafkaMessage[], context: BatchContext): Promise<void> {
     const decoded: Decoded[] = [];
-    const letters: DeadLetter[] = [];
+    const undecodable: DeadLetter[] = [];
     for (const message of messages) {
       const raw = message.value?.toString("utf8");
       const result = decodeTradeEvent(raw);
@@ -155,38 +206,53 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
           offset: message.offset,
         };
         log.warn("message dead-lettered", { reason: result.reason, ...source });
-        letters.push(deadLetter("consumer", result.reason, raw ?? "", source));
+        undecodable.push(deadLetter("consumer", result.reason, raw ?? "", source));
       }
     }
-    const events = decoded.map((d) => d.event);
-    const result = await retry("store", context, async () => {
-      try {
-        return await store(events);
-      } catch (error) {
-        windows = undefined;
-        if (!isDataError(error)) throw error;
-        log.error("batch refused by the database; storing it trade by trade", { error });
-        return await storeOneByOne(decoded, letters, context);
-      }
-    });
+    const progress: StoreProgress = {
+      oneByOne: false,
+      next: 0,
+      changes: [],
+      late: [],
+      refused: [],
+    };
+    if (decoded.length > 0) {
+      await retry("store", context, () => storeFrom(decoded, progress, context), () => {
+        stats.databaseErrors++;
+        database.renew();
+      });
+    }
     // Sent before the offsets are committed: after a crash the batch, and its letters, return.
+    const letters = [...undecodable, ...progress.refused];
     if (letters.length > 0) {
       await retry("dead-letter send", context, () => options.sendDeadLetters(letters));
     }
     // Averages after a late trade were recomputed in SQL: the windows follow the database.
-    if (result.late.length > 0) windows = undefined;
-    const stored = result.changes.reduce((sum, change) => sum + change.inserted, 0);
-    const refused = letters.length - (messages.length - events.length);
+    if (progress.late.length > 0) forgetWindows();
+    const stored = progress.changes.reduce((sum, change) => sum + change.inserted, 0);
     stats.consumed += messages.length;
     stats.deadLettered += letters.length;
     stats.stored += stored;
-    stats.duplicates += events.length - stored - refused;
-    stats.whales += result.changes.reduce((sum, change) => sum + change.whaleTradeIds.length, 0);
+    stats.duplicates += decoded.length - stored - progress.refused.length;
+    stats.whales += progress.changes.reduce((sum, change) => sum + change.whaleTradeIds.length, 0);
     stats.batches++;
-    for (const event of events) {
+    for (const { event } of decoded) {
       if (event.receivedAt > stats.lastReceivedAt) stats.lastReceivedAt = event.receivedAt;
     }
   }
 
-  return { stats, resetWindows: () => windows = undefined, handle };
+  return { stats, resetWindows: forgetWindows, handle };
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the database in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,6 +7,8 @@
 import type { Logger } from "../runtime/log.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
+import type { Clock, TimerId } from "../domain/clock.ts";
+import { systemClock } from "../runtime/clock.ts";
 
 /** What {@link BinanceStream} needs. */
 export interface BinanceStreamOptions {
@@ -23,11 +25,16 @@ export interface BinanceStreamOptions {
   /** Called for every text frame, with the time it arrived (epoch ms). */
   onFrame: (frame: string, receivedAt: number) => void;
   log: Logger;
+  /** Time and timers for silence, age and backoff; tests pass a fake one. */
+  clock?: Clock;
+  /** The jitter of the backoff, a number in [0, 1) like `Math.random`. */
+  random?: () => number;
 }
 
 // Reconnects and renewals share one pace: Binance allows 300 connection attempts per 5 minutes.
 const ATTEMPT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000 };
-// How long `stop` waits for close handshakes; a dead link may never finish one.
+// How long `stop` waits for close handshakes, in real time whatever the clock: a dead link may
+// never finish one.
 const CLOSE_WAIT_MS = 1_000;
 
 /** The combined-stream URL for the trade streams of `symbols`. */
@@ -62,18 +69,22 @@ export class BinanceStream {
   #lastFrameAt = 0;
   #openedAt = 0;
   #stopped = false;
-  #watchdog?: ReturnType<typeof setInterval>;
-  #retryTimer?: ReturnType<typeof setTimeout>;
+  #watchdog?: TimerId;
+  #retryTimer?: TimerId;
+  readonly #clock: Clock;
+  readonly #random: () => number;
 
   constructor(options: BinanceStreamOptions) {
     this.#options = options;
     this.#url = tradeStreamUrl(options.baseUrl, options.symbols);
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
   }
 
   /** Opens the first connection and starts watching for silence and age. */
   start(): void {
     this.#connect();
-    this.#watchdog = setInterval(
+    this.#watchdog = this.#clock.setInterval(
       () => this.#watch(),
       Math.min(1_000, this.#options.silenceTimeoutMs),
     );
@@ -86,9 +97,9 @@ export class BinanceStream {
    */
   renew(reason: string): void {
     if (this.#stopped || this.#renewing || !this.connected) return;
-    if (Date.now() < this.#noRenewalBefore) return;
+    if (this.#clock.now() < this.#noRenewalBefore) return;
     this.#options.log.info("renewing connection", { reason });
-    this.#renewalStartedAt = Date.now();
+    this.#renewalStartedAt = this.#clock.now();
     this.#renewing = this.#open();
   }
 
@@ -99,8 +110,8 @@ export class BinanceStream {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.connected = false;
-    clearInterval(this.#watchdog);
-    clearTimeout(this.#retryTimer);
+    this.#clock.clearInterval(this.#watchdog);
+    this.#clock.clearTimeout(this.#retryTimer);
     const closed = [...this.#sockets.values()];
     for (const socket of this.#sockets.keys()) socket.close(1000, "producer stopping");
     const waited = new AbortController();
@@ -111,7 +122,7 @@ export class BinanceStream {
   #connect(): void {
     if (this.#stopped) return;
     // A connection attempt that hangs counts as silence too.
-    this.#lastFrameAt = Date.now();
+    this.#lastFrameAt = this.#clock.now();
     this.#current = this.#open();
   }
 
@@ -128,12 +139,12 @@ export class BinanceStream {
       log.info("connected", { url: this.#url, renewal: socket === this.#renewing });
       if (socket === this.#current) {
         this.connected = true;
-        this.#openedAt = Date.now();
+        this.#openedAt = this.#clock.now();
       }
     };
     socket.onmessage = (message) => {
       if (typeof message.data !== "string" || this.#stopped) return;
-      const now = Date.now();
+      const now = this.#clock.now();
       if (!delivered) {
         delivered = true;
         this.#failures = 0;
@@ -175,9 +186,9 @@ export class BinanceStream {
     }
     this.#current = undefined;
     this.connected = false;
-    const delay = backoffDelay(this.#failures++, ATTEMPT_BACKOFF);
+    const delay = backoffDelay(this.#failures++, ATTEMPT_BACKOFF, this.#random);
     this.#options.log.warn(`${why}; reconnecting`, { ...fields, delayMs: delay });
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.#clock.setTimeout(() => {
       this.#retryTimer = undefined;
       this.reconnects++;
       this.#connect();
@@ -187,12 +198,12 @@ export class BinanceStream {
   /** Makes `socket` the current connection; returns the one it replaces, for the caller to close. */
   #promote(socket: WebSocket): WebSocket | undefined {
     const old = this.#current;
-    clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#current = socket;
     this.#renewing = undefined;
-    this.#openedAt = Date.now();
-    this.#lastFrameAt = Date.now();
+    this.#openedAt = this.#clock.now();
+    this.#lastFrameAt = this.#clock.now();
     // A renewal taken over before it opened becomes connected in its `onopen`.
     this.connected = socket.readyState === WebSocket.OPEN;
     this.reconnects++;
@@ -200,14 +211,14 @@ export class BinanceStream {
   }
 
   #renewalFailed(why: string, fields: Record<string, unknown>): void {
-    const delay = backoffDelay(this.#renewalFailures++, ATTEMPT_BACKOFF);
-    this.#noRenewalBefore = Date.now() + delay;
+    const delay = backoffDelay(this.#renewalFailures++, ATTEMPT_BACKOFF, this.#random);
+    this.#noRenewalBefore = this.#clock.now() + delay;
     this.#options.log.warn(`${why}; renewing later`, { ...fields, delayMs: delay });
   }
 
   #watch(): void {
     if (this.#stopped || !this.#current) return;
-    const now = Date.now();
+    const now = this.#clock.now();
     const { silenceTimeoutMs, maxAgeMs } = this.#options;
     const renewal = this.#renewing;
     if (now - this.#lastFrameAt > silenceTimeoutMs) {

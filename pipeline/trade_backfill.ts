@@ -2,7 +2,8 @@
  * Fetches trades a connection missed from Binance's REST `GET /api/v3/historicalTrades`
  * (no API key needed; weight 25, at most 1000 trades a call), checked like stream frames.
  */
-import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "../domain/trade_event.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
+import { restTradeEvent } from "../domain/binance_trade.ts";
 
 /** Most trades one `historicalTrades` call returns. */
 export const HISTORY_PAGE = 1_000;
@@ -72,9 +73,9 @@ export async function fetchMissingTrades(
           trades,
         );
       }
-      const event = restTradeEvent(symbol, item, receivedAt);
-      const problem = tradeProblem(event as unknown as Record<string, unknown>);
-      if (problem) throw new BackfillError(`historicalTrades ${symbol}: ${problem}`, trades);
+      const trade = restTradeEvent(symbol, item, receivedAt);
+      if (!trade.ok) throw new BackfillError(`historicalTrades ${symbol}: ${trade.reason}`, trades);
+      const { event } = trade;
       if (event.tradeId !== next) {
         throw new BackfillError(
           `historicalTrades ${symbol}: expected ${next}, got ${event.tradeId}`,
@@ -86,25 +87,6 @@ export async function fetchMissingTrades(
     }
   }
   return trades;
-}
-
-function restTradeEvent(
-  symbol: string,
-  item: Record<string, unknown>,
-  receivedAt: number,
-): TradeEvent {
-  return {
-    v: TRADE_EVENT_VERSION,
-    symbol,
-    tradeId: item.id as number,
-    price: item.price as string,
-    quantity: item.qty as string,
-    tradeTime: item.time as number,
-    // The REST answer has no event time; the trade time is the closest truth.
-    eventTime: item.time as number,
-    isBuyerMaker: item.isBuyerMaker as boolean,
-    receivedAt,
-  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

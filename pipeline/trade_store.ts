@@ -6,18 +6,11 @@ import type postgres from "postgres";
 import type { Sql } from "../runtime/database.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeRow } from "../domain/batch_plan.ts";
-
-/** The LISTEN/NOTIFY channel told about every committed batch. */
-export const NOTIFY_CHANNEL = "trade_updates";
-
-/** What one symbol gained from a stored batch: trades new to the database only. */
-export interface SymbolChange {
-  symbol: string;
-  inserted: number;
-  lastTradeId: number;
-  /** Trade ids of the newly stored whale trades. */
-  whaleTradeIds: number[];
-}
+import {
+  encodeTradeUpdates,
+  type SymbolChange,
+  TRADE_UPDATES_CHANNEL,
+} from "../domain/trade_updates.ts";
 
 /** What {@link storeTrades} did. */
 export interface StoreResult {
@@ -58,7 +51,7 @@ export async function loadWindows(sql: Sql, size: number): Promise<Map<string, M
 
 /**
  * Stores `rows` in one transaction: new trades are inserted, duplicates skipped, aggregates
- * count only what was inserted, and a NOTIFY on {@link NOTIFY_CHANNEL} carries the change.
+ * count only what was inserted, and a NOTIFY on {@link TRADE_UPDATES_CHANNEL} carries the change.
  * `windowEnds` maps symbols whose batch reached behind their window to the last id it had
  * seen: when such a trade proves new (late, not a duplicate), the symbol's moving averages from
  * it on are recomputed in SQL, so the result matches an in-order run. Returns the change per
@@ -139,7 +132,7 @@ export async function storeTrades(
       whaleTradeIds: c.whales.map(Number),
     }));
     if (result.length > 0) {
-      await tx`select pg_notify(${NOTIFY_CHANNEL}, ${notifyPayload(result)})`;
+      await tx`select pg_notify(${TRADE_UPDATES_CHANNEL}, ${encodeTradeUpdates(result)})`;
     }
     return { changes: result, late };
   });
@@ -186,19 +179,4 @@ async function recomputeAverages(
     )
     where symbol = ${symbol}
   `;
-}
-
-/**
- * NOTIFY payloads are capped at 8000 bytes and an oversized one would fail the transaction:
- * beyond the cap, listeners get less and query the rest.
- */
-function notifyPayload(changes: SymbolChange[]): string {
-  const payload = JSON.stringify({ v: 1, symbols: changes });
-  if (payload.length < 7_900) return payload;
-  const trimmed = JSON.stringify({
-    v: 1,
-    symbols: changes.map((c) => ({ ...c, whaleTradeIds: c.whaleTradeIds.slice(-20) })),
-    truncated: true,
-  });
-  return trimmed.length < 7_900 ? trimmed : JSON.stringify({ v: 1, truncated: true });
 }

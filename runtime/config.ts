@@ -97,8 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       groupId: get("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
     },
     databaseUrl: databaseUrl(get("DATABASE_URL") ?? DEFAULT_DATABASE_URL),
-    symbols: symbols(get("SYMBOLS") ?? "BTCUSDT,ETHUSDT"),
-    movingAverageWindow: int(
+    symbols: symbolList("SYMBOLS", get("SYMBOLS") ?? "BTCUSDT,ETHUSDT"),
+    movingAverageWindow: wholeNumber(
       "MOVING_AVERAGE_WINDOW",
       get("MOVING_AVERAGE_WINDOW"),
       100,
@@ -112,31 +112,43 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       get("BINANCE_REST_URL") ?? "https://api.binance.com",
     ),
     logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL")?.toLowerCase() ?? "info", LOG_LEVELS),
-    port: int("PORT", get("PORT"), 8000, 1, 65_535),
-    statusIntervalMs: int("STATUS_INTERVAL_MS", get("STATUS_INTERVAL_MS"), 10_000, 100, 3_600_000),
-    silenceTimeoutMs: int("SILENCE_TIMEOUT_MS", get("SILENCE_TIMEOUT_MS"), 30_000, 100, 3_600_000),
-    connectionMaxAgeMs: int(
+    port: wholeNumber("PORT", get("PORT"), 8000, 1, 65_535),
+    statusIntervalMs: wholeNumber(
+      "STATUS_INTERVAL_MS",
+      get("STATUS_INTERVAL_MS"),
+      10_000,
+      100,
+      3_600_000,
+    ),
+    silenceTimeoutMs: wholeNumber(
+      "SILENCE_TIMEOUT_MS",
+      get("SILENCE_TIMEOUT_MS"),
+      30_000,
+      100,
+      3_600_000,
+    ),
+    connectionMaxAgeMs: wholeNumber(
       "CONNECTION_MAX_AGE_MS",
       get("CONNECTION_MAX_AGE_MS"),
       23 * 3_600_000,
       1_000,
       24 * 3_600_000 - 60_000,
     ),
-    producerBufferSize: int(
+    producerBufferSize: wholeNumber(
       "PRODUCER_BUFFER_SIZE",
       get("PRODUCER_BUFFER_SIZE"),
       100_000,
       1,
       10_000_000,
     ),
-    consumerMaxBatchBytes: int(
+    consumerMaxBatchBytes: wholeNumber(
       "CONSUMER_MAX_BATCH_BYTES",
       get("CONSUMER_MAX_BATCH_BYTES"),
       1_048_576,
       1_024,
       104_857_600,
     ),
-    consumerSessionTimeoutMs: int(
+    consumerSessionTimeoutMs: wholeNumber(
       "KAFKA_SESSION_TIMEOUT_MS",
       get("KAFKA_SESSION_TIMEOUT_MS"),
       30_000,
@@ -159,20 +171,26 @@ export function redactUrl(url: string): string {
   }
 }
 
-function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+/** `value` when it is one of `allowed`; a ConfigError names `variable` otherwise. */
+export function oneOf<T extends string>(
+  variable: string,
+  value: string,
+  allowed: readonly T[],
+): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(variable, `"${value}" is not one of ${allowed.join(", ")}`);
   }
   return value as T;
 }
 
-function int(
+/** `raw` as a whole number from `min` to `max`, `fallback` when unset; else a ConfigError. */
+export function wholeNumber(
   variable: string,
   raw: string | undefined,
   fallback: number,
   min: number,
   max: number,
-) {
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
@@ -207,13 +225,23 @@ function databaseUrl(raw: string): string {
   return raw;
 }
 
-function symbols(raw: string): string[] {
+/** A comma-separated list of symbols, upper-cased, without repeats, 1 to 1024 of them. */
+export function symbolList(variable: string, raw: string): string[] {
   const list = [...new Set(raw.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
-  if (list.length === 0) throw new ConfigError("SYMBOLS", "no symbol given");
-  if (list.length > 1024) throw new ConfigError("SYMBOLS", "at most 1024 symbols per connection");
+  if (list.length === 0) throw new ConfigError(variable, "no symbol given");
+  if (list.length > 1024) throw new ConfigError(variable, "at most 1024 symbols per connection");
   const bad = list.find((s) => !SYMBOL_PATTERN.test(s));
-  if (bad) throw new ConfigError("SYMBOLS", `"${bad}" is not a symbol like BTCUSDT`);
+  if (bad) throw new ConfigError(variable, `"${bad}" is not a symbol like BTCUSDT`);
   return list;
+}
+
+/** `raw` as a finite number (fractions allowed); a ConfigError names `variable` otherwise. */
+export function finiteNumber(variable: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value)) {
+    throw new ConfigError(variable, `"${raw}" is not a number`);
+  }
+  return value;
 }
 
 function whaleThreshold(raw: string): string {

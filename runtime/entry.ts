@@ -1,11 +1,13 @@
 /** What every entry point does first and last: configuration, logging, fatal errors, signals. */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { UnrecoverableError } from "./unrecoverable.ts";
 
 /**
  * Loads the configuration and runs `main` with it. A bad variable prints one line naming it
  * and exits with status 1 before anything connects; an error escaping `main` is logged as
- * one line and exits with status 1.
+ * one line (for an `UnrecoverableError`, saying whether credentials, permissions or the
+ * configuration were refused) and exits with status 1.
  */
 export async function runEntry(
   component: string,
@@ -23,7 +25,10 @@ export async function runEntry(
   try {
     await main(config, log);
   } catch (error) {
-    log.error("fatal", { error });
+    const cause = error instanceof UnrecoverableError
+      ? { kind: error.kind, service: error.service, retry: "no retry can mend this" }
+      : {};
+    log.error("fatal", { error, ...cause });
     Deno.exit(1);
   }
 }

@@ -1,6 +1,7 @@
 /** The command line of `deno task sim`, turned into {@link SimulatorOptions}. */
 import { parseArgs } from "node:util";
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../runtime/log.ts";
+import { createLogger, LOG_LEVELS, type Logger } from "../runtime/log.ts";
+import { finiteNumber, oneOf, symbolList } from "../runtime/config.ts";
 import type { SimulatorOptions } from "./simulator_options.ts";
 
 /** Flags that take a number, with the option each sets. */
@@ -17,8 +18,9 @@ const NUMBER_FLAGS = {
 
 /**
  * Parses flags such as `--port 9443 --symbols BTCUSDT,ETHUSDT --rate 50 --seed 7`; symbols
- * default to `SYMBOLS`, the log level to `LOG_LEVEL`. Throws an error naming the flag or
- * variable on a bad or unknown one; ranges are checked by `startSimulator`.
+ * default to `SYMBOLS`, the log level to `LOG_LEVEL`, both checked as the pipeline's
+ * configuration checks them. Throws an error naming the flag or variable on a bad or unknown
+ * one; ranges are checked by `startSimulator`.
  */
 export function parseSimulatorArgs(
   args: string[],
@@ -39,25 +41,14 @@ export function parseSimulatorArgs(
   const options: SimulatorOptions = {
     hostname: text.hostname,
     replay: text.replay,
-    symbols: (text.symbols ?? env.SYMBOLS ?? "BTCUSDT,ETHUSDT")
-      .split(",").map((symbol) => symbol.trim().toUpperCase()).filter(Boolean),
+    symbols: text.symbols === undefined
+      ? symbolList("SYMBOLS", env.SYMBOLS?.trim() || "BTCUSDT,ETHUSDT")
+      : symbolList("--symbols", text.symbols),
   };
   for (const flag of numberFlags) {
     const raw = text[flag];
-    if (raw === undefined) continue;
-    const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value)) {
-      throw new TypeError(`--${flag}: "${raw}" is not a number`);
-    }
-    options[NUMBER_FLAGS[flag]] = value;
+    if (raw !== undefined) options[NUMBER_FLAGS[flag]] = finiteNumber(`--${flag}`, raw);
   }
-  return { ...options, logger: createLogger("simulator", logLevel(env.LOG_LEVEL)) };
-}
-
-function logLevel(raw: string | undefined): LogLevel {
-  const level = raw?.trim().toLowerCase() || "info";
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new TypeError(`LOG_LEVEL: "${raw}" is not one of ${LOG_LEVELS.join(", ")}`);
-  }
-  return level as LogLevel;
+  const level = oneOf("LOG_LEVEL", env.LOG_LEVEL?.trim().toLowerCase() || "info", LOG_LEVELS);
+  return { ...options, logger: createLogger("simulator", level) };
 }

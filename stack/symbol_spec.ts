@@ -1,5 +1,5 @@
 /** Price tick, lot step and typical price of the symbols the simulator trades. */
-import { toUnits } from "../domain/decimal.ts";
+import { toAmountUnits } from "../domain/decimal.ts";
 import { hashString } from "./seeded_random.ts";
 
 /** A symbol's trading rules, in units of 10^-8 like every amount in the pipeline. */
@@ -32,7 +32,7 @@ const UNKNOWN_STEP_UNITS = 1_000_000n;
 export function symbolSpec(symbol: string): SymbolSpec {
   const known = KNOWN[symbol];
   if (known) {
-    const [tickUnits, stepUnits, basePriceUnits] = known.map((text) => toUnits(text, 8)!);
+    const [tickUnits, stepUnits, basePriceUnits] = known.map((text) => toAmountUnits(text)!);
     return { tickUnits, stepUnits, basePriceUnits };
   }
   const ticks = 10_000n + BigInt(hashString(symbol)) % 9_990_000n;

@@ -3,7 +3,7 @@
  * random walk on the price tick, heavy-tailed sizes on the lot step, occasional whales,
  * consecutive ids and trade times that never go back.
  */
-import { divideRounded, formatUnits } from "../domain/decimal.ts";
+import { AMOUNT_SCALE, divideRounded, formatUnits } from "../domain/decimal.ts";
 import { normalSample, type Random } from "./seeded_random.ts";
 import { symbolSpec } from "./symbol_spec.ts";
 
@@ -47,7 +47,7 @@ export interface TradeGenerator {
   next(now: number): SimulatedTrade;
 }
 
-const SCALE = 10n ** 8n;
+const SCALE = 10n ** BigInt(AMOUNT_SCALE);
 const WHALE_MIN_VALUE_UNITS = BigInt(WHALE_MIN_VALUE) * SCALE * SCALE;
 // Most trades are small: the median is worth about 150, and one in thousands passes 10,000.
 const MEDIAN_VALUE = 150;
@@ -117,9 +117,9 @@ export function createTradeGenerator(options: TradeGeneratorOptions): TradeGener
       return {
         symbol,
         tradeId: tradeId++,
-        price: formatUnits(priceUnits, 8),
-        qty: formatUnits(qtyUnits, 8),
-        quoteQty: formatUnits(divideRounded(priceUnits * qtyUnits, SCALE), 8),
+        price: formatUnits(priceUnits, AMOUNT_SCALE),
+        qty: formatUnits(qtyUnits, AMOUNT_SCALE),
+        quoteQty: formatUnits(divideRounded(priceUnits * qtyUnits, SCALE), AMOUNT_SCALE),
         tradeTime: lastTradeTime,
         eventTime: lastTradeTime + Math.floor(random() * 3),
         isBuyerMaker,

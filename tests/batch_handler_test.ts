@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { KafkaMessage } from "kafkajs";
 import { BatchAbandoned, createBatchHandler } from "../pipeline/batch_handler.ts";
-import { connectDatabase } from "../runtime/database.ts";
+import { DatabasePool } from "../runtime/database.ts";
 import { createLogger } from "../runtime/log.ts";
 import type { DeadLetter } from "../domain/dead_letter.ts";
 import { encodeTradeEvent } from "../domain/trade_event.ts";
@@ -35,7 +35,7 @@ Deno.test("a trade the database refuses is dead-lettered and the rest of its bat
     await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
     const letters: DeadLetter[] = [];
     const handler = createBatchHandler({
-      sql: db.sql,
+      database: { sql: db.sql, renew() {} },
       windowSize: 2,
       whaleThreshold: "100000",
       log,
@@ -71,10 +71,12 @@ Deno.test("a trade the database refuses is dead-lettered and the rest of its bat
 });
 
 Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted", async () => {
-  const sql = connectDatabase("postgres://postgres@127.0.0.1:1/nowhere", { connectTimeout: 1 });
+  const database = new DatabasePool("postgres://postgres@127.0.0.1:1/nowhere", {
+    connectTimeout: 1,
+  });
   let stop = false;
   const handler = createBatchHandler({
-    sql,
+    database,
     windowSize: 2,
     whaleThreshold: "1",
     log,
@@ -90,6 +92,62 @@ Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted"
     assert.equal(handler.stats.stored, 0);
     assert.ok(handler.stats.databaseErrors >= 1);
   } finally {
-    await sql.end({ timeout: 1 });
+    await database.end(1);
+  }
+});
+
+Deno.test("a batch stored trade by trade and cut by an outage is not stored or dead-lettered twice", async () => {
+  const db = await createTestDatabase();
+  try {
+    await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
+    // The first time trade 3 is inserted, the database fails as an outage would (40001 is a
+    // serialization failure, which is retried); sequences are not rolled back, so only once.
+    await db.sql`create sequence outage_once`;
+    await db.sql.unsafe(`
+      create function fail_trade_3_once() returns trigger language plpgsql as $$
+      begin
+        if new.trade_id = 3 and nextval('outage_once') = 1 then
+          raise exception 'simulated outage' using errcode = '40001';
+        end if;
+        return new;
+      end $$;
+      create trigger fail_trade_3_once before insert on trades
+        for each row execute function fail_trade_3_once();
+    `);
+    const letters: DeadLetter[] = [];
+    let renewed = 0;
+    const handler = createBatchHandler({
+      database: { sql: db.sql, renew: () => void renewed++ },
+      windowSize: 2,
+      whaleThreshold: "100000",
+      log,
+      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
+    });
+    const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
+    await handler.handle(messages(batch.map(encodeTradeEvent)), context);
+    const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
+    assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
+      3,
+      "20.00000000",
+    ]]);
+    assert.deepEqual(letters.map((l) => [l.source?.offset, l.reason.slice(0, 26)]), [
+      ["1", "database refused the trade"],
+    ]);
+    assert.equal(renewed, 1, "the pool was renewed after the failure");
+    assert.deepEqual(
+      { ...handler.stats, lastReceivedAt: 0 },
+      {
+        consumed: 3,
+        stored: 2,
+        duplicates: 0,
+        deadLettered: 1,
+        whales: 0,
+        batches: 1,
+        databaseErrors: 1,
+        lastReceivedAt: 0,
+      },
+    );
+  } finally {
+    await db.drop();
   }
 });

@@ -13,7 +13,10 @@ const quietLog = createLogger("dashboard", "error");
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
 async function withDashboard(
-  fn: (get: (path: string) => Promise<Response>, db: TestDatabase) => Promise<void>,
+  fn: (
+    get: (path: string, method?: string) => Promise<Response>,
+    db: TestDatabase,
+  ) => Promise<void>,
 ) {
   const db = await createTestDatabase();
   try {
@@ -28,7 +31,9 @@ async function withDashboard(
     const app = createApp(manifest, { log: quietLog, sql: db.sql, symbols: SYMBOLS }, {
       staticDir: new URL("../static/", import.meta.url),
     });
-    await fn((path) => Promise.resolve(app.fetch(new Request(`http://dashboard${path}`))), db);
+    const get = (path: string, method = "GET") =>
+      Promise.resolve(app.fetch(new Request(`http://dashboard${path}`, { method })));
+    await fn(get, db);
   } finally {
     await db.drop();
   }
@@ -225,5 +230,33 @@ Deno.test("metrics report freshness and counts per symbol in Prometheus' format"
     assert.match(text, /^crypto_last_trade_age_seconds\{symbol="ETHUSDT"\} \d+(\.\d+)?$/m);
     assert.match(text, /^dashboard_database_up 1$/m);
     assert.match(text, /^dashboard_listener_up 0$/m);
+  });
+});
+
+Deno.test("HEAD answers as GET does, without a body", async () => {
+  await withDashboard(async (get) => {
+    for (const path of ["/", "/healthz", "/api/aggregates", "/static/style.css"]) {
+      const response = await get(path, "HEAD");
+      assert.equal(response.status, 200, path);
+      assert.equal(response.body, null, path);
+      assert.ok(response.headers.get("content-type"), path);
+      assert.equal(response.headers.get("x-frame-options"), "DENY", path);
+    }
+  });
+});
+
+Deno.test("the page shows amounts as people read them; the APIs keep the stored strings", async () => {
+  await withDashboard(async (get) => {
+    const html = await (await get("/")).text();
+    const card = html.slice(html.indexOf('<section class="card"'), html.indexOf("</section>"));
+    assert.match(card, /<p class="price">101\.25<\/p>/);
+    assert.match(card, /<dd>30,050\.63<\/dd>/, "the moving average at the symbol's precision");
+    assert.match(card, /<dd>5\.0000 BTC<\/dd>/, "the volume in the base asset");
+    assert.match(card, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const whale = html.slice(html.indexOf('data-trade-id="2"'), html.indexOf("</li>"));
+    // Trade 2 of the fixture had a buyer as maker: a taker sold.
+    assert.match(whale, /sell 2 BTC @ 60,000\.00 = 120,000\.00 USDT/);
+    const { trades } = await (await get("/api/trades?limit=1&symbol=BTCUSDT")).json();
+    assert.equal(trades[0].price, "101.25000000");
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The tree keeps its architecture: `domain/` is pure (it imports nothing outside itself and
- * touches no network, file, process or timer), and `ui/`, which islands run in the browser,
- * imports only itself and the domain.
+ * touches no network, file or process; time comes in through an injected clock), and `ui/`,
+ * which islands run in the browser, imports only itself and the domain.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
@@ -14,9 +14,8 @@ const PURE_FOLDERS: Record<string, string[]> = {
   ui: ["ui", "domain"],
 };
 
-/** What I/O looks like in source text: Deno's APIs, Node's process, network, timers. */
-const IO_PATTERN =
-  /\b(Deno\.|process\.|fetch\(|WebSocket\b|EventSource\b|setTimeout\(|setInterval\(|import\()/;
+/** What I/O looks like in source text: Deno's APIs, Node's process, the network, dynamic imports. */
+const IO_PATTERN = /\b(Deno\.|process\.|fetch\(|WebSocket\b|EventSource\b|import\()/;
 
 const IMPORT_PATTERN =
   /\b(?:import|export)\b[^"';]*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g;

@@ -9,6 +9,7 @@ import { liveEventStream } from "../web/sse_stream.ts";
 import { MAX_STREAMS } from "../routes/api/stream.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+import type { SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
 
 const quietLog = createLogger("dashboard", "error");
 
@@ -35,6 +36,35 @@ async function readUntil(
     text += decoder.decode(value);
   }
   return text;
+}
+
+/** A symbol's figures as an `update` event carries them. */
+function summary(symbol: string, lastPrice: string): SymbolSummary {
+  return {
+    symbol,
+    lastPrice,
+    lastTradeId: "1",
+    lastTradeTime: "2026-01-01T00:00:00.000Z",
+    movingAverage: lastPrice,
+    tradeCount: "1",
+    totalVolume: "1",
+    whaleCount: "0",
+  };
+}
+
+/** A whale trade as a `whale` event carries it. */
+function whale(tradeId: string): TradeView {
+  return {
+    symbol: "BTCUSDT",
+    tradeId,
+    price: "60000",
+    quantity: "2",
+    tradeValue: "120000.00",
+    tradeTime: "2026-01-01T00:00:00.000Z",
+    isBuyerMaker: false,
+    movingAverage: "60000",
+    isWhale: true,
+  };
 }
 
 Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whales with their id", async () => {
@@ -99,13 +129,13 @@ Deno.test("a slow client gets the newest update per symbol, and a resync past it
   const reader = stream.getReader();
   await reader.read(); // the greeting
   for (let i = 0; i < 1_000; i++) {
-    hub.publish("update", { symbol: "BTCUSDT", lastPrice: String(i) });
+    hub.publish("update", summary("BTCUSDT", String(i)));
   }
-  hub.publish("update", { symbol: "ETHUSDT", lastPrice: "1" });
+  hub.publish("update", summary("ETHUSDT", "1"));
   const text = decoder.decode((await reader.read()).value);
   assert.equal(text.match(/event: update/g)?.length, 2, text);
   assert.match(text, /"lastPrice":"999"/);
-  for (let i = 0; i < 6; i++) hub.publish("whale", { tradeId: String(i) });
+  for (let i = 0; i < 6; i++) hub.publish("whale", whale(String(i)));
   const flooded = decoder.decode((await reader.read()).value);
   assert.match(flooded, /^id: \d+\nevent: resync\ndata: \{"reason":"client too slow"\}\n\n$/);
   await reader.cancel();
@@ -114,7 +144,7 @@ Deno.test("a slow client gets the newest update per symbol, and a resync past it
 
 Deno.test("a client too far behind is told to resync, and streams are capped", async () => {
   const hub = new LiveHub();
-  for (let i = 0; i < 2_100; i++) hub.publish("update", { symbol: "BTCUSDT" });
+  for (let i = 0; i < 2_100; i++) hub.publish("update", summary("BTCUSDT", "1"));
   assert.equal(hub.since(5), undefined);
   assert.equal(hub.since(2_000)?.length, 100);
   const reader = liveEventStream({ hub, lastEventId: 5 }).getReader();
@@ -146,9 +176,9 @@ Deno.test("a client that stops reading is disconnected, not buffered for", async
   const hub = new LiveHub();
   const reader = liveEventStream({ hub, idleLimitMs: 50, heartbeatMs: 60_000 }).getReader();
   await reader.read(); // the greeting; then the client reads no more
-  hub.publish("whale", { tradeId: "1" });
+  hub.publish("whale", whale("1"));
   await new Promise((resolve) => setTimeout(resolve, 80));
-  hub.publish("whale", { tradeId: "2" });
+  hub.publish("whale", whale("2"));
   assert.equal(hub.clients, 0);
   await assert.rejects(reader.read(), /client stopped reading/);
 });

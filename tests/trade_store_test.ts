@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { planBatch } from "../domain/batch_plan.ts";
-import { loadWindows, NOTIFY_CHANNEL, storeTrades } from "../pipeline/trade_store.ts";
+import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
+import { TRADE_UPDATES_CHANNEL } from "../domain/trade_updates.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import { tradeEvent as trade } from "./helpers/trade_fixture.ts";
@@ -153,11 +154,14 @@ Deno.test("each committed batch sends one NOTIFY with what changed", async () =>
   const db = await createTestDatabase();
   try {
     const received: string[] = [];
-    const listener = await db.sql.listen(NOTIFY_CHANNEL, (payload) => received.push(payload));
+    const listener = await db.sql.listen(
+      TRADE_UPDATES_CHANNEL,
+      (payload) => received.push(payload),
+    );
     await store(db.sql, new Map(), [trade(1, "600", "2"), trade(1, "100", "1", "ETHUSDT")]);
     await store(db.sql, await loadWindows(db.sql, WINDOW), [trade(1, "600", "2")]);
     // A marker sent last: once it arrives, any NOTIFY of the batches above has arrived too.
-    await db.sql`select pg_notify(${NOTIFY_CHANNEL}, 'marker')`;
+    await db.sql`select pg_notify(${TRADE_UPDATES_CHANNEL}, 'marker')`;
     for (let i = 0; i < 100 && received.at(-1) !== "marker"; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -2,6 +2,7 @@
  * Query parameters of the dashboard's JSON APIs, checked where they enter: a bad one becomes a
  * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
  */
+import { CHART_WINDOWS, type ChartWindow } from "../ui/chart_windows.ts";
 
 /** A request the API cannot answer as asked. */
 export class BadRequest extends Error {
@@ -61,18 +62,6 @@ export function sinceParam(url: URL): Date | undefined {
   }
   return date;
 }
-
-/** The chart windows the dashboard offers, each cut into about 300 time buckets. */
-export const CHART_WINDOWS = {
-  "5m": { seconds: 300, bucketSeconds: 1 },
-  "15m": { seconds: 900, bucketSeconds: 3 },
-  "1h": { seconds: 3_600, bucketSeconds: 12 },
-  "4h": { seconds: 14_400, bucketSeconds: 48 },
-  "24h": { seconds: 86_400, bucketSeconds: 288 },
-} as const;
-
-/** One of {@link CHART_WINDOWS}. */
-export type ChartWindow = keyof typeof CHART_WINDOWS;
 
 /** `window`, one of {@link CHART_WINDOWS}; `fallback` when absent. */
 export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {

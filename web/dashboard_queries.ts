@@ -1,31 +1,6 @@
 /** The dashboard's SQL: read-only queries over `trades` and `trade_aggregates`. */
 import type { Sql } from "../runtime/database.ts";
-
-/** One symbol's current state, as the page's first paint shows it. */
-export interface SymbolSummary {
-  symbol: string;
-  lastPrice: string;
-  lastTradeId: string;
-  /** ISO time of the newest trade. */
-  lastTradeTime: string;
-  movingAverage: string;
-  tradeCount: string;
-  totalVolume: string;
-  whaleCount: string;
-}
-
-/** One stored trade as the JSON API returns it; amounts stay decimal strings. */
-export interface TradeView {
-  symbol: string;
-  tradeId: string;
-  price: string;
-  quantity: string;
-  tradeValue: string;
-  tradeTime: string;
-  isBuyerMaker: boolean;
-  movingAverage: string;
-  isWhale: boolean;
-}
+import type { SeriesPoint, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
 
 /** The columns of a {@link TradeView}, as a fragment shared by the trade queries. */
 function tradeColumns(sql: Sql) {
@@ -101,18 +76,6 @@ export async function recentTradesByIds(
  */
 function commaList(sql: Sql, values: string[]) {
   return sql`string_to_array(${values.join(",")}, ',')`;
-}
-
-/** One time bucket of a symbol's chart: closing price and average, volume by taker side. */
-export interface SeriesPoint {
-  /** ISO time the bucket starts. */
-  time: string;
-  close: string;
-  movingAverage: string;
-  /** Base quantity bought by takers (the buyer was not the maker). */
-  buyVolume: string;
-  sellVolume: string;
-  trades: number;
 }
 
 /**

@@ -3,17 +3,14 @@
  * consumer becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
  * a short history so a reconnecting client can catch up from its last event id.
  */
+import type { ListenMeta } from "postgres";
 import type { Sql } from "../runtime/database.ts";
+import { retryTransient } from "../runtime/retry.ts";
+import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import type { Logger } from "../runtime/log.ts";
-import { NOTIFY_CHANNEL, type SymbolChange } from "../pipeline/trade_store.ts";
+import { decodeTradeUpdates, TRADE_UPDATES_CHANNEL } from "../domain/trade_updates.ts";
+import type { LiveEvent, LiveEventData, LiveEventType } from "../domain/live_event.ts";
 import { recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
-
-/** One event on `/api/stream`. `resync` tells a client to reload: events may have been missed. */
-export interface LiveEvent {
-  id: number;
-  type: "update" | "whale" | "resync";
-  data: unknown;
-}
 
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
@@ -51,8 +48,8 @@ export class LiveHub {
   }
 
   /** Records and fans out a new event. */
-  publish(type: LiveEvent["type"], data: unknown): void {
-    const event = { id: this.#nextId++, type, data };
+  publish<T extends LiveEventType>(type: T, data: LiveEventData<T>): void {
+    const event = { id: this.#nextId++, type, data } as LiveEvent;
     this.#history.push(event);
     if (this.#history.length > HISTORY) this.#history.shift();
     for (const deliver of this.#clients) deliver(event);
@@ -61,7 +58,9 @@ export class LiveHub {
 
 /**
  * Starts listening on the consumer's channel. After the listener reconnects (postgres.js does
- * so with backoff), notifications sent meanwhile are lost, so clients are told to resync.
+ * so with backoff), notifications sent meanwhile are lost, so clients are told to resync. When
+ * the database does not answer at start, the dashboard serves without live updates and keeps
+ * trying; refused credentials or permissions are thrown.
  */
 export async function startLiveHub(
   sql: Sql,
@@ -70,36 +69,53 @@ export async function startLiveHub(
   const hub = new LiveHub();
   let queue = Promise.resolve();
   let first = true;
-  const listener = await sql.listen(
-    NOTIFY_CHANNEL,
-    (payload) => {
-      // One at a time, so events keep the order of the commits.
-      queue = queue.then(() => expand(sql, hub, payload)).catch((error) => {
-        log.warn("a notification could not be expanded; clients resync", { error });
-        hub.publish("resync", { reason: "update lost" });
-      });
-    },
-    () => {
-      hub.listening = true;
-      if (!first) {
-        log.info("listener reconnected; clients resync");
-        hub.publish("resync", { reason: "listener reconnected" });
-      }
-      first = false;
-    },
-  );
+  const listen = () =>
+    sql.listen(
+      TRADE_UPDATES_CHANNEL,
+      (payload) => {
+        // One at a time, so events keep the order of the commits.
+        queue = queue.then(() => expand(sql, hub, payload)).catch((error) => {
+          log.warn("a notification could not be expanded; clients resync", { error });
+          hub.publish("resync", { reason: "update lost" });
+        });
+      },
+      () => {
+        hub.listening = true;
+        if (!first) {
+          log.info("listener reconnected; clients resync");
+          hub.publish("resync", { reason: "listener reconnected" });
+        }
+        first = false;
+      },
+    );
+  const stopping = new AbortController();
+  let listener: ListenMeta | undefined;
+  try {
+    listener = await listen();
+  } catch (error) {
+    const unrecoverable = asUnrecoverable(error, "database");
+    if (unrecoverable) throw unrecoverable;
+    log.warn("cannot listen yet; live updates start once the database answers", { error });
+    retryTransient("listen", listen, { log, service: "database", signal: stopping.signal })
+      .then(async (started) => {
+        if (stopping.signal.aborted) await started?.unlisten();
+        else listener = started;
+      })
+      .catch((error) => log.error("live updates are off", { error }));
+  }
   return {
     hub,
     async stop() {
+      stopping.abort();
       hub.listening = false;
-      await listener.unlisten();
+      await listener?.unlisten();
     },
   };
 }
 
 async function expand(sql: Sql, hub: LiveHub, payload: string): Promise<void> {
-  const change = JSON.parse(payload) as { symbols?: SymbolChange[]; truncated?: boolean };
-  if (!change.symbols || change.truncated) {
+  const change = decodeTradeUpdates(payload);
+  if (!change?.symbols || change.truncated) {
     hub.publish("resync", { reason: "too many changes at once" });
     return;
   }

@@ -18,8 +18,13 @@ export function metricsText(samples: Sample[]): string {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       described.add(name);
     }
-    const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "\\$&")}"`);
+    const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
     lines.push(`${name}${pairs.length ? `{${pairs.join(",")}}` : ""} ${value}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** A label value as the format wants it: backslash, double quote and line feed escaped. */
+function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (char) => char === "\n" ? "\\n" : `\\${char}`);
 }

@@ -5,7 +5,8 @@
  * alerts, one `resync` instead; one that reads nothing for a minute is disconnected. Nothing is
  * buffered without limit.
  */
-import type { LiveEvent, LiveHub } from "./live_hub.ts";
+import type { LiveHub } from "./live_hub.ts";
+import { formatLiveEvent, type LiveEvent } from "../domain/live_event.ts";
 
 /** Options of {@link liveEventStream}. */
 export interface LiveStreamOptions {
@@ -22,11 +23,6 @@ export interface LiveStreamOptions {
 
 const encoder = new TextEncoder();
 
-/** Formats one event in the SSE wire format. */
-export function formatEvent(event: LiveEvent): string {
-  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
-}
-
 /** A byte stream of the hub's events for one client, pulled at the client's pace. */
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
   const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200, idleLimitMs = 60_000 } =
@@ -40,10 +36,8 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     // A client that never reads is let go rather than served forever.
     if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) return close();
     if (event.type === "update") {
-      const symbol = (event.data as { symbol: string }).symbol;
-      waiting = waiting.filter((e) =>
-        !(e.type === "update" && (e.data as { symbol: string }).symbol === symbol)
-      );
+      const { symbol } = event.data;
+      waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
     }
     waiting.push(event);
     if (waiting.length > maxWaiting) {
@@ -77,7 +71,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
         wake = undefined;
       }
       lastRead = Date.now();
-      const text = waiting.length === 0 ? ": heartbeat\n\n" : waiting.map(formatEvent).join("");
+      const text = waiting.length === 0 ? ": heartbeat\n\n" : waiting.map(formatLiveEvent).join("");
       waiting = [];
       controller.enqueue(encoder.encode(text));
     },

@@ -9,7 +9,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const SERVER_URL = Deno.env.get("TEST_DATABASE_URL") ??
+/** The server tests create their databases on. */
+export const SERVER_URL = Deno.env.get("TEST_DATABASE_URL") ??
   "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Creates a database with a unique name, migrated unless `migrated` is false. */

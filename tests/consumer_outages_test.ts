@@ -1,8 +1,9 @@
 /**
  * A consumer run alone, as `deno task consume` runs it, through the faults of a managed
- * service: killed and restarted twice, PostgreSQL crash-restarted, then the broker killed and
- * back six seconds later, which costs the consumer its group membership. It must rejoin by
- * itself and store every trade exactly once.
+ * service: started before its database and broker, killed and restarted, PostgreSQL
+ * crash-restarted, the broker killed and back, which can cost it its group membership. It must
+ * wait and rejoin by itself, store every trade exactly once, and exit only on what no retry
+ * can mend, saying which.
  */
 import assert from "node:assert/strict";
 import { startKafkaBroker } from "../stack/kafka_broker.ts";
@@ -12,6 +13,7 @@ import { startSimulator } from "../stack/simulator.ts";
 import { connectDatabase, type Sql } from "../runtime/database.ts";
 import { migrate } from "../db/migrations.ts";
 import { startComponent } from "./helpers/component_process.ts";
+import { createTestDatabase } from "./helpers/test_database.ts";
 import { stableFor, waitFor } from "./helpers/wait.ts";
 import {
   expectedAggregates,
@@ -112,6 +114,99 @@ Deno.test({
       await simulator.stop();
       await sql.end({ timeout: 5 });
       await postgres.stop();
+      await broker.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a consumer started before its database and broker waits for both, then consumes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const pgPort = freePort();
+    const pgDir = await Deno.makeTempDir();
+    // Migrated beforehand, then stopped: the consumer meets a server that is simply down.
+    let postgres = await startLocalPostgres({ port: pgPort, dataDir: pgDir });
+    const sql = connectDatabase(postgres.url, { max: 1 });
+    await migrate(sql);
+    await postgres.stop();
+    const brokerPort = freePort();
+    const simulator = await startSimulator({
+      port: 0,
+      symbols: SYMBOLS,
+      rate: 50,
+      seed: 5,
+      maxTradesPerSymbol: 100,
+      paused: true,
+    });
+    const env = {
+      KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${brokerPort}`,
+      KAFKA_TOPIC: "late-start",
+      DATABASE_URL: postgres.url,
+      SYMBOLS: SYMBOLS.join(","),
+      BINANCE_WS_URL: simulator.url,
+      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
+    };
+    const consumer = await startComponent("consumer.ts", "late-start-consumer", env);
+    let broker: Awaited<ReturnType<typeof startKafkaBroker>> | undefined;
+    let producer: Awaited<ReturnType<typeof startComponent>> | undefined;
+    try {
+      await waitFor(
+        "the consumer to wait for PostgreSQL",
+        () => consumer.logs().some((l) => l.msg === "database check failed; retrying"),
+      );
+      postgres = await startLocalPostgres({ port: pgPort, dataDir: pgDir });
+      await waitFor(
+        "the consumer to try Kafka",
+        () => consumer.logs().some((l) => String(l.msg).startsWith("kafka: Connection error")),
+      );
+      broker = await startKafkaBroker({ port: brokerPort, dataDir: await Deno.makeTempDir() });
+      await waitFor(
+        "the consumer to join",
+        () => consumer.logs().some((l) => l.msg === "consuming"),
+      );
+      producer = await startComponent("producer.ts", "late-start-producer", env);
+      await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
+      simulator.resume();
+      await waitFor("200 trades stored", async () => (await count(sql)) === 200);
+      const exited = await Promise.race([consumer.status.then(() => true), pause(0)]);
+      assert.equal(exited, undefined, "the consumer is still running");
+    } finally {
+      await producer?.stop();
+      await consumer.stop();
+      await simulator.stop();
+      await sql.end({ timeout: 5 });
+      await postgres.stop();
+      await broker?.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a consumer the broker refuses on configuration exits at once, saying so",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const broker = await startKafkaBroker({ port: freePort(), dataDir: await Deno.makeTempDir() });
+    const db = await createTestDatabase();
+    try {
+      // SASL asked of a listener that has none: no retry can mend that.
+      const consumer = await startComponent("consumer.ts", "refused-consumer", {
+        KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
+        KAFKA_USERNAME: "someone",
+        KAFKA_PASSWORD: "secret",
+        KAFKA_SSL: "false",
+        DATABASE_URL: db.url,
+      });
+      const status = await consumer.status;
+      assert.equal(status.code, 1);
+      const fatal = consumer.logs().find((l) => l.msg === "fatal");
+      assert.equal(fatal?.kind, "configuration");
+      assert.equal(fatal?.service, "kafka");
+      assert.match(String(fatal?.error), /^kafka: the configuration is wrong: /);
+    } finally {
+      await db.drop();
       await broker.stop();
     }
   },

@@ -1,0 +1,66 @@
+/**
+ * A Binance trade as the pipeline's {@link TradeEvent}, whichever API delivered it: the one
+ * mapping of Binance's field names, checked as every trade is.
+ */
+import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
+
+/** The event, or why the trade is unusable. */
+export type BinanceTradeResult = { ok: true; event: TradeEvent } | { ok: false; reason: string };
+
+/** A trade-stream message (`{"e":"trade","s":…,"t":…,"p":…,"q":…,"T":…,"E":…,"m":…}`). */
+export function streamTradeEvent(
+  message: Record<string, unknown>,
+  receivedAt: number,
+): BinanceTradeResult {
+  return checkedEvent({
+    symbol: message.s,
+    tradeId: message.t,
+    price: message.p,
+    quantity: message.q,
+    tradeTime: message.T,
+    // E is the event time; a frame without it still carries a usable trade.
+    eventTime: message.E ?? message.T,
+    isBuyerMaker: message.m,
+  }, receivedAt);
+}
+
+/** An item of `GET /api/v3/historicalTrades` (`{id, price, qty, time, isBuyerMaker}`). */
+export function restTradeEvent(
+  symbol: string,
+  item: Record<string, unknown>,
+  receivedAt: number,
+): BinanceTradeResult {
+  return checkedEvent({
+    symbol,
+    tradeId: item.id,
+    price: item.price,
+    quantity: item.qty,
+    tradeTime: item.time,
+    // The REST answer has no event time; the trade time is the closest truth.
+    eventTime: item.time,
+    isBuyerMaker: item.isBuyerMaker,
+  }, receivedAt);
+}
+
+function checkedEvent(fields: Record<string, unknown>, receivedAt: number): BinanceTradeResult {
+  const reason = tradeProblem(fields);
+  if (reason) return { ok: false, reason };
+  const { symbol, tradeId, price, quantity, tradeTime, eventTime, isBuyerMaker } = fields as Omit<
+    TradeEvent,
+    "v" | "receivedAt"
+  >;
+  return {
+    ok: true,
+    event: {
+      v: TRADE_EVENT_VERSION,
+      symbol,
+      tradeId,
+      price,
+      quantity,
+      tradeTime,
+      eventTime,
+      isBuyerMaker,
+      receivedAt,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The events of `/api/stream` (Server-Sent Events), one definition for the server that writes
+ * them and the island that reads them.
+ */
+import type { SymbolSummary, TradeView } from "./dashboard_views.ts";
+
+/**
+ * One live event. `update`: a symbol's figures after a committed batch; `whale`: a newly stored
+ * whale trade, with its trade id; `resync`: events may have been missed, reload the figures.
+ */
+export type LiveEvent =
+  | { id: number; type: "update"; data: SymbolSummary }
+  | { id: number; type: "whale"; data: TradeView }
+  | { id: number; type: "resync"; data: { reason: string } };
+
+/** The event names. */
+export type LiveEventType = LiveEvent["type"];
+
+/** What an event of `type` carries. */
+export type LiveEventData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>["data"];
+
+/** Formats one event in the SSE wire format. */
+export function formatLiveEvent(event: LiveEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/** Reads the `data` of an event of `type` as the browser's EventSource hands it over. */
+export function parseLiveEventData<T extends LiveEventType>(
+  _type: T,
+  data: string,
+): LiveEventData<T> {
+  return JSON.parse(data) as LiveEventData<T>;
+}
