@@ -1,18 +1,15 @@
 /**
- * A Binance trade as the pipeline's {@link TradeEvent}, whichever API delivered it: the one
- * mapping of Binance's field names, checked as every trade is.
+ * A Binance trade as the pipeline's `TradeEvent`, whichever API delivered it: the one mapping
+ * of Binance's field names, checked as every trade is.
  */
-import { TRADE_EVENT_VERSION, type TradeEvent, tradeProblem } from "./trade_event.ts";
-
-/** The event, or why the trade is unusable. */
-export type BinanceTradeResult = { ok: true; event: TradeEvent } | { ok: false; reason: string };
+import { checkedTradeEvent, type TradeEventResult } from "./trade_event.ts";
 
 /** A trade-stream message (`{"e":"trade","s":…,"t":…,"p":…,"q":…,"T":…,"E":…,"m":…}`). */
 export function streamTradeEvent(
   message: Record<string, unknown>,
   receivedAt: number,
-): BinanceTradeResult {
-  return checkedEvent({
+): TradeEventResult {
+  return checkedTradeEvent({
     symbol: message.s,
     tradeId: message.t,
     price: message.p,
@@ -29,8 +26,8 @@ export function restTradeEvent(
   symbol: string,
   item: Record<string, unknown>,
   receivedAt: number,
-): BinanceTradeResult {
-  return checkedEvent({
+): TradeEventResult {
+  return checkedTradeEvent({
     symbol,
     tradeId: item.id,
     price: item.price,
@@ -40,27 +37,4 @@ export function restTradeEvent(
     eventTime: item.time,
     isBuyerMaker: item.isBuyerMaker,
   }, receivedAt);
-}
-
-function checkedEvent(fields: Record<string, unknown>, receivedAt: number): BinanceTradeResult {
-  const reason = tradeProblem(fields);
-  if (reason) return { ok: false, reason };
-  const { symbol, tradeId, price, quantity, tradeTime, eventTime, isBuyerMaker } = fields as Omit<
-    TradeEvent,
-    "v" | "receivedAt"
-  >;
-  return {
-    ok: true,
-    event: {
-      v: TRADE_EVENT_VERSION,
-      symbol,
-      tradeId,
-      price,
-      quantity,
-      tradeTime,
-      eventTime,
-      isBuyerMaker,
-      receivedAt,
-    },
-  };
 }

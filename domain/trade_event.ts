@@ -82,11 +82,41 @@ export function encodeTradeEvent(event: TradeEvent): string {
   return JSON.stringify(event);
 }
 
-/** The outcome of decoding a Kafka message value. */
-export type DecodeResult = { ok: true; event: TradeEvent } | { ok: false; reason: string };
+/** A checked trade event, or why the trade is unusable. */
+export type TradeEventResult = { ok: true; event: TradeEvent } | { ok: false; reason: string };
+
+/**
+ * The event for `fields` (named as in {@link TradeEvent}) received at `receivedAt`, once they
+ * pass {@link tradeProblem}; any other field is left out. Never throws.
+ */
+export function checkedTradeEvent(
+  fields: Record<string, unknown>,
+  receivedAt: number,
+): TradeEventResult {
+  const reason = tradeProblem(fields);
+  if (reason) return { ok: false, reason };
+  const { symbol, tradeId, price, quantity, tradeTime, eventTime, isBuyerMaker } = fields as Omit<
+    TradeEvent,
+    "v" | "receivedAt"
+  >;
+  return {
+    ok: true,
+    event: {
+      v: TRADE_EVENT_VERSION,
+      symbol,
+      tradeId,
+      price,
+      quantity,
+      tradeTime,
+      eventTime,
+      isBuyerMaker,
+      receivedAt,
+    },
+  };
+}
 
 /** Decodes and re-checks a Kafka message value; never throws. */
-export function decodeTradeEvent(value: string | null | undefined): DecodeResult {
+export function decodeTradeEvent(value: string | null | undefined): TradeEventResult {
   if (value === null || value === undefined) return { ok: false, reason: "message has no value" };
   let parsed: unknown;
   try {
@@ -101,23 +131,9 @@ export function decodeTradeEvent(value: string | null | undefined): DecodeResult
   if (record.v !== TRADE_EVENT_VERSION) {
     return { ok: false, reason: `unknown event version ${JSON.stringify(record.v)}` };
   }
-  const problem = tradeProblem(record) ??
-    (Number.isSafeInteger(record.receivedAt) ? undefined : "receivedAt is not epoch milliseconds");
-  if (problem) return { ok: false, reason: problem };
-  const { symbol, tradeId, price, quantity, tradeTime, eventTime, isBuyerMaker, receivedAt } =
-    record as unknown as TradeEvent;
-  return {
-    ok: true,
-    event: {
-      v: 1,
-      symbol,
-      tradeId,
-      price,
-      quantity,
-      tradeTime,
-      eventTime,
-      isBuyerMaker,
-      receivedAt,
-    },
-  };
+  const result = checkedTradeEvent(record, record.receivedAt as number);
+  if (result.ok && !Number.isSafeInteger(record.receivedAt)) {
+    return { ok: false, reason: "receivedAt is not epoch milliseconds" };
+  }
+  return result;
 }

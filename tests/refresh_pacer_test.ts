@@ -8,10 +8,14 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 Deno.test("a feed that never pauses reloads the chart once per gap, not never", async () => {
   const clock = new FakeClock();
   const started: number[] = [];
-  const pacer = new RefreshPacer(() => {
-    started.push(clock.now());
-    return Promise.resolve();
-  }, 1_000, clock);
+  const pacer = new RefreshPacer(
+    () => {
+      started.push(clock.now());
+      return Promise.resolve();
+    },
+    1_000,
+    clock,
+  );
   const t0 = clock.now();
   // An update every 100 ms for 5 s, as a busy symbol sends them.
   for (let elapsed = 0; elapsed < 5_000; elapsed += 100) {
@@ -27,10 +31,14 @@ Deno.test("changes during a slow reload merge into one reload after it", async (
   const clock = new FakeClock();
   let finish = () => {};
   let reloads = 0;
-  const pacer = new RefreshPacer(() => {
-    reloads++;
-    return new Promise<void>((resolve) => finish = resolve);
-  }, 1_000, clock);
+  const pacer = new RefreshPacer(
+    () => {
+      reloads++;
+      return new Promise<void>((resolve) => finish = resolve);
+    },
+    1_000,
+    clock,
+  );
   pacer.changed();
   clock.advance(0);
   assert.equal(reloads, 1);
