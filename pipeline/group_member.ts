@@ -6,13 +6,12 @@
  * a new one joins, with backoff, until an error no retry can mend (credentials, permissions,
  * configuration) ends it.
  */
-import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../runtime/log.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
-import { asUnrecoverable } from "../runtime/unrecoverable.ts";
+import { asUnrecoverable, UnrecoverableError } from "../runtime/unrecoverable.ts";
 import { BatchAbandoned, type BatchContext } from "./batch_handler.ts";
-import type { KafkaMessage } from "kafkajs";
 
 const REJOIN_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000 };
 
@@ -31,7 +30,7 @@ export interface GroupMemberOptions {
   onJoin: () => void;
   /**
    * Handles one batch and resolves once it is durable; the next offset is committed only then.
-   * Throws `BatchAbandoned` to leave it uncommitted.
+   * Throws `BatchAbandoned` to leave it uncommitted, an `UnrecoverableError` to stop the member.
    */
   handle: (messages: KafkaMessage[], context: BatchContext) => Promise<void>;
 }
@@ -104,9 +103,9 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
         });
       } catch (error) {
         if (error instanceof BatchAbandoned) return;
-        const unrecoverable = asUnrecoverable(error, "database");
-        if (!unrecoverable) throw error;
-        return end(unrecoverable);
+        // Anything else goes to kafkajs, which retries, rejoins or gives the consumer up.
+        if (!(error instanceof UnrecoverableError)) throw error;
+        return end(error);
       }
       // kafkajs commits exactly this offset: the next one to read.
       const next = (BigInt(last.offset) + 1n).toString();
