@@ -36,7 +36,7 @@ async function count(sql: Sql): Promise<number> {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test({
-  name: "a lone consumer rejoins its group after a broker outage and stores every trade",
+  name: "a lone consumer at 2,000 trades/s rides out kills, a PostgreSQL crash and a broker kill",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
