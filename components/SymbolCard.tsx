@@ -1,12 +1,6 @@
 /** One symbol's current state: last price, moving average, trades, volume, whales. */
 import type { SymbolSummary } from "../domain/dashboard_views.ts";
-import {
-  baseAsset,
-  formatCount,
-  formatDateTime,
-  formatDecimal,
-  formatPrice,
-} from "../ui/format.ts";
+import { baseAsset, formatCount, formatDateTime, formatDecimal } from "../ui/format.ts";
 
 /** Props of {@link SymbolCard}. */
 export interface SymbolCardProps {
@@ -21,10 +15,10 @@ export default function SymbolCard({ summary, priceDecimals }: SymbolCardProps) 
   return (
     <section class="card" data-symbol={summary.symbol}>
       <h2>{summary.symbol}</h2>
-      <p class="price">{formatPrice(summary.lastPrice, priceDecimals)}</p>
+      <p class="price">{formatDecimal(summary.lastPrice, priceDecimals)}</p>
       <dl>
         <dt>Moving average</dt>
-        <dd>{formatPrice(summary.movingAverage, priceDecimals)}</dd>
+        <dd>{formatDecimal(summary.movingAverage, priceDecimals)}</dd>
         <dt>Trades</dt>
         <dd>{formatCount(summary.tradeCount)}</dd>
         <dt>Volume</dt>

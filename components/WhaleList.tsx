@@ -2,7 +2,7 @@
 import type { TradeView } from "../domain/dashboard_views.ts";
 import {
   baseAsset,
-  formatPrice,
+  formatDecimal,
   formatQuantity,
   formatQuoteValue,
   formatTime,
@@ -30,7 +30,7 @@ export default function WhaleList({ whales, fresh, priceDecimals }: WhaleListPro
             <b>{whale.symbol}</b> {whale.isBuyerMaker ? "sell" : "buy"}{" "}
             {formatQuantity(whale.quantity)}
             {base && ` ${base}`} @{" "}
-            {formatPrice(whale.price, priceDecimals(whale.symbol, whale.price))}
+            {formatDecimal(whale.price, priceDecimals(whale.symbol, whale.price))}
             {" = "}
             {formatQuoteValue(whale.tradeValue, whale.symbol)}
           </li>

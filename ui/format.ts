@@ -69,11 +69,6 @@ export function formatDecimal(amount: string, decimals: number): string {
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
-/** A price at `decimals`: "67,062.78". */
-export function formatPrice(price: string, decimals: number): string {
-  return formatDecimal(price, decimals);
-}
-
 /** A quantity as exact as stored, without trailing zeros: "0.0015", "1,234.5". */
 export function formatQuantity(quantity: string): string {
   return formatDecimal(quantity, decimalsOf(quantity));
