@@ -11,6 +11,7 @@ import * as apiWhales from "./routes/api/whales.ts";
 import * as apiAggregates from "./routes/api/aggregates.ts";
 import * as apiStream from "./routes/api/stream.ts";
 import * as apiSeries from "./routes/api/series.ts";
+import * as apiCandles from "./routes/api/candles.ts";
 
 /** Every route module under `routes/`, keyed by its path there. */
 export const manifest: Manifest<DashboardState> = {
@@ -25,5 +26,6 @@ export const manifest: Manifest<DashboardState> = {
     "api/aggregates.ts": apiAggregates,
     "api/stream.ts": apiStream,
     "api/series.ts": apiSeries,
+    "api/candles.ts": apiCandles,
   },
 };

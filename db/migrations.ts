@@ -46,8 +46,11 @@ export async function appliedVersion(sql: Sql): Promise<string | undefined> {
   return version ?? undefined;
 }
 
-/** Applies the migrations not yet recorded; returns the versions it applied. */
-export async function migrate(sql: Sql): Promise<string[]> {
+/**
+ * Applies the migrations not yet recorded, up to `target` when given (tests start from an old
+ * schema that way); returns the versions it applied.
+ */
+export async function migrate(sql: Sql, target?: string): Promise<string[]> {
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;
@@ -64,6 +67,7 @@ export async function migrate(sql: Sql): Promise<string[]> {
     );
     for (const migration of await listMigrations()) {
       if (done.has(migration.version)) continue;
+      if (target !== undefined && migration.version > target) break;
       await tx.file(migration.path);
       await tx`insert into schema_migrations (version) values (${migration.version})`;
       applied.push(migration.version);

@@ -1,6 +1,6 @@
 /**
  * The JSON the dashboard serves: what `/api/aggregates`, `/api/trades`, `/api/whales` and
- * `/api/series` answer and the live events carry, read by the page's island. Amounts stay the
+ * `/api/series` and `/api/candles` answer and the live events carry, read by the page's island. Amounts stay the
  * decimal strings PostgreSQL stores; ids and counts are strings too (they exceed 2^53).
  */
 
@@ -30,14 +30,24 @@ export interface TradeView {
   isWhale: boolean;
 }
 
-/** One time bucket of a symbol's chart: closing price and average, volume by taker side. */
-export interface SeriesPoint {
+/**
+ * One candle of a symbol: prices of its first, highest, lowest and last trade, volumes in the
+ * base asset (bought by takers, whose buyer was not the maker, and sold), the quote volume
+ * (sum of price × quantity) and `vwap` = quote volume ÷ volume; `movingAverage` is the closing
+ * trade's.
+ */
+export interface Candle {
   /** ISO time the bucket starts. */
   time: string;
+  open: string;
+  high: string;
+  low: string;
   close: string;
-  movingAverage: string;
-  /** Base quantity bought by takers (the buyer was not the maker). */
+  volume: string;
   buyVolume: string;
   sellVolume: string;
+  quoteVolume: string;
   trades: number;
+  vwap: string;
+  movingAverage: string;
 }

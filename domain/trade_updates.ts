@@ -57,3 +57,32 @@ export function decodeTradeUpdates(payload: string): TradeUpdates | undefined {
   }
   return parsed as TradeUpdates;
 }
+
+/** Most whale ids a merged update carries per symbol; past it the update is truncated. */
+const MAX_MERGED_WHALES = 200;
+
+/**
+ * One update standing for `updates` (in commit order): per symbol the trades inserted summed,
+ * the newest trade id, the whale ids in order. Truncated when any of them was, was unreadable,
+ * or the whale ids outgrow what one expansion fetches.
+ */
+export function mergeTradeUpdates(updates: (TradeUpdates | undefined)[]): TradeUpdates {
+  const merged = new Map<string, SymbolChange>();
+  let truncated = false;
+  for (const update of updates) {
+    if (!update?.symbols || update.truncated) truncated = true;
+    for (const change of update?.symbols ?? []) {
+      const seen = merged.get(change.symbol);
+      if (!seen) {
+        merged.set(change.symbol, { ...change, whaleTradeIds: [...change.whaleTradeIds] });
+        continue;
+      }
+      seen.inserted += change.inserted;
+      seen.lastTradeId = Math.max(seen.lastTradeId, change.lastTradeId);
+      seen.whaleTradeIds.push(...change.whaleTradeIds);
+      if (seen.whaleTradeIds.length > MAX_MERGED_WHALES) truncated = true;
+    }
+  }
+  const symbols = [...merged.values()];
+  return truncated ? { v: 1, symbols, truncated: true } : { v: 1, symbols };
+}

@@ -7,7 +7,7 @@ import { Chart } from "chart.js/auto";
 import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import WhaleList from "../components/WhaleList.tsx";
-import type { SeriesPoint, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import type { Candle, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
 import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 import { formatTime, pricePrecision } from "../ui/format.ts";
@@ -43,7 +43,7 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [whales, setWhales] = useState(props.whales);
   const [fresh, setFresh] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>("connecting");
-  const [series, setSeries] = useState<SeriesPoint[]>([]);
+  const [series, setSeries] = useState<Candle[]>([]);
   const shownSymbol = useRef(symbol);
   shownSymbol.current = symbol;
   const chartPacer = useRef<RefreshPacer>();

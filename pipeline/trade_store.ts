@@ -1,11 +1,13 @@
 /**
  * The consumer's SQL: restoring moving windows, and storing a batch of trades with its
- * aggregates and NOTIFY in one transaction. Writes are idempotent on `(symbol, trade_id)`.
+ * aggregates, candles and NOTIFY in one transaction. Writes are idempotent on
+ * `(symbol, trade_id, trade_time)`: a trade id has one time, so that is `(symbol, trade_id)`.
  */
 import type postgres from "postgres";
 import type { Sql } from "../runtime/database.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeRow } from "../domain/batch_plan.ts";
+import { CANDLE_SECONDS } from "../domain/candles.ts";
 import {
   encodeTradeUpdates,
   type SymbolChange,
@@ -50,8 +52,8 @@ export async function loadWindows(sql: Sql, size: number): Promise<Map<string, M
 }
 
 /**
- * Stores `rows` in one transaction: new trades are inserted, duplicates skipped, aggregates
- * count only what was inserted, and a NOTIFY on {@link TRADE_UPDATES_CHANNEL} carries the change.
+ * Stores `rows` in one transaction: new trades are inserted (their day's partition created
+ * first when missing), duplicates skipped, aggregates and candles count only what was inserted, and a NOTIFY on {@link TRADE_UPDATES_CHANNEL} carries the change.
  * `windowEnds` maps symbols whose batch reached behind their window to the last id it had
  * seen: when such a trade proves new (late, not a duplicate), the symbol's moving averages from
  * it on are recomputed in SQL, so the result matches an in-order run. Returns the change per
@@ -64,6 +66,9 @@ export async function storeTrades(
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
   if (rows.length === 0) return { changes: [], late: [] };
+  // Outside the transaction: creating a partition locks trades only for that moment.
+  const days = [...new Set(rows.map((r) => new Date(r.tradeTime).toISOString().slice(0, 10)))];
+  await sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
   return await sql.begin(async (tx) => {
     const changes = await tx<ChangeRow[]>`
       with inserted as (
@@ -89,8 +94,9 @@ export async function storeTrades(
           is_buyer_maker, moving_average, is_whale_trade
         )
         order by symbol, trade_id
-        on conflict (symbol, trade_id) do nothing
-        returning symbol, trade_id, quantity, moving_average, is_whale_trade
+        on conflict (symbol, trade_id, trade_time) do nothing
+        returning symbol, trade_id, price, quantity, trade_time, is_buyer_maker,
+          moving_average, is_whale_trade
       ),
       per_symbol as (
         select symbol, count(*)::int as inserted, sum(quantity) as volume,
@@ -101,18 +107,67 @@ export async function storeTrades(
       ),
       upserted as (
         insert into trade_aggregates as a (
-          symbol, moving_average, trade_count, total_volume, last_trade_id, updated_at
+          symbol, moving_average, trade_count, total_volume, last_trade_id, updated_at,
+          whale_count, last_price, last_trade_time
         )
-        select p.symbol, i.moving_average, p.inserted, p.volume, p.last_trade_id, now()
+        select p.symbol, i.moving_average, p.inserted, p.volume, p.last_trade_id, now(),
+          cardinality(p.whales), i.price, i.trade_time
         from per_symbol p
         join inserted i on i.symbol = p.symbol and i.trade_id = p.last_trade_id
         on conflict (symbol) do update set
           trade_count = a.trade_count + excluded.trade_count,
           total_volume = a.total_volume + excluded.total_volume,
+          whale_count = a.whale_count + excluded.whale_count,
           moving_average = case when excluded.last_trade_id > a.last_trade_id
             then excluded.moving_average else a.moving_average end,
+          last_price = case when excluded.last_trade_id > a.last_trade_id
+            then excluded.last_price else a.last_price end,
+          last_trade_time = case when excluded.last_trade_id > a.last_trade_id
+            then excluded.last_trade_time else a.last_trade_time end,
           last_trade_id = greatest(a.last_trade_id, excluded.last_trade_id),
           updated_at = excluded.updated_at
+      ),
+      seconds as (
+        -- The inserted trades as 1-second candles, from which every interval is cut.
+        select symbol, date_bin(interval '1 second', trade_time, timestamptz 'epoch') as bucket,
+          (array_agg(price order by trade_id))[1] as open, max(price) as high,
+          min(price) as low, (array_agg(price order by trade_id desc))[1] as close,
+          min(trade_id) as open_trade_id, max(trade_id) as close_trade_id,
+          (array_agg(moving_average order by trade_id desc))[1] as moving_average,
+          coalesce(sum(quantity) filter (where not is_buyer_maker), 0) as buy_volume,
+          coalesce(sum(quantity) filter (where is_buyer_maker), 0) as sell_volume,
+          sum(price * quantity) as quote_volume, count(*) as trades
+        from inserted
+        group by 1, 2
+      ),
+      candles_upserted as (
+        insert into candles as c
+        select symbol, l.seconds,
+          date_bin(l.seconds * interval '1 second', bucket, timestamptz 'epoch'),
+          (array_agg(open order by open_trade_id))[1], max(high), min(low),
+          (array_agg(close order by close_trade_id desc))[1], min(open_trade_id),
+          max(close_trade_id), (array_agg(moving_average order by close_trade_id desc))[1],
+          sum(buy_volume), sum(sell_volume), sum(quote_volume), sum(trades)
+        from seconds
+        cross join unnest(string_to_array(${
+      CANDLE_SECONDS.join(",")
+    }, ',')::integer[]) as l(seconds)
+        group by 1, 2, 3
+        on conflict (symbol, interval_seconds, bucket) do update set
+          open = case when excluded.open_trade_id < c.open_trade_id
+            then excluded.open else c.open end,
+          open_trade_id = least(c.open_trade_id, excluded.open_trade_id),
+          high = greatest(c.high, excluded.high),
+          low = least(c.low, excluded.low),
+          close = case when excluded.close_trade_id > c.close_trade_id
+            then excluded.close else c.close end,
+          moving_average = case when excluded.close_trade_id > c.close_trade_id
+            then excluded.moving_average else c.moving_average end,
+          close_trade_id = greatest(c.close_trade_id, excluded.close_trade_id),
+          buy_volume = c.buy_volume + excluded.buy_volume,
+          sell_volume = c.sell_volume + excluded.sell_volume,
+          quote_volume = c.quote_volume + excluded.quote_volume,
+          trades = c.trades + excluded.trades
       )
       select symbol, inserted, first_trade_id, last_trade_id, whales
       from per_symbol order by symbol
@@ -140,7 +195,7 @@ export async function storeTrades(
 
 /**
  * Recomputes `moving_average` of `symbol` for trades from `fromTradeId` on, each over its
- * `windowSize` predecessors in trade-id order, and the aggregate's average with them.
+ * `windowSize` predecessors in trade-id order, and the candles' and the aggregate's with them.
  */
 async function recomputeAverages(
   tx: postgres.TransactionSql,
@@ -172,6 +227,13 @@ async function recomputeAverages(
     from averaged a
     where t.symbol = ${symbol} and t.trade_id = a.trade_id and a.trade_id >= ${fromTradeId}
       and t.moving_average <> a.moving_average
+  `;
+  await tx`
+    update candles c set moving_average = t.moving_average
+    from trades t
+    where c.symbol = ${symbol} and c.close_trade_id >= ${fromTradeId}
+      and t.symbol = ${symbol} and t.trade_id = c.close_trade_id
+      and t.trade_time >= c.bucket and c.moving_average <> t.moving_average
   `;
   await tx`
     update trade_aggregates set moving_average = (

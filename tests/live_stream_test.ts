@@ -10,6 +10,8 @@ import { MAX_STREAMS } from "../routes/api/stream.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 import type { SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import type { LiveEvent } from "../domain/live_event.ts";
+import { encodeTradeUpdates, TRADE_UPDATES_CHANNEL } from "../domain/trade_updates.ts";
 
 const quietLog = createLogger("dashboard", "error");
 
@@ -202,6 +204,50 @@ Deno.test("when the LISTEN connection drops, it comes back and clients are told 
     await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
     await readUntil(reader, (t) => t.includes("event: update"), 10_000);
     await reader.cancel();
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
+
+Deno.test("notifications arriving during an expansion are merged into one, whales kept", async () => {
+  const db = await createTestDatabase();
+  const events = Array.from(
+    { length: 300 },
+    (_, i) => tradeEvent(i + 1, i % 30 === 0 ? "60000" : "100", "2"),
+  );
+  const plan = planBatch(events, new Map(), 5, "100000");
+  await storeTrades(db.sql, plan.rows, 5, plan.windowEnds);
+  const live = await startLiveHub(db.sql, quietLog);
+  try {
+    const received: LiveEvent[] = [];
+    live.hub.subscribe((event) => received.push(event));
+    // What 300 one-trade commits would send, delivered as one burst.
+    await db.sql.begin(async (tx) => {
+      for (const row of plan.rows) {
+        const change = {
+          symbol: row.symbol,
+          inserted: 1,
+          lastTradeId: row.tradeId,
+          whaleTradeIds: row.isWhale ? [row.tradeId] : [],
+        };
+        await tx`select pg_notify(${TRADE_UPDATES_CHANNEL}, ${encodeTradeUpdates([change])})`;
+      }
+    });
+    const deadline = Date.now() + 5_000;
+    while (received.filter((e) => e.type === "whale").length < 10 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const updates = received.filter((e) => e.type === "update");
+    const whales = received.filter((e) => e.type === "whale");
+    assert.ok(updates.length <= 3, `300 notifications became ${updates.length} updates`);
+    assert.equal(updates.at(-1)?.data.lastTradeId, "300", "the last update is the newest state");
+    assert.deepEqual(
+      whales.map((e) => e.data.tradeId),
+      Array.from({ length: 10 }, (_, i) => String(i * 30 + 1)),
+      "every whale once, in order",
+    );
   } finally {
     await live.stop();
     await db.drop();

@@ -9,7 +9,7 @@ import { tradeEvent } from "./helpers/trade_fixture.ts";
 
 const quietLog = createLogger("dashboard", "error");
 
-Deno.test("the series API buckets recent trades: close, average, volume by taker side", async () => {
+Deno.test("the series API cuts candles of a window: OHLC, average, VWAP, volume by taker side", async () => {
   const db = await createTestDatabase();
   try {
     // Two 1-second buckets a minute ago, and one trade two hours ago outside a 5-minute window.
@@ -47,6 +47,12 @@ Deno.test("the series API buckets recent trades: close, average, volume by taker
         p.buyVolume,
         p.sellVolume,
         p.trades,
+        p.open,
+        p.high,
+        p.low,
+        p.volume,
+        p.quoteVolume,
+        p.vwap,
       ]),
       [
         [
@@ -56,6 +62,12 @@ Deno.test("the series API buckets recent trades: close, average, volume by taker
           "1.50000000",
           "0.25000000",
           2,
+          "10.00000000",
+          "20.00000000",
+          "10.00000000",
+          "1.75000000",
+          "20.0000000000000000",
+          "11.42857143",
         ],
         [
           start + 1000,
@@ -64,19 +76,25 @@ Deno.test("the series API buckets recent trades: close, average, volume by taker
           "0.00000000",
           "2.00000000",
           1,
+          "30.00000000",
+          "30.00000000",
+          "30.00000000",
+          "2.00000000",
+          "60.0000000000000000",
+          "30.00000000",
         ],
       ],
     );
     const day = await (await get("/api/series?symbol=btcusdt&window=24h")).json();
     assert.equal(day.points.reduce((n: number, p: { trades: number }) => n + p.trades, 0), 4);
-    assert.equal(day.bucketSeconds, 288);
+    assert.equal(day.bucketSeconds, 300);
 
     for (
       const [path, reason] of [
         ["/api/series?window=5m", /^symbol: is required, one of BTCUSDT\n$/],
         [
           "/api/series?symbol=BTCUSDT&window=2d",
-          /^window: "2d" is not one of 5m, 15m, 1h, 4h, 24h\n$/,
+          /^window: "2d" is not one of 5m, 15m, 1h, 4h, 24h, 7d, 30d\n$/,
         ],
       ] as const
     ) {

@@ -3,6 +3,7 @@
  * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
  */
 import { CHART_WINDOWS, type ChartWindow } from "../ui/chart_windows.ts";
+import { CANDLE_INTERVALS, type CandleInterval } from "../domain/candles.ts";
 
 /** A request the API cannot answer as asked. */
 export class BadRequest extends Error {
@@ -48,9 +49,9 @@ export function limitParam(url: URL, fallback: number): number {
   return value;
 }
 
-/** `since`: epoch milliseconds or an ISO 8601 time; undefined when absent. */
-export function sinceParam(url: URL): Date | undefined {
-  const raw = url.searchParams.get("since");
+/** The time parameter `name` (`since`, `from`, `to`): epoch ms or an ISO 8601 time, if present. */
+export function timeParam(url: URL, name: string): Date | undefined {
+  const raw = url.searchParams.get(name);
   if (raw === null) return undefined;
   const date = /^\d{1,15}$/.test(raw)
     ? new Date(Number(raw))
@@ -58,7 +59,7 @@ export function sinceParam(url: URL): Date | undefined {
     ? new Date(raw)
     : new Date(NaN);
   if (Number.isNaN(date.getTime())) {
-    throw new BadRequest("since", `"${raw.slice(0, 40)}" is not epoch milliseconds or an ISO time`);
+    throw new BadRequest(name, `"${raw.slice(0, 40)}" is not epoch milliseconds or an ISO time`);
   }
   return date;
 }
@@ -72,4 +73,15 @@ export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {
     throw new BadRequest("window", `"${raw.slice(0, 40)}" is not one of ${allowed}`);
   }
   return raw as ChartWindow;
+}
+
+/** `interval`, one of {@link CANDLE_INTERVALS}; `fallback` when absent. */
+export function intervalParam(url: URL, fallback: CandleInterval): CandleInterval {
+  const raw = url.searchParams.get("interval");
+  if (raw === null) return fallback;
+  if (!(raw in CANDLE_INTERVALS)) {
+    const allowed = Object.keys(CANDLE_INTERVALS).join(", ");
+    throw new BadRequest("interval", `"${raw.slice(0, 40)}" is not one of ${allowed}`);
+  }
+  return raw as CandleInterval;
 }

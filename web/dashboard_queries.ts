@@ -1,6 +1,7 @@
-/** The dashboard's SQL: read-only queries over `trades` and `trade_aggregates`. */
+/** The dashboard's SQL: read-only queries over `trades`, `trade_aggregates` and `candles`. */
 import type { Sql } from "../runtime/database.ts";
-import type { SeriesPoint, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import type { Candle, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import { sourceInterval } from "../domain/candles.ts";
 
 /** The columns of a {@link TradeView}, as a fragment shared by the trade queries. */
 function tradeColumns(sql: Sql) {
@@ -15,15 +16,13 @@ function tradeColumns(sql: Sql) {
 /** Every symbol with stored trades (or only `symbols`), with its newest trade and totals. */
 export async function symbolSummaries(sql: Sql, symbols?: string[]): Promise<SymbolSummary[]> {
   return await sql<SymbolSummary[]>`
-    select a.symbol, t.price::text as "lastPrice", a.last_trade_id::text as "lastTradeId",
-      to_json(t.trade_time)#>>'{}' as "lastTradeTime", a.moving_average::text as "movingAverage",
-      a.trade_count::text as "tradeCount", a.total_volume::text as "totalVolume",
-      (select count(*) from trades w where w.is_whale_trade and w.symbol = a.symbol)::text
-        as "whaleCount"
-    from trade_aggregates a
-    join trades t on t.symbol = a.symbol and t.trade_id = a.last_trade_id
-    ${symbols === undefined ? sql`` : sql`where a.symbol = any(${commaList(sql, symbols)})`}
-    order by a.symbol
+    select symbol, last_price::text as "lastPrice", last_trade_id::text as "lastTradeId",
+      to_json(last_trade_time)#>>'{}' as "lastTradeTime", moving_average::text as "movingAverage",
+      trade_count::text as "tradeCount", total_volume::text as "totalVolume",
+      whale_count::text as "whaleCount"
+    from trade_aggregates
+    ${symbols === undefined ? sql`` : sql`where symbol = any(${commaList(sql, symbols)})`}
+    order by symbol
   `;
 }
 
@@ -78,31 +77,44 @@ function commaList(sql: Sql, values: string[]) {
   return sql`string_to_array(${values.join(",")}, ',')`;
 }
 
+/** Options of {@link candleSeries}. */
+export interface CandleQuery {
+  symbol: string;
+  /** Buckets starting at or after this time... */
+  from: Date;
+  /** ...and before this one. */
+  to: Date;
+  /** Seconds per candle: a multiple of a stored interval (see `sourceInterval`). */
+  bucketSeconds: number;
+}
+
 /**
- * `symbol`'s trades of the last `seconds`, in buckets of `bucketSeconds` aligned to the epoch,
- * oldest first: a day of a busy symbol stays a few hundred points, never raw trades.
+ * `symbol`'s candles from `from` to `to`, oldest first, each cut from the stored candles of the
+ * coarsest interval that divides `bucketSeconds`, never from raw trades. `vwap` is rounded to
+ * 8 decimals.
  */
-export async function tradeSeries(
-  sql: Sql,
-  symbol: string,
-  seconds: number,
-  bucketSeconds: number,
-): Promise<SeriesPoint[]> {
-  return await sql<SeriesPoint[]>`
-    select to_json(bucket)#>>'{}' as time, close::text, moving_average::text as "movingAverage",
-      buy_volume::text as "buyVolume", sell_volume::text as "sellVolume", trades
+export async function candleSeries(sql: Sql, query: CandleQuery): Promise<Candle[]> {
+  const { symbol, from, to, bucketSeconds } = query;
+  return await sql<Candle[]>`
+    select to_json(time)#>>'{}' as time, open::text, high::text, low::text, close::text,
+      (buy_volume + sell_volume)::text as volume, buy_volume::text as "buyVolume",
+      sell_volume::text as "sellVolume", quote_volume::text as "quoteVolume",
+      trades::int as trades,
+      round(quote_volume / nullif(buy_volume + sell_volume, 0), 8)::text as vwap,
+      moving_average::text as "movingAverage"
     from (
-      select date_bin(${bucketSeconds} * interval '1 second', trade_time, timestamptz 'epoch')
-          as bucket,
-        (array_agg(price order by trade_id desc))[1] as close,
-        (array_agg(moving_average order by trade_id desc))[1] as moving_average,
-        coalesce(sum(quantity) filter (where not is_buyer_maker), 0)::numeric(30, 8) as buy_volume,
-        coalesce(sum(quantity) filter (where is_buyer_maker), 0)::numeric(30, 8) as sell_volume,
-        count(*)::int as trades
-      from trades
-      where symbol = ${symbol} and trade_time > now() - ${seconds} * interval '1 second'
-      group by bucket
+      select date_bin(${bucketSeconds} * interval '1 second', bucket, timestamptz 'epoch')
+          as time,
+        (array_agg(open order by open_trade_id))[1] as open, max(high) as high,
+        min(low) as low, (array_agg(close order by close_trade_id desc))[1] as close,
+        (array_agg(moving_average order by close_trade_id desc))[1] as moving_average,
+        sum(buy_volume) as buy_volume, sum(sell_volume) as sell_volume,
+        sum(quote_volume) as quote_volume, sum(trades) as trades
+      from candles
+      where symbol = ${symbol} and interval_seconds = ${sourceInterval(bucketSeconds)}
+        and bucket >= ${from} and bucket < ${to}
+      group by 1
     ) buckets
-    order by bucket
+    order by time
   `;
 }

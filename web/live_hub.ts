@@ -1,6 +1,6 @@
 /**
  * One LISTEN per dashboard process, fanned out to every live client: each NOTIFY from the
- * consumer becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
+ * consumer (or, under load, each run of them, merged) becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
  * a short history so a reconnecting client can catch up from its last event id.
  */
 import type { ListenMeta } from "postgres";
@@ -8,7 +8,12 @@ import type { Sql } from "../runtime/database.ts";
 import { retryTransient } from "../runtime/retry.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import type { Logger } from "../runtime/log.ts";
-import { decodeTradeUpdates, TRADE_UPDATES_CHANNEL } from "../domain/trade_updates.ts";
+import {
+  decodeTradeUpdates,
+  mergeTradeUpdates,
+  TRADE_UPDATES_CHANNEL,
+  type TradeUpdates,
+} from "../domain/trade_updates.ts";
 import type { LiveEvent, LiveEventData, LiveEventType } from "../domain/live_event.ts";
 import { recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
 
@@ -67,17 +72,31 @@ export async function startLiveHub(
   log: Logger,
 ): Promise<{ hub: LiveHub; stop(): Promise<void> }> {
   const hub = new LiveHub();
-  let queue = Promise.resolve();
+  // Notifications that arrive while one is expanded wait here and are then expanded as one,
+  // so a slow expansion delays the next by at most its own length, never a growing queue.
+  let pending: string[] = [];
+  let expanding = false;
+  const drain = async () => {
+    expanding = true;
+    while (pending.length > 0) {
+      const payloads = pending;
+      pending = [];
+      try {
+        await expand(sql, hub, mergeTradeUpdates(payloads.map(decodeTradeUpdates)));
+      } catch (error) {
+        log.warn("a notification could not be expanded; clients resync", { error });
+        hub.publish("resync", { reason: "update lost" });
+      }
+    }
+    expanding = false;
+  };
   let first = true;
   const listen = () =>
     sql.listen(
       TRADE_UPDATES_CHANNEL,
       (payload) => {
-        // One at a time, so events keep the order of the commits.
-        queue = queue.then(() => expand(sql, hub, payload)).catch((error) => {
-          log.warn("a notification could not be expanded; clients resync", { error });
-          hub.publish("resync", { reason: "update lost" });
-        });
+        pending.push(payload);
+        if (!expanding) drain();
       },
       () => {
         hub.listening = true;
@@ -113,16 +132,18 @@ export async function startLiveHub(
   };
 }
 
-async function expand(sql: Sql, hub: LiveHub, payload: string): Promise<void> {
-  const change = decodeTradeUpdates(payload);
-  if (!change?.symbols || change.truncated) {
+/** Publishes what `change` announces: each symbol's summary, then its new whale trades. */
+async function expand(sql: Sql, hub: LiveHub, change: TradeUpdates): Promise<void> {
+  if (change.truncated) {
     hub.publish("resync", { reason: "too many changes at once" });
     return;
   }
-  const symbols = change.symbols.map((c) => c.symbol);
+  const changes = change.symbols ?? [];
+  if (changes.length === 0) return;
+  const symbols = changes.map((c) => c.symbol);
   const summaries = await symbolSummaries(sql, symbols);
   for (const summary of summaries) hub.publish("update", summary);
-  const whales = change.symbols.flatMap((c) => c.whaleTradeIds.map((id) => [c.symbol, id]));
+  const whales = changes.flatMap((c) => c.whaleTradeIds.map((id) => [c.symbol, id]));
   if (whales.length === 0) return;
   for (const whale of await recentTradesByIds(sql, whales as [string, number][])) {
     hub.publish("whale", whale);

@@ -1,14 +1,14 @@
 /** `GET /api/trades?symbol=&limit=&since=`: the newest stored trades, newest first. */
 import type { Handler } from "../../fresh_compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
-import { limitParam, sinceParam, symbolParam } from "../../web/api_params.ts";
+import { limitParam, symbolParam, timeParam } from "../../web/api_params.ts";
 import { recentTrades } from "../../web/dashboard_queries.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state }) {
     const symbol = symbolParam(url, state.symbols, false);
     const limit = limitParam(url, 100);
-    const since = sinceParam(url);
+    const since = timeParam(url, "since");
     return Response.json({ trades: await recentTrades(state.sql, { symbol, limit, since }) });
   },
 };
