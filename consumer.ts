@@ -1,7 +1,8 @@
 /**
  * The consumer (`deno task consume`): reads trade events from Kafka in batches, stores them
  * with their moving averages, whale flags and aggregates in one PostgreSQL transaction per
- * batch, and commits the Kafka offsets only after that transaction has committed. Outages of
+ * batch, and commits the Kafka offsets only after that transaction has committed. It keeps the
+ * day partitions of `trades` ahead of time and drops those past retention. Outages of
  * either are waited out; it exits only on credentials, permissions or configuration.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
@@ -18,6 +19,7 @@ import { createBatchHandler } from "./pipeline/batch_handler.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { assertMigrated } from "./db/migrations.ts";
+import { startPartitionKeeper } from "./pipeline/partition_keeper.ts";
 
 await runEntry("consumer", async (config, log) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
@@ -28,6 +30,8 @@ await runEntry("consumer", async (config, log) => {
     groupId,
     window: config.movingAverageWindow,
     whaleThreshold: config.whaleThreshold,
+    tradesRetentionDays: config.tradesRetentionDays ?? "forever",
+    candlesRetentionDays: config.candlesRetentionDays ?? "forever",
   });
   const stopping = new AbortController();
   let stop = () => Promise.resolve(stopping.abort());
@@ -41,6 +45,7 @@ await runEntry("consumer", async (config, log) => {
     signal: stopping.signal,
   });
   if (stopping.signal.aborted) return await database.end();
+  const stopKeeper = startPartitionKeeper(database, config, log);
 
   const kafka = createKafka(config.kafka, "crypto-consumer", log);
   const deadLetterProducer = createIdempotentProducer(kafka);
@@ -48,6 +53,7 @@ await runEntry("consumer", async (config, log) => {
     database,
     windowSize: config.movingAverageWindow,
     whaleThreshold: config.whaleThreshold,
+    tradesRetentionDays: config.tradesRetentionDays,
     log,
     sendDeadLetters: (letters) => sendDeadLetters(deadLetterProducer, deadLetterTopic, letters),
   });
@@ -79,6 +85,7 @@ await runEntry("consumer", async (config, log) => {
   const close = async () => {
     stopStatus();
     await member.stop();
+    await stopKeeper();
     await deadLetterProducer.disconnect().catch(() => {});
     await database.end();
   };

@@ -1,6 +1,7 @@
 /**
  * The side-by-side benchmark (`deno task bench`, `--quick` for a shorter run): pure domain
- * throughput, storage paths on fresh databases, and the real pipeline end to end. Lines for
+ * throughput, storage paths on fresh databases, the real pipeline end to end, and the dashboard
+ * on an empty database beside one with history (filled, or `--history-database`). Lines for
  * people first; the last line on stdout is one JSON object with every result.
  */
 import { parseArgs } from "node:util";
@@ -8,10 +9,13 @@ import { Cleanup } from "./cleanup.ts";
 import { benchDomain } from "./domain_bench.ts";
 import { benchStorage } from "./storage_bench.ts";
 import { benchEndToEnd } from "./end_to_end_bench.ts";
+import { benchDashboard } from "./dashboard_bench.ts";
+import { wholeNumber } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
 
-const USAGE = "usage: deno task bench [--quick]";
+const USAGE = "usage: deno task bench [--quick] [--history-trades N] [--history-days D] " +
+  "[--history-database URL]";
 
 async function postgresVersion(): Promise<string> {
   const sql = connectDatabase(serverUrl(), { max: 1 });
@@ -25,9 +29,29 @@ async function postgresVersion(): Promise<string> {
 
 async function main(): Promise<number> {
   let quick: boolean;
+  let history: { trades: number; days: number; url?: string };
   try {
-    const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: {
+        quick: { type: "boolean" },
+        "history-trades": { type: "string" },
+        "history-days": { type: "string" },
+        "history-database": { type: "string" },
+      },
+    });
     quick = values.quick ?? false;
+    history = {
+      trades: wholeNumber(
+        "--history-trades",
+        values["history-trades"],
+        quick ? 200_000 : 2_000_000,
+        1,
+        10_000_000_000,
+      ),
+      days: wholeNumber("--history-days", values["history-days"], quick ? 2 : 7, 1, 3_650),
+      url: values["history-database"],
+    };
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
     return 2;
@@ -66,6 +90,17 @@ async function main(): Promise<number> {
     console.log("\n3. end to end: simulator → producer.ts → Kafka → consumer.ts → PostgreSQL");
     const endToEnd = await benchEndToEnd({ quick, workDir, cleanup });
 
+    console.log("\n4. dashboard: every read path and commit → SSE, empty beside a history");
+    const dashboard = await benchDashboard({
+      historyTrades: history.trades,
+      historyDays: history.days,
+      historyUrl: history.url,
+      requests: 10,
+      liveSeconds: quick ? 5 : 20,
+      workDir,
+      cleanup,
+    });
+
     // Kept on failure for the children's logs.
     await Deno.remove(workDir, { recursive: true });
     const durationMs = Math.round(performance.now() - started);
@@ -83,6 +118,7 @@ async function main(): Promise<number> {
       domain,
       storage,
       endToEnd,
+      dashboard,
     }));
     return 0;
   } catch (error) {

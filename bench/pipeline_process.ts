@@ -1,14 +1,14 @@
 /**
- * `producer.ts` or `consumer.ts` as a child process of the benchmark: its pid (for peak
+ * `producer.ts`, `consumer.ts` or `dashboard.ts` as a child process of the benchmark: its pid (for peak
  * memory from `/proc`), its log in a file, and a stop that always ends it.
  */
 import type { Cleanup } from "./cleanup.ts";
 import { entryCommand } from "../stack/entry_command.ts";
 
 /** A pipeline entry point at the repository root. */
-export type PipelineEntry = "producer.ts" | "consumer.ts";
+export type PipelineEntry = "producer.ts" | "consumer.ts" | "dashboard.ts";
 
-/** A running producer or consumer. */
+/** A running entry point. */
 export interface PipelineProcess {
   readonly name: string;
   readonly pid: number;

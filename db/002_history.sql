@@ -59,9 +59,9 @@ declare
 begin
   foreach day in array days loop
     if to_regclass(quote_ident(trade_partition_name(day))) is null then
-      -- Serialises consumers creating the same day at once.
+      -- Serialises writers creating the same day at once; the one that comes second finds it.
       perform pg_advisory_xact_lock(7204114);
-      if to_regclass(quote_ident(trade_partition_name(day))) is null then
+      begin
         execute format(
           'create table %I partition of trades for values from (%L) to (%L)',
           trade_partition_name(day),
@@ -69,16 +69,19 @@ begin
           (day + 1)::timestamp at time zone 'UTC'
         );
         created := created + 1;
-      end if;
+      exception when duplicate_table then
+        null;
+      end;
     end if;
   end loop;
   return created;
 end
 $$;
 
-/* Every partition of trades with its range and size on disk, oldest first. */
+/* Every partition of trades with its range and size on disk, oldest first. `detaching` is set
+   when a concurrent detach was interrupted and must be finished. */
 create view trade_partitions as
-select c.relname::text as partition,
+select c.relname::text as partition, i.inhdetachpending as detaching,
   substring(pg_get_expr(c.relpartbound, c.oid) from $re$FROM \('([^']+)'\)$re$)::timestamptz
     as range_start,
   substring(pg_get_expr(c.relpartbound, c.oid) from $re$TO \('([^']+)'\)$re$)::timestamptz
@@ -88,22 +91,6 @@ from pg_inherits i
 join pg_class c on c.oid = i.inhrelid
 where i.inhparent = 'trades'::regclass
 order by range_start;
-
-/* Drops the partitions whose every trade is older than `cutoff`; returns their names. */
-create function drop_trade_partitions_before(cutoff timestamptz) returns setof text
-language plpgsql
-as $$
-declare
-  expired text;
-begin
-  -- Dropping a partition locks trades briefly; never queue behind a long reader.
-  set local lock_timeout = '5s';
-  for expired in select partition from trade_partitions where range_end <= cutoff loop
-    execute format('drop table %I', expired);
-    return next expired;
-  end loop;
-end
-$$;
 
 select ensure_trade_partitions(array(
   select distinct (trade_time at time zone 'UTC')::date from trades_unpartitioned
@@ -145,24 +132,43 @@ create table candles (
   primary key (symbol, interval_seconds, bucket)
 );
 
-insert into candles
-select symbol, 1, date_bin(interval '1 second', trade_time, timestamptz 'epoch'),
-  (array_agg(price order by trade_id))[1], max(price), min(price),
-  (array_agg(price order by trade_id desc))[1], min(trade_id), max(trade_id),
-  (array_agg(moving_average order by trade_id desc))[1],
-  coalesce(sum(quantity) filter (where not is_buyer_maker), 0),
-  coalesce(sum(quantity) filter (where is_buyer_maker), 0),
-  sum(price * quantity), count(*)
-from trades
-group by 1, 3;
+/* Inserts the candles of every interval for `p_symbol`'s trades from `from_time` to `to_time`:
+   whole UTC days that hold no candles yet (history converted, or filled in bulk). Returns the
+   number of candles inserted. The consumer adds to candles batch by batch instead. */
+create function build_candles(p_symbol varchar, from_time timestamptz, to_time timestamptz)
+returns bigint
+language sql
+as $$
+  with seconds as (
+    select date_bin(interval '1 second', trade_time, timestamptz 'epoch') as bucket,
+      (array_agg(price order by trade_id))[1] as open, max(price) as high,
+      min(price) as low, (array_agg(price order by trade_id desc))[1] as close,
+      min(trade_id) as open_trade_id, max(trade_id) as close_trade_id,
+      (array_agg(moving_average order by trade_id desc))[1] as moving_average,
+      coalesce(sum(quantity) filter (where not is_buyer_maker), 0) as buy_volume,
+      coalesce(sum(quantity) filter (where is_buyer_maker), 0) as sell_volume,
+      sum(price * quantity) as quote_volume, count(*) as trades
+    from trades
+    where symbol = p_symbol and trade_time >= from_time and trade_time < to_time
+    group by 1
+  ),
+  inserted as (
+    insert into candles
+    select p_symbol, l.seconds,
+      date_bin(l.seconds * interval '1 second', bucket, timestamptz 'epoch'),
+      (array_agg(open order by open_trade_id))[1], max(high), min(low),
+      (array_agg(close order by close_trade_id desc))[1], min(open_trade_id),
+      max(close_trade_id), (array_agg(moving_average order by close_trade_id desc))[1],
+      sum(buy_volume), sum(sell_volume), sum(quote_volume), sum(trades)
+    from seconds
+    cross join unnest('{1, 60, 300, 3600, 86400}'::integer[]) as l(seconds)
+    group by 2, 3
+    returning 1
+  )
+  select count(*) from inserted
+$$;
 
-insert into candles
-select symbol, l.seconds, date_bin(l.seconds * interval '1 second', bucket, timestamptz 'epoch'),
-  (array_agg(open order by open_trade_id))[1], max(high), min(low),
-  (array_agg(close order by close_trade_id desc))[1], min(open_trade_id), max(close_trade_id),
-  (array_agg(moving_average order by close_trade_id desc))[1],
-  sum(buy_volume), sum(sell_volume), sum(quote_volume), sum(trades)
-from candles
-cross join unnest('{60, 300, 3600, 86400}'::integer[]) as l(seconds)
-where interval_seconds = 1
-group by 1, 2, 3;
+select build_candles(symbol, date_trunc('day', min(trade_time), 'UTC'),
+  date_trunc('day', max(trade_time), 'UTC') + interval '1 day')
+from trades
+group by symbol;

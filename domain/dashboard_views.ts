@@ -51,3 +51,14 @@ export interface Candle {
   vwap: string;
   movingAverage: string;
 }
+
+/** What the database holds on disk, for `/metrics` and the page. */
+export interface StorageSummary {
+  databaseBytes: number;
+  tradesBytes: number;
+  candlesBytes: number;
+  /** Day partitions of `trades`, including the days created ahead. */
+  tradePartitions: number;
+  /** ISO time of the oldest trade kept, or null when none is. */
+  oldestTradeTime: string | null;
+}

@@ -1,5 +1,6 @@
 /**
- * The consumer's work on one Kafka batch: decode, dead-letter what cannot be decoded, plan
+ * The consumer's work on one Kafka batch: decode, dead-letter what cannot be decoded or is
+ * past retention, plan
  * the rows, and store them, retrying with backoff while PostgreSQL is unavailable. It returns
  * only once everything is durable, so the caller may then commit the offsets.
  */
@@ -12,6 +13,7 @@ import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { backoffDelay } from "../domain/backoff.ts";
+import { retentionCutoff } from "../domain/retention.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 
@@ -39,6 +41,10 @@ export interface BatchHandlerOptions {
   sendDeadLetters: (letters: DeadLetter[]) => Promise<void>;
   /** A store attempt taking longer than this fails and is retried; default 60 s. */
   storeTimeoutMs?: number;
+  /** Trades older than this many days (see `retentionCutoff`) are dead-lettered; default none. */
+  tradesRetentionDays?: number;
+  /** The clock the retention cutoff is taken from; default `Date.now`. */
+  now?: () => number;
 }
 
 /** Per-batch context from kafkajs. */
@@ -100,6 +106,7 @@ function isDataError(error: unknown): boolean {
 /** Makes the handler; windows are restored from the database on first use. */
 export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   const { database, windowSize, whaleThreshold, log, storeTimeoutMs = 60_000 } = options;
+  const { tradesRetentionDays, now = Date.now } = options;
   const stats: ConsumerStats = {
     consumed: 0,
     stored: 0,
@@ -193,11 +200,20 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
 
   async function handle(messages: KafkaMessage[], context: BatchContext): Promise<void> {
     const decoded: Decoded[] = [];
-    const undecodable: DeadLetter[] = [];
+    const rejected: DeadLetter[] = [];
+    const cutoff = tradesRetentionDays === undefined
+      ? undefined
+      : retentionCutoff(now(), tradesRetentionDays);
     for (const message of messages) {
       const raw = message.value?.toString("utf8");
       const result = decodeTradeEvent(raw);
-      if (result.ok) {
+      const reason = !result.ok
+        ? result.reason
+        : cutoff !== undefined && result.event.tradeTime < cutoff
+        ? `trade time ${new Date(result.event.tradeTime).toISOString()} is past the ` +
+          `${tradesRetentionDays}-day retention (TRADES_RETENTION_DAYS)`
+        : undefined;
+      if (result.ok && reason === undefined) {
         decoded.push({ event: result.event, offset: message.offset });
       } else {
         const source = {
@@ -205,8 +221,8 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
           partition: context.partition,
           offset: message.offset,
         };
-        log.warn("message dead-lettered", { reason: result.reason, ...source });
-        undecodable.push(deadLetter("consumer", result.reason, raw ?? "", source));
+        log.warn("message dead-lettered", { reason, ...source });
+        rejected.push(deadLetter("consumer", reason!, raw ?? "", source));
       }
     }
     const progress: StoreProgress = {
@@ -223,7 +239,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       });
     }
     // Sent before the offsets are committed: after a crash the batch, and its letters, return.
-    const letters = [...undecodable, ...progress.refused];
+    const letters = [...rejected, ...progress.refused];
     if (letters.length > 0) {
       await retry("dead-letter send", context, () => options.sendDeadLetters(letters));
     }

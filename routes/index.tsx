@@ -1,31 +1,43 @@
 /** `/`: every symbol's current state, rendered on the server, then live through an island. */
 import { type Handler, island, type PageProps } from "../fresh_compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
-import { recentTrades, symbolSummaries } from "../web/dashboard_queries.ts";
+import { recentTrades, storageSummary, symbolSummaries } from "../web/dashboard_queries.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
+import StorageLine from "../components/StorageLine.tsx";
+import type { StorageSummary } from "../domain/dashboard_views.ts";
+
+/** What the page renders: the island's props, and the storage line beneath it. */
+interface HomeData {
+  board: LiveBoardProps;
+  storage?: StorageSummary;
+}
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state, render }) {
     const page = { symbols: state.symbols, simulated: state.feedSimulated ?? false };
     try {
-      const [summaries, whales] = await Promise.all([
+      const [summaries, whales, storage] = await Promise.all([
         symbolSummaries(state.sql),
         recentTrades(state.sql, { limit: 20, whalesOnly: true }),
+        storageSummary(state.sql),
       ]);
-      return render({ ...page, summaries, whales, databaseDown: false });
+      return render({ board: { ...page, summaries, whales, databaseDown: false }, storage });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });
-      return render({ ...page, summaries: [], whales: [], databaseDown: true }, { status: 503 });
+      return render({ board: { ...page, summaries: [], whales: [], databaseDown: true } }, {
+        status: 503,
+      });
     }
   },
 };
 
-export default function Home({ data }: PageProps<LiveBoardProps>) {
+export default function Home({ data }: PageProps<HomeData>) {
   return (
     <main>
       <h1>Crypto trades</h1>
-      {island("LiveBoard", LiveBoard, data)}
+      {island("LiveBoard", LiveBoard, data.board)}
+      {data.storage && <StorageLine storage={data.storage} />}
     </main>
   );
 }

@@ -5,6 +5,7 @@
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import { SYMBOL_PATTERN } from "../domain/trade_event.ts";
+import type { RetentionDays } from "../domain/retention.ts";
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
 export class ConfigError extends Error {
@@ -57,6 +58,10 @@ export interface Config {
   consumerSessionTimeoutMs: number;
   /** Set by `deno task start` when it fell back to the simulator: the dashboard says so. */
   feedSimulated: boolean;
+  /** Days of trades kept (whole partitions dropped past it); undefined keeps them forever. */
+  tradesRetentionDays: RetentionDays;
+  /** Days of candles kept, at least as long as trades; undefined (the default) is forever. */
+  candlesRetentionDays: RetentionDays;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -86,6 +91,27 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const topic = get("KAFKA_TOPIC") ?? "crypto-trades";
   if (!TOPIC.test(topic)) {
     throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
+  }
+  const tradesRetentionDays = retentionDays(
+    "TRADES_RETENTION_DAYS",
+    get("TRADES_RETENTION_DAYS"),
+    30,
+  );
+  const candlesRetentionDays = retentionDays(
+    "CANDLES_RETENTION_DAYS",
+    get("CANDLES_RETENTION_DAYS"),
+    undefined,
+  );
+  if (
+    candlesRetentionDays !== undefined &&
+    (tradesRetentionDays === undefined || candlesRetentionDays < tradesRetentionDays)
+  ) {
+    throw new ConfigError(
+      "CANDLES_RETENTION_DAYS",
+      `${candlesRetentionDays} is shorter than TRADES_RETENTION_DAYS (${
+        tradesRetentionDays ?? "forever"
+      }): candles are kept at least as long as trades`,
+    );
   }
   return {
     kafka: {
@@ -156,7 +182,26 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       300_000,
     ),
     feedSimulated: bool("FEED_SIMULATED", get("FEED_SIMULATED"), false),
+    tradesRetentionDays,
+    candlesRetentionDays,
   };
+}
+
+/** Whole days from 1 to 36,500, or `forever` (undefined); `fallback` when unset. */
+function retentionDays(
+  variable: string,
+  raw: string | undefined,
+  fallback: RetentionDays,
+): RetentionDays {
+  if (raw === undefined) return fallback;
+  if (raw.toLowerCase() === "forever") return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 36_500) {
+    throw new ConfigError(
+      variable,
+      `"${raw}" is neither a whole number of days from 1 to 36500 nor forever`,
+    );
+  }
+  return Number(raw);
 }
 
 /** The database URL with its password replaced, for logs. */

@@ -74,6 +74,26 @@ Deno.test("each bad value names its variable", () => {
   assert.equal(failsOn({ BINANCE_WS_URL: "http://x" }), "BINANCE_WS_URL");
   assert.equal(failsOn({ LOG_LEVEL: "loud" }), "LOG_LEVEL");
   assert.equal(failsOn({ PORT: "70000" }), "PORT");
+  assert.equal(failsOn({ TRADES_RETENTION_DAYS: "0" }), "TRADES_RETENTION_DAYS");
+  assert.equal(failsOn({ TRADES_RETENTION_DAYS: "a month" }), "TRADES_RETENTION_DAYS");
+  assert.equal(
+    failsOn({ TRADES_RETENTION_DAYS: "30", CANDLES_RETENTION_DAYS: "7" }),
+    "CANDLES_RETENTION_DAYS",
+  );
+  assert.equal(
+    failsOn({ TRADES_RETENTION_DAYS: "forever", CANDLES_RETENTION_DAYS: "365" }),
+    "CANDLES_RETENTION_DAYS",
+  );
+});
+
+Deno.test("trades are kept 30 days and candles forever unless configured", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.tradesRetentionDays, 30);
+  assert.equal(defaults.candlesRetentionDays, undefined);
+  const set = loadConfig({ TRADES_RETENTION_DAYS: "Forever", CANDLES_RETENTION_DAYS: "forever" });
+  assert.equal(set.tradesRetentionDays, undefined);
+  const both = loadConfig({ TRADES_RETENTION_DAYS: "7", CANDLES_RETENTION_DAYS: "400" });
+  assert.deepEqual([both.tradesRetentionDays, both.candlesRetentionDays], [7, 400]);
 });
 
 Deno.test("a database URL is logged without its password", () => {

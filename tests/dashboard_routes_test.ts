@@ -127,6 +127,11 @@ Deno.test("the page is rendered on the server with every symbol's figures and a 
       assert.ok(html.includes(figure), figure);
     }
     assert.match(html, /data-trade-id="2"/, "the whale is listed with its trade id");
+    assert.match(
+      html,
+      /trades [\d.]+ (KiB|MiB) in\s*3 day partitions, oldest trade 2024-11-19 07:06:40 UTC/,
+      "what the database holds is on the page",
+    );
   });
 });
 
@@ -178,17 +183,32 @@ Deno.test("the dashboard works with a role that may only read", async () => {
     try {
       await db.sql`grant connect on database ${db.sql(database)} to ${db.sql(role)}`;
       await db.sql`grant usage on schema public to ${db.sql(role)}`;
-      await db.sql`grant select on trades, trade_aggregates to ${db.sql(role)}`;
+      await db.sql`
+        grant select on trades, trade_aggregates, candles, trade_partitions to ${db.sql(role)}
+      `;
       const url = new URL(db.url);
       url.username = role;
       const reader = connectDatabase(url.toString(), { max: 1 });
       try {
         const app = createApp(manifest, { log: quietLog, sql: reader, symbols: SYMBOLS });
-        for (const path of ["/", "/api/trades", "/api/whales", "/api/aggregates", "/healthz"]) {
+        for (
+          const path of [
+            "/",
+            "/api/trades",
+            "/api/whales",
+            "/api/aggregates",
+            "/api/series?symbol=BTCUSDT",
+            "/api/candles?symbol=BTCUSDT",
+            "/metrics",
+            "/healthz",
+          ]
+        ) {
           const response = await app.fetch(new Request(`http://dashboard${path}`));
           assert.equal(response.status, 200, path);
           await response.body?.cancel();
         }
+        const metrics = await (await app.fetch(new Request("http://dashboard/metrics"))).text();
+        assert.match(metrics, /^dashboard_database_up 1$/m, "storage is readable too");
         await assert.rejects(reader`delete from trades`, /permission denied/);
       } finally {
         await reader.end({ timeout: 5 });
@@ -230,6 +250,12 @@ Deno.test("metrics report freshness and counts per symbol in Prometheus' format"
     assert.match(text, /^crypto_last_trade_age_seconds\{symbol="ETHUSDT"\} \d+(\.\d+)?$/m);
     assert.match(text, /^dashboard_database_up 1$/m);
     assert.match(text, /^dashboard_listener_up 0$/m);
+    // The fixture's day, and today and tomorrow, which the migration creates ahead.
+    assert.match(text, /^crypto_trade_partitions 3$/m);
+    assert.match(text, /^crypto_oldest_trade_timestamp_seconds 1732000000\.001$/m);
+    const bytes = Number(/^crypto_database_bytes (\d+)$/m.exec(text)?.[1]);
+    const trades = Number(/^crypto_trades_bytes (\d+)$/m.exec(text)?.[1]);
+    assert.ok(bytes > trades && trades > 0, `database ${bytes} B holds trades of ${trades} B`);
   });
 });
 

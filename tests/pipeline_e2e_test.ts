@@ -112,7 +112,23 @@ Deno.test({
             async () => (await countTrades(live)) > TRADES_PER_SYMBOL * 1.5,
           );
           await consumer.stop("SIGKILL");
+          // A day past the 30-day retention, which the next consumer drops as it starts.
+          const [{ expired }] = await live.sql`
+            select trade_partition_name(current_date - 40) as expired,
+              ensure_trade_partitions(array[current_date - 40])
+          `;
+          await live.sql`
+            insert into trades (symbol, trade_id, price, quantity, trade_time, trade_value,
+              is_buyer_maker, moving_average, is_whale_trade)
+            values ('OLDUSDT', 1, 1, 1, now() - interval '40 days', 1, false, 1, false)
+          `;
           consumer = await startComponent("consumer.ts", "e2e-consumer-2", env(live, "live"));
+          await waitFor(
+            "the expired partition dropped while trades stream in",
+            async () =>
+              (await live.sql`select 1 from trade_partitions where partition = ${expired}`)
+                .length === 0,
+          );
 
           await waitFor(
             "the simulator to finish",

@@ -95,3 +95,15 @@ export function formatDateTime(iso: string): string {
   const text = new Date(iso).toISOString();
   return `${text.slice(0, 10)} ${text.slice(11, 19)} UTC`;
 }
+
+/** A size on disk in binary units with three significant digits: "4.81 GiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toPrecision(3)} ${units[unit]}`;
+}

@@ -1,6 +1,11 @@
 /** The dashboard's SQL: read-only queries over `trades`, `trade_aggregates` and `candles`. */
 import type { Sql } from "../runtime/database.ts";
-import type { Candle, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import type {
+  Candle,
+  StorageSummary,
+  SymbolSummary,
+  TradeView,
+} from "../domain/dashboard_views.ts";
 import { sourceInterval } from "../domain/candles.ts";
 
 /** The columns of a {@link TradeView}, as a fragment shared by the trade queries. */
@@ -117,4 +122,16 @@ export async function candleSeries(sql: Sql, query: CandleQuery): Promise<Candle
     ) buckets
     order by time
   `;
+}
+
+/** Sizes on disk, the partitions of `trades` and its oldest trade kept. */
+export async function storageSummary(sql: Sql): Promise<StorageSummary> {
+  const [row] = await sql<StorageSummary[]>`
+    select pg_database_size(current_database())::float8 as "databaseBytes",
+      (select coalesce(sum(bytes), 0) from trade_partitions)::float8 as "tradesBytes",
+      pg_total_relation_size('candles')::float8 as "candlesBytes",
+      (select count(*) from trade_partitions)::int as "tradePartitions",
+      to_json((select min(trade_time) from trades))#>>'{}' as "oldestTradeTime"
+  `;
+  return row;
 }
