@@ -1,16 +1,18 @@
 /**
- * The live part of the page: symbol tabs, the price chart with its moving average, volume by
- * taker side, the whale feed and the connection badge, kept current by `/api/stream`.
+ * The live part of the page: symbol tabs, the candlestick chart with its VWAP and moving
+ * average, volume by taker side, the whale feed and the connection badge, kept current by
+ * `/api/stream`.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Chart } from "chart.js/auto";
 import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
+import CandleCharts from "../components/CandleCharts.tsx";
 import WhaleList from "../components/WhaleList.tsx";
-import type { Candle, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import type { SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
 import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
-import { formatTime, pricePrecision } from "../ui/format.ts";
+import { pricePrecision } from "../ui/format.ts";
+import type { CandleSeries } from "../ui/candle_plot.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
 import { systemClock } from "../runtime/clock.ts";
 
@@ -43,7 +45,9 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [whales, setWhales] = useState(props.whales);
   const [fresh, setFresh] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>("connecting");
-  const [series, setSeries] = useState<Candle[]>([]);
+  const [series, setSeries] = useState<CandleSeries>(
+    { symbol, window, bucketSeconds: 0, points: [] },
+  );
   const shownSymbol = useRef(symbol);
   shownSymbol.current = symbol;
   const chartPacer = useRef<RefreshPacer>();
@@ -60,9 +64,6 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [databaseDown, setDatabaseDown] = useState(props.databaseDown);
   const databaseDownRef = useRef(databaseDown);
   databaseDownRef.current = databaseDown;
-  const priceCanvas = useRef<HTMLCanvasElement>(null);
-  const volumeCanvas = useRef<HTMLCanvasElement>(null);
-  const charts = useRef<{ price?: Chart; volume?: Chart }>({});
 
   useEffect(() => {
     const source = new EventSource("/api/stream");
@@ -111,7 +112,7 @@ export default function LiveBoard(props: LiveBoardProps) {
     const reload = () =>
       fetchJson(`/api/series?symbol=${symbol}&window=${window}`, controller.signal)
         .then((body) => {
-          setSeries(body.points);
+          setSeries(body);
           setDatabaseDown(false);
         })
         .catch((error) => {
@@ -125,62 +126,13 @@ export default function LiveBoard(props: LiveBoardProps) {
     };
   }, [symbol, window]);
 
-  useEffect(() => {
-    const labels = series.map((p) => formatTime(p.time));
-    const timeAxis = { title: { display: true, text: "time (UTC)" } };
-    const price = charts.current.price ??= new Chart(priceCanvas.current!, {
-      type: "line",
-      data: { labels: [], datasets: [] },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        elements: { point: { radius: 0 } },
-        scales: { x: timeAxis },
-      },
-    });
-    price.data.labels = labels;
-    price.data.datasets = [
-      { label: "Price", data: series.map((p) => Number(p.close)), borderColor: "#0969da" },
-      {
-        label: "Moving average",
-        data: series.map((p) => Number(p.movingAverage)),
-        borderColor: "#bf8700",
-      },
-    ];
-    price.update();
-    // The newest point as drawn, for whoever watches the chart move (the browser test does).
-    const newest = [price.data.labels?.at(-1), price.data.datasets[0]?.data.at(-1)];
-    priceCanvas.current!.dataset.newest = newest.join(" ");
-    const volume = charts.current.volume ??= new Chart(volumeCanvas.current!, {
-      type: "bar",
-      data: { labels: [], datasets: [] },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true } },
-      },
-    });
-    volume.data.labels = labels;
-    volume.data.datasets = [
-      {
-        label: "Bought by takers",
-        data: series.map((p) => Number(p.buyVolume)),
-        backgroundColor: "#1a7f37",
-      },
-      {
-        label: "Sold by takers",
-        data: series.map((p) => Number(p.sellVolume)),
-        backgroundColor: "#cf222e",
-      },
-    ];
-    volume.update();
-  }, [series]);
-
   const current = summaries[symbol];
-  const currentDecimals = decimalsFor(symbol, [
-    ...(current ? [current.lastPrice] : []),
-    ...series.map((point) => point.close),
+  // The chart may still show the symbol chosen before; its decimals are that symbol's.
+  const chartDecimals = decimalsFor(series.symbol, [
+    ...(current && series.symbol === symbol ? [current.lastPrice] : []),
+    ...series.points.map((point) => point.close),
   ]);
+  const currentDecimals = decimalsFor(symbol, current ? [current.lastPrice] : []);
   const stale = status === "live" && current !== undefined &&
     Math.max(now, Date.now()) - new Date(current.lastTradeTime).getTime() > STALE_MS;
   const badge = stale ? "stale" : status;
@@ -207,12 +159,7 @@ export default function LiveBoard(props: LiveBoardProps) {
         chosen={window}
         onChoose={setWindow}
       />
-      <div class="chart">
-        <canvas ref={priceCanvas} aria-label={`${symbol} price`} />
-      </div>
-      <div class="chart small">
-        <canvas ref={volumeCanvas} aria-label={`${symbol} volume`} />
-      </div>
+      <CandleCharts series={series} priceDecimals={chartDecimals} />
       <h2>Whale trades</h2>
       <p class="note">Times are UTC.</p>
       <WhaleList

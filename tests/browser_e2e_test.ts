@@ -3,8 +3,8 @@
  * The dashboard in a real browser (Debian's Chromium), run the README's way: `deno task
  * dashboard` in a fresh copy of the repository, where no island bundle has been built. Trades
  * flow simulator → producer → Kafka → consumer → PostgreSQL → NOTIFY → SSE at 300 a second over
- * three symbols; the page must go live, show them as people read them, and the chart's newest
- * point must move with the feed. The screenshot is kept in test-artifacts/.
+ * three symbols; the page must go live, show them as people read them, draw candles, and the
+ * newest candle must move with the feed. The screenshot is kept in test-artifacts/.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -14,6 +14,8 @@ import { startSimulator } from "../stack/simulator.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
+import { CANDLE_COLOURS } from "../ui/candle_plot.ts";
+import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
@@ -89,6 +91,20 @@ function pricePixels(): number {
   return hash;
 }
 
+/** How many pixels of the price chart have exactly each of `colours` ("#rrggbb"). */
+function pricePixelsOf(colours: string[]): number[] {
+  const canvas = document.querySelector<HTMLCanvasElement>(".chart canvas")!;
+  const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const wanted = colours.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)));
+  const counts = wanted.map(() => 0);
+  for (let i = 0; i < data.length; i += 4) {
+    wanted.forEach(([r, g, b], k) => {
+      if (data[i] === r && data[i + 1] === g && data[i + 2] === b) counts[k]++;
+    });
+  }
+  return counts;
+}
+
 Deno.test({
   name: "deno task dashboard from a fresh copy goes live, and at 300 trades/s the chart follows",
   sanitizeOps: false,
@@ -144,7 +160,11 @@ Deno.test({
       });
       simulator.pause();
 
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Half an hour off UTC, so that a chart drawn in the browser's zone would show it.
+      const page = await browser.newPage({
+        viewport: { width: 1280, height: 900 },
+        timezoneId: "Asia/Kolkata",
+      });
       const problems: string[] = [];
       page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
       page.on("pageerror", (e) => problems.push(e.message));
@@ -159,7 +179,7 @@ Deno.test({
         countBefore,
         { timeout: 20_000 },
       );
-      // What a person watching sees: the newest point of the chart moves, again and again.
+      // What a person watching sees: the newest candle moves, again and again.
       const newest = () => page.getAttribute(".chart canvas", "data-newest");
       const moves: string[] = [(await newest())!];
       const pixelsBefore = await page.evaluate(pricePixels);
@@ -172,6 +192,20 @@ Deno.test({
         moves.push((await newest())!);
       }
       assert.notEqual(await page.evaluate(pricePixels), pixelsBefore, "the drawn chart changed");
+      for (const drawn of moves) {
+        const [time, close] = drawn.split(" ");
+        const bucketMs = CHART_WINDOWS[DEFAULT_CHART_WINDOW].bucketSeconds * 1_000;
+        assert.equal(Date.parse(time) % bucketMs, 0, `${drawn}: a candle of the window shown`);
+        assert.match(close, /^\d+\.\d+$/, `${drawn}: its close`);
+      }
+      // Candles, not a line: bodies of both colours, rising and falling, each a few pixels.
+      const candlePixels = () =>
+        page.evaluate(pricePixelsOf, [CANDLE_COLOURS.up, CANDLE_COLOURS.down]);
+      await waitFor(
+        "rising and falling candles",
+        async () => (await candlePixels()).every((count) => count >= 20),
+        30_000,
+      );
       await page.waitForSelector("ul.whales li.fresh", { timeout: 30_000 });
 
       const price = await page.textContent(".card .price");
