@@ -1,8 +1,8 @@
 /**
- * The consumer's work on one Kafka batch: decode, dead-letter what cannot be decoded or is
- * past retention, plan
- * the rows, and store them, retrying with backoff while PostgreSQL is unavailable. It returns
- * only once everything is durable, so the caller may then commit the offsets.
+ * The consumer's work on one Kafka batch: decode, dead-letter what cannot be decoded or is past
+ * retention, plan the rows, and store them, retrying with backoff while PostgreSQL is
+ * unavailable. It returns only once everything is durable, so the caller may then commit the
+ * offsets.
  */
 import type { KafkaMessage } from "kafkajs";
 import type { DatabasePool } from "../runtime/database.ts";

@@ -1,7 +1,8 @@
 /**
  * One LISTEN per dashboard process, fanned out to every live client: each NOTIFY from the
- * consumer (or, under load, each run of them, merged) becomes typed events (per-symbol updates, whale alerts with their trade id), kept in
- * a short history so a reconnecting client can catch up from its last event id.
+ * consumer (under load, each run of them, merged) becomes typed events (per-symbol updates,
+ * whale alerts with their trade id), kept in a short history so a reconnecting client can catch
+ * up from its last event id.
  */
 import type { ListenMeta } from "postgres";
 import type { Sql } from "../runtime/database.ts";
