@@ -54,8 +54,10 @@ export interface StorageOptions {
 export async function benchStorage(options: StorageOptions): Promise<StorageResult> {
   const { batchedTrades, perTradeTrades, workDir, cleanup } = options;
   const events = tradeEvents(simulatedTrades(batchedTrades));
+  // Every path writes into the same day partitions, made before its clock starts.
+  const days = [...new Set(events.map((e) => new Date(e.tradeTime).toISOString().slice(0, 10)))];
 
-  const batched = await withDatabase("batched", cleanup, async (db) => {
+  const batched = await withDatabase("batched", days, cleanup, async (db) => {
     const windows = new Map<string, MovingWindow>();
     const start = performance.now();
     for (const batch of inBatches(events, BATCH_SIZE)) {
@@ -71,7 +73,7 @@ export async function benchStorage(options: StorageOptions): Promise<StorageResu
   );
 
   const rows = plannedRows(events);
-  const perTradeTransaction = await withDatabase("per_trade", cleanup, async (db) => {
+  const perTradeTransaction = await withDatabase("per_trade", days, cleanup, async (db) => {
     const sample = rows.slice(0, perTradeTrades);
     const start = performance.now();
     for (const row of sample) await storeTradeAlone(db.sql, row);
@@ -85,7 +87,7 @@ export async function benchStorage(options: StorageOptions): Promise<StorageResu
 
   const csvPath = `${workDir}/trades.csv`;
   await writeTradesCsv(rows, csvPath);
-  const copyCeiling = await withDatabase("copy", cleanup, async (db) => {
+  const copyCeiling = await withDatabase("copy", days, cleanup, async (db) => {
     return await loaded(db, rows.length, await copyTrades(db.url, csvPath));
   });
   await Deno.remove(csvPath);
@@ -114,13 +116,14 @@ export async function benchStorage(options: StorageOptions): Promise<StorageResu
 
 async function withDatabase<T>(
   label: string,
+  days: string[],
   cleanup: Cleanup,
   work: (db: ScratchDatabase) => Promise<T>,
 ): Promise<T> {
   const db = await createScratchDatabase(label, cleanup);
   try {
-    // Connect before the clock starts.
-    await db.sql`select 1`;
+    // Connected, with the trades' partitions in place, before the clock starts.
+    await db.sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
     return await work(db);
   } finally {
     await db.drop();
