@@ -57,7 +57,10 @@ export interface DashboardOptions {
   /** Trades filled into the scratch history database, over `historyDays`. */
   historyTrades: number;
   historyDays: number;
-  /** An existing filled database to use instead of filling one (it is not dropped). */
+  /**
+   * A database filled by `deno task fill` to use instead of filling one: it is not dropped, and
+   * the bench adds its own trades to it (never point it at a database with real trades).
+   */
   historyUrl?: string;
   /** Requests per read path. */
   requests: number;
@@ -270,12 +273,16 @@ async function liveDelay(base: string, sql: Sql, seconds: number): Promise<LiveD
   await new Promise((resolve) => setTimeout(resolve, 500)); // the stream is subscribed
 
   const windows = await loadWindows(sql, WINDOW_SIZE);
-  const nextId = new Map<string, number>();
+  // Each symbol goes on from its newest trade: the next id, its price, and a whale quantity.
+  const next = new Map<string, { id: number; price: string; whale: string }>();
   for (const symbol of BENCH_SYMBOLS) {
-    const [row] = await sql<{ id: string }[]>`
-      select last_trade_id::text as id from trade_aggregates where symbol = ${symbol}
+    const [row] = await sql<{ id: string; price: string }[]>`
+      select last_trade_id::text as id, last_price::text as price
+      from trade_aggregates where symbol = ${symbol}
     `;
-    nextId.set(symbol, Math.max(Number(row?.id ?? 0) + 1, Date.now()));
+    const price = row?.price ?? "100.00";
+    const whale = (2 * Number(WHALE_THRESHOLD) / Number(price)).toFixed(5);
+    next.set(symbol, { id: Math.max(Number(row?.id ?? 0) + 1, Date.now()), price, whale });
   }
   const batches = BATCHES_PER_SECOND * seconds;
   const started = performance.now();
@@ -283,15 +290,15 @@ async function liveDelay(base: string, sql: Sql, seconds: number): Promise<LiveD
     const due = started + (b * 1000) / BATCHES_PER_SECOND;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
     const symbol = BENCH_SYMBOLS[b % BENCH_SYMBOLS.length];
-    const first = nextId.get(symbol)!;
-    nextId.set(symbol, first + TRADES_PER_BATCH);
+    const { id: first, price, whale } = next.get(symbol)!;
+    next.set(symbol, { id: first + TRADES_PER_BATCH, price, whale });
     const now = Date.now();
     const events = Array.from({ length: TRADES_PER_BATCH }, (_, i) => ({
       v: 1 as const,
       symbol,
       tradeId: first + i,
-      price: (100 + (b % 7)).toFixed(2),
-      quantity: i === 0 && b % 10 === 0 ? "2000" : "0.5",
+      price,
+      quantity: i === 0 && b % 10 === 0 ? whale : "0.01",
       tradeTime: now,
       eventTime: now,
       isBuyerMaker: i % 2 === 0,
