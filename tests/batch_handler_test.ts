@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import type { KafkaMessage } from "kafkajs";
 import { BatchAbandoned, createBatchHandler } from "../pipeline/batch_handler.ts";
 import { DatabasePool } from "../runtime/database.ts";
 import { createLogger } from "../runtime/log.ts";
@@ -8,25 +6,9 @@ import type { DeadLetter } from "../domain/dead_letter.ts";
 import { encodeTradeEvent } from "../domain/trade_event.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+import { BATCH_CONTEXT, kafkaMessages } from "./helpers/batch_input.ts";
 
 const log = createLogger("test", "error");
-const context = {
-  topic: "trades",
-  partition: 0,
-  heartbeat: () => Promise.resolve(),
-  shouldStop: () => false,
-};
-
-function messages(values: string[]): KafkaMessage[] {
-  return values.map((value, offset) => ({
-    key: Buffer.from("BTCUSDT"),
-    value: Buffer.from(value),
-    offset: String(offset),
-    timestamp: "0",
-    attributes: 0,
-    headers: {},
-  }));
-}
 
 Deno.test("a trade the database refuses is dead-lettered and the rest of its batch stored", async () => {
   const db = await createTestDatabase();
@@ -42,7 +24,7 @@ Deno.test("a trade the database refuses is dead-lettered and the rest of its bat
       sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
     });
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
-    await handler.handle(messages([...batch.map(encodeTradeEvent), "garbage"]), context);
+    await handler.handle(kafkaMessages([...batch.map(encodeTradeEvent), "garbage"]), BATCH_CONTEXT);
     const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
     assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
       3,
@@ -83,8 +65,8 @@ Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted"
     sendDeadLetters: () => Promise.resolve(),
   });
   try {
-    const pending = handler.handle(messages([encodeTradeEvent(tradeEvent(1, "1"))]), {
-      ...context,
+    const pending = handler.handle(kafkaMessages([encodeTradeEvent(tradeEvent(1, "1"))]), {
+      ...BATCH_CONTEXT,
       heartbeat: () => Promise.resolve(void (stop = true)),
       shouldStop: () => stop,
     });
@@ -124,7 +106,7 @@ Deno.test("a batch stored trade by trade and cut by an outage is not stored or d
       sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
     });
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
-    await handler.handle(messages(batch.map(encodeTradeEvent)), context);
+    await handler.handle(kafkaMessages(batch.map(encodeTradeEvent)), BATCH_CONTEXT);
     const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
     assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
       3,

@@ -1,35 +1,16 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import type { KafkaMessage } from "kafkajs";
-import { createBatchHandler } from "../pipeline/batch_handler.ts";
 import { createLogger } from "../runtime/log.ts";
 import type { Sql } from "../runtime/database.ts";
-import { encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { createApp } from "../fresh_compat.ts";
 import { manifest } from "../dashboard_manifest.ts";
 import { migrate } from "../db/migrations.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./helpers/batch_input.ts";
 import { mulberry32 } from "../stack/seeded_random.ts";
 
 const log = createLogger("test", "error");
-const context = {
-  topic: "trades",
-  partition: 0,
-  heartbeat: () => Promise.resolve(),
-  shouldStop: () => false,
-};
-
-function messages(events: TradeEvent[]): KafkaMessage[] {
-  return events.map((event, offset) => ({
-    key: Buffer.from(event.symbol),
-    value: Buffer.from(encodeTradeEvent(event)),
-    offset: String(offset),
-    timestamp: "0",
-    attributes: 0,
-    headers: {},
-  }));
-}
 
 /** `count` trades of two symbols over about `spanMs`, ending `endMs`, 1 in 10 of them whales. */
 function trades(count: number, endMs: number, spanMs: number): TradeEvent[] {
@@ -106,17 +87,11 @@ Deno.test("candles and aggregates are exact whatever the order and repeats of ba
   try {
     // Three minutes of trades, delivered in batches out of order, some of them twice.
     const events = trades(900, Date.now(), 180_000);
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 5,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = testBatchHandler(db.sql, 5);
     const batches: TradeEvent[][] = [];
     for (let i = 0; i < events.length; i += 60) batches.push(events.slice(i, i + 60));
     const order = [0, 1, 3, 2, 2, 4, 6, 5, 7, 9, 8, 1, 10, 11, 13, 12, 14, 14];
-    for (const index of order) await handler.handle(messages(batches[index]), context);
+    for (const index of order) await handler.handle(kafkaMessages(batches[index]), BATCH_CONTEXT);
 
     const [{ stored }] = await db.sql`select count(*)::int as stored from trades`;
     assert.equal(stored, 900, "every trade stored once");
@@ -138,19 +113,13 @@ Deno.test("candles and aggregates are exact whatever the order and repeats of ba
 Deno.test("a trade delivered twice is stored once in the partitioned table", async () => {
   const db = await createTestDatabase();
   try {
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 3,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = testBatchHandler(db.sql, 3);
     // Two days apart, so the trades land in two partitions; the repeat in a later batch.
     const first = { ...tradeEvent(1, "10"), tradeTime: Date.now() - 86_400_000 };
     const second = tradeEvent(2, "20");
     second.tradeTime = Date.now();
-    await handler.handle(messages([first, second]), context);
-    await handler.handle(messages([second, first]), context);
+    await handler.handle(kafkaMessages([first, second]), BATCH_CONTEXT);
+    await handler.handle(kafkaMessages([second, first]), BATCH_CONTEXT);
     const rows = await db.sql`
       select tableoid::regclass::text as partition, trade_id::int from trades order by trade_id
     `;
@@ -200,16 +169,10 @@ Deno.test("the migration converts a database with history in place, losing nothi
       last_trade_time: before.at(-1)!.trade_time,
     });
     // The id sequence goes on where it was.
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 3,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = testBatchHandler(db.sql, 3);
     await handler.handle(
-      messages([{ ...tradeEvent(3001, "107"), tradeTime: Date.now() }]),
-      context,
+      kafkaMessages([{ ...tradeEvent(3001, "107"), tradeTime: Date.now() }]),
+      BATCH_CONTEXT,
     );
     const [{ id }] = await db.sql`select id::int from trades where trade_id = 3001`;
     assert.equal(id, 3001);
@@ -223,14 +186,8 @@ Deno.test("the candles API serves any stored interval over a range, and says wha
   try {
     const now = Date.now();
     const events = trades(300, now, 3 * 3_600_000);
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 5,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
-    await handler.handle(messages(events), context);
+    const handler = testBatchHandler(db.sql, 5);
+    await handler.handle(kafkaMessages(events), BATCH_CONTEXT);
     const app = createApp(manifest, { log, sql: db.sql, symbols: ["BTCUSDT", "ETHUSDT"] });
     const get = (path: string) =>
       Promise.resolve(app.fetch(new Request(`http://dashboard${path}`)));

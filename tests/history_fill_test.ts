@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import type { KafkaMessage } from "kafkajs";
 import { fillHistory, parseFillArgs } from "../bench/history_fill.ts";
-import { createBatchHandler } from "../pipeline/batch_handler.ts";
-import { createLogger } from "../runtime/log.ts";
 import { ConfigError } from "../runtime/config.ts";
 import type { Sql } from "../runtime/database.ts";
-import { encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
+import type { TradeEvent } from "../domain/trade_event.ts";
 import { storedTrades } from "./helpers/expected_trades.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
-
-const log = createLogger("test", "error");
-const context = {
-  topic: "trades",
-  partition: 0,
-  heartbeat: () => Promise.resolve(),
-  shouldStop: () => false,
-};
+import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./helpers/batch_input.ts";
 
 /** Every table the consumer writes, as comparable rows. */
 async function storedState(sql: Sql) {
@@ -79,25 +68,11 @@ Deno.test("a filled history is what the consumer stores for the same trades", as
     }));
     assert.equal(Number(rows.at(-1)!.trade_id), endMs - 1, "ids end below the current ms");
     assert.ok(Number(rows.at(-1)!.ms) <= endMs && Number(rows[0].ms) >= endMs - 3 * 86_400_000);
-    const handler = createBatchHandler({
-      database: { sql: consumed.sql, renew() {} },
-      windowSize: 7,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = testBatchHandler(consumed.sql, 7);
     for (let i = 0; i < events.length; i += 1_000) {
-      const batch = events.slice(i, i + 1_000);
       await handler.handle(
-        batch.map((event, offset): KafkaMessage => ({
-          key: Buffer.from(event.symbol),
-          value: Buffer.from(encodeTradeEvent(event)),
-          offset: String(offset),
-          timestamp: "0",
-          attributes: 0,
-          headers: {},
-        })),
-        context,
+        kafkaMessages(events.slice(i, i + 1_000)),
+        BATCH_CONTEXT,
       );
     }
     const expected = await storedState(consumed.sql);

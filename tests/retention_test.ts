@@ -1,49 +1,21 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import type { KafkaMessage } from "kafkajs";
-import { createBatchHandler } from "../pipeline/batch_handler.ts";
 import { maintainPartitions, PARTITION_DAYS_AHEAD } from "../pipeline/partition_keeper.ts";
-import { createLogger } from "../runtime/log.ts";
 import type { DeadLetter } from "../domain/dead_letter.ts";
-import { encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
+import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./helpers/batch_input.ts";
 
-const log = createLogger("test", "error");
 const DAY = 86_400_000;
-const context = {
-  topic: "trades",
-  partition: 0,
-  heartbeat: () => Promise.resolve(),
-  shouldStop: () => false,
-};
-
-function messages(events: TradeEvent[]): KafkaMessage[] {
-  return events.map((event, offset) => ({
-    key: Buffer.from(event.symbol),
-    value: Buffer.from(encodeTradeEvent(event)),
-    offset: String(offset),
-    timestamp: "0",
-    attributes: 0,
-    headers: {},
-  }));
-}
 
 Deno.test("whole days past retention are dropped; counts and candles stay", async () => {
   const db = await createTestDatabase();
   try {
     const now = Date.now();
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = testBatchHandler(db.sql, 2);
     const at = (id: number, ms: number) => ({ ...tradeEvent(id, "100"), tradeTime: ms });
     await handler.handle(
-      messages([at(1, now - 40 * DAY), at(2, now - 10 * DAY), at(3, now)]),
-      context,
+      kafkaMessages([at(1, now - 40 * DAY), at(2, now - 10 * DAY), at(3, now)]),
+      BATCH_CONTEXT,
     );
 
     const policy = { tradesRetentionDays: 30, candlesRetentionDays: undefined };
@@ -78,18 +50,14 @@ Deno.test("a trade past retention is dead-lettered, not stored again after its d
   try {
     const letters: DeadLetter[] = [];
     const now = Date.now();
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
+    const handler = testBatchHandler(db.sql, 2, {
       sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
       tradesRetentionDays: 30,
       now: () => now,
     });
     const expired = { ...tradeEvent(1, "100"), tradeTime: now - 31 * DAY };
     const fresh = { ...tradeEvent(2, "100"), tradeTime: now };
-    await handler.handle(messages([expired, fresh]), context);
+    await handler.handle(kafkaMessages([expired, fresh]), BATCH_CONTEXT);
     assert.deepEqual(
       (await db.sql`select trade_id::int from trades`).map((r) => r.trade_id),
       [2],
