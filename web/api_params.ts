@@ -66,22 +66,26 @@ export function timeParam(url: URL, name: string): Date | undefined {
 
 /** `window`, one of {@link CHART_WINDOWS}; `fallback` when absent. */
 export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {
-  const raw = url.searchParams.get("window");
-  if (raw === null) return fallback;
-  if (!(raw in CHART_WINDOWS)) {
-    const allowed = Object.keys(CHART_WINDOWS).join(", ");
-    throw new BadRequest("window", `"${raw.slice(0, 40)}" is not one of ${allowed}`);
-  }
-  return raw as ChartWindow;
+  return keyParam(url, "window", CHART_WINDOWS, fallback);
 }
 
 /** `interval`, one of {@link CANDLE_INTERVALS}; `fallback` when absent. */
 export function intervalParam(url: URL, fallback: CandleInterval): CandleInterval {
-  const raw = url.searchParams.get("interval");
+  return keyParam(url, "interval", CANDLE_INTERVALS, fallback);
+}
+
+/** The parameter `name`, one of the keys of `choices`; `fallback` when absent. */
+function keyParam<K extends string>(
+  url: URL,
+  name: string,
+  choices: Record<K, unknown>,
+  fallback: K,
+): K {
+  const raw = url.searchParams.get(name);
   if (raw === null) return fallback;
-  if (!(raw in CANDLE_INTERVALS)) {
-    const allowed = Object.keys(CANDLE_INTERVALS).join(", ");
-    throw new BadRequest("interval", `"${raw.slice(0, 40)}" is not one of ${allowed}`);
+  if (!(raw in choices)) {
+    const allowed = Object.keys(choices).join(", ");
+    throw new BadRequest(name, `"${raw.slice(0, 40)}" is not one of ${allowed}`);
   }
-  return raw as CandleInterval;
+  return raw as K;
 }
