@@ -1,7 +1,8 @@
 /**
  * The producer (`deno task produce`): one WebSocket connection to Binance carrying the trade
  * streams of all `SYMBOLS`; every frame is validated, trades go to `KAFKA_TOPIC` keyed by
- * symbol, and rejected frames go to `<topic>.dlq` with the reason.
+ * symbol, and rejected frames go to `<topic>.dlq` with the reason. Gaps in trade ids, after a
+ * reconnect or since the last trade published before a restart, are recovered over REST.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { retryTransient } from "./runtime/retry.ts";
@@ -14,6 +15,8 @@ import { TradePublisher } from "./pipeline/trade_publisher.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { GapTracker } from "./domain/gap_tracker.ts";
 import { GapFiller } from "./pipeline/gap_filler.ts";
+import { lastPublishedTradeIds } from "./pipeline/topic_tail.ts";
+import { asUnrecoverable } from "./runtime/unrecoverable.ts";
 
 await runEntry("producer", async (config, log) => {
   const { topic, deadLetterTopic } = config.kafka;
@@ -33,10 +36,26 @@ await runEntry("producer", async (config, log) => {
     await ensureTopics(kafka, [topic, deadLetterTopic]);
     await producer.connect();
   }, { log, service: "kafka", signal: waiting.signal });
-  if (waiting.signal.aborted) return;
+  // Where the last run stopped: the first live trade of each symbol then shows the gap.
+  const published = await retryTransient("read the topic's end", async () => {
+    try {
+      return await lastPublishedTradeIds(kafka, topic);
+    } catch (error) {
+      // Credentials that may only write: the pipeline runs, without this recovery.
+      if (asUnrecoverable(error, "kafka")?.kind !== "permissions") throw error;
+      log.warn("may not read the topic; a gap across this restart is not recovered", { error });
+      return new Map<string, number>();
+    }
+  }, { log, service: "kafka", signal: waiting.signal });
+  if (waiting.signal.aborted || !published) return;
   const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
   const symbols = new Set(config.symbols);
   const gaps = new GapTracker();
+  const resumed = config.symbols.filter((symbol) => published.has(symbol));
+  for (const symbol of resumed) gaps.seed(symbol, published.get(symbol)!);
+  log.info("resuming after the trades already published", {
+    lastTradeIds: Object.fromEntries(resumed.map((symbol) => [symbol, published.get(symbol)])),
+  });
   const publishTrade = (event: TradeEvent) =>
     publisher.publish({ topic, key: event.symbol, value: encodeTradeEvent(event) });
   const filler = new GapFiller({ restUrl: config.binanceRestUrl, publish: publishTrade, log });

@@ -5,12 +5,28 @@ export class GapTracker {
   /** Trade ids skipped so far, over all symbols. */
   missing = 0;
   readonly #last = new Map<string, number>();
+  /** Symbols whose last id came from {@link GapTracker.seed} and no trade has confirmed yet. */
+  readonly #seeded = new Set<string>();
+
+  /**
+   * Starts `symbol` from `tradeId`, the last one published before a restart, so the first trade
+   * after it shows the gap. Should that trade's id be lower, the feed's ids were reset (another
+   * feed on the same topic) and it becomes the new start instead.
+   */
+  seed(symbol: string, tradeId: number): void {
+    this.#last.set(symbol, tradeId);
+    this.#seeded.add(symbol);
+  }
 
   /**
    * Records trade `tradeId` of `symbol`; returns how many ids were skipped since the highest
    * one seen (0 for the first trade, a duplicate, or a late one).
    */
   observe(symbol: string, tradeId: number): number {
+    if (this.#seeded.delete(symbol) && tradeId < this.#last.get(symbol)!) {
+      this.#last.set(symbol, tradeId);
+      return 0;
+    }
     const last = this.#last.get(symbol);
     if (last !== undefined && tradeId <= last) return 0;
     this.#last.set(symbol, tradeId);

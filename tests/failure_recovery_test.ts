@@ -109,6 +109,38 @@ Deno.test({
         }
       });
 
+      await t.step(
+        "a producer stopped for 10 s and restarted recovers what it missed from its topic's end",
+        async () => {
+          const db = await createTestDatabase();
+          // 30 s of trades: live ones still come after the restart, and reveal the gap.
+          const simulator = await simulate(1_200);
+          const env = pipelineEnv(broker.bootstrap, db.url, simulator);
+          const consumer = await startComponent("consumer.ts", "recovery-restart-consumer", env);
+          let producer = await startComponent("producer.ts", "recovery-restart-producer-1", env);
+          try {
+            await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
+            simulator.resume();
+            await waitFor("some trades stored", async () => (await count(db.sql)) > 100);
+            assert.equal((await producer.stop("SIGTERM")).code, 0);
+            // The market goes on while no producer listens.
+            await new Promise((resolve) => setTimeout(resolve, 10_000));
+            producer = await startComponent("producer.ts", "recovery-restart-producer-2", env);
+            await assertComplete(db.sql, simulator, 1_200);
+            const resumed = producer.logs().find((l) =>
+              l.msg === "resuming after the trades already published"
+            );
+            assert.deepEqual(Object.keys(resumed?.lastTradeIds ?? {}).sort(), SYMBOLS);
+            assert.ok(producer.logs().some((l) => l.msg === "gap recovered"));
+          } finally {
+            await producer.stop();
+            await consumer.stop();
+            await simulator.stop();
+            await db.drop();
+          }
+        },
+      );
+
       await t.step("the consumer waits out a PostgreSQL outage and skips nothing", async () => {
         const port = freePort();
         const dataDir = await Deno.makeTempDir();
