@@ -20,6 +20,8 @@ import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { assertMigrated } from "./db/migrations.ts";
 import { startPartitionKeeper } from "./pipeline/partition_keeper.ts";
+import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
+import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
 
 await runEntry("consumer", async (config, log) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
@@ -71,8 +73,15 @@ await runEntry("consumer", async (config, log) => {
     // After a rebalance another member may have stored trades of our symbols: restore from the
     // database rather than trust the windows in memory.
     onJoin: () => handler.resetWindows(),
-    handle: (messages, context) => handler.handle(messages, context),
+    handle: async (messages, context) => {
+      const started = performance.now();
+      await handler.handle(messages, context);
+      observeProcessing((performance.now() - started) / 1000);
+    },
   });
+  const registry = createRegistry();
+  const observeProcessing = registerConsumerMetrics(registry, { stats: handler.stats, member });
+  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
 
   const stopStatus = startStatusLine(log, config.statusIntervalMs, "consumed", () => {
     const { lastReceivedAt, ...stats } = handler.stats;
@@ -84,6 +93,7 @@ await runEntry("consumer", async (config, log) => {
   });
   const close = async () => {
     stopStatus();
+    await stopMetrics();
     await member.stop();
     await stopKeeper();
     await deadLetterProducer.disconnect().catch(() => {});

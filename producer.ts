@@ -17,6 +17,8 @@ import { GapTracker } from "./domain/gap_tracker.ts";
 import { GapFiller } from "./pipeline/gap_filler.ts";
 import { lastPublishedTradeIds } from "./pipeline/topic_tail.ts";
 import { asUnrecoverable } from "./runtime/unrecoverable.ts";
+import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
+import { registerProducerMetrics } from "./pipeline/producer_metrics.ts";
 
 await runEntry("producer", async (config, log) => {
   const { topic, deadLetterTopic } = config.kafka;
@@ -91,6 +93,10 @@ await runEntry("producer", async (config, log) => {
   });
   stream.start();
 
+  const registry = createRegistry();
+  registerProducerMetrics(registry, { counts, stream, publisher, gaps, filler });
+  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
+
   const stopStatus = startStatusLine(log, config.statusIntervalMs, "frames", () => ({
     connected: stream.connected,
     ...counts,
@@ -108,6 +114,7 @@ await runEntry("producer", async (config, log) => {
   // the flush gets the 15 s.
   stop = async () => {
     stopStatus();
+    await stopMetrics();
     await stream.stop();
     await filler.stop();
     const unsent = await publisher.close(15_000);

@@ -4,6 +4,8 @@
 export class GapTracker {
   /** Trade ids skipped so far, over all symbols. */
   missing = 0;
+  /** Jumps seen so far, each one or more ids. */
+  found = 0;
   readonly #last = new Map<string, number>();
   /** Symbols whose last id came from {@link GapTracker.seed} and no trade has confirmed yet. */
   readonly #seeded = new Set<string>();
@@ -32,6 +34,7 @@ export class GapTracker {
     this.#last.set(symbol, tradeId);
     const skipped = last === undefined ? 0 : tradeId - last - 1;
     this.missing += skipped;
+    if (skipped > 0) this.found++;
     return skipped;
   }
 }

@@ -54,6 +54,8 @@ export function tradeStreamUrl(baseUrl: string, symbols: readonly string[]): str
 export class BinanceStream {
   /** Connections that took over after the first one. */
   reconnects = 0;
+  /** Times the current connection closed, failed or went silent. */
+  disconnects = 0;
   /** Whether the current connection is open. */
   connected = false;
   readonly #options: BinanceStreamOptions;
@@ -178,6 +180,7 @@ export class BinanceStream {
 
   /** Leaves the current connection: a renewal under way takes over, else a retry is scheduled. */
   #reconnectLater(why: string, fields: Record<string, unknown>): void {
+    this.disconnects++;
     const renewal = this.#renewing;
     if (renewal) {
       this.#options.log.warn(`${why}; switching to the renewal connection`, fields);

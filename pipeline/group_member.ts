@@ -41,6 +41,11 @@ export interface GroupMember {
   readonly done: Promise<void>;
   /** How many times a new member had to join after kafkajs gave one up. */
   readonly rejoins: number;
+  /**
+   * Per partition this member consumes, the messages behind its end (high watermark) after the
+   * newest commit: the consumer lag. Cleared whenever the member (re)joins.
+   */
+  readonly lag: ReadonlyMap<number, number>;
   /** Finishes the batch in hand, leaves the group and disconnects. */
   stop(): Promise<void>;
 }
@@ -53,6 +58,7 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
   let failures = 0;
   let joined = false;
   let rejoins = 0;
+  const lag = new Map<number, number>();
 
   /** One kafkajs consumer, from connect to the error that ended it (undefined: stopped). */
   async function session(consumer: Consumer): Promise<unknown> {
@@ -60,7 +66,10 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
     const ended = new Promise<unknown>((resolve) => end = resolve);
     const onAbort = () => end(undefined);
     stopping.signal.addEventListener("abort", onAbort, { once: true });
-    consumer.on(consumer.events.GROUP_JOIN, () => options.onJoin());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      lag.clear();
+      options.onJoin();
+    });
     // kafkajs restarts by itself after a crash it calls retriable; the others end the session.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) end(payload.error);
@@ -114,6 +123,7 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
         partition: batch.partition,
         offset: next,
       }]);
+      lag.set(batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
       // Moves the fetch position; an abandoned batch is not resolved and is fetched again.
       resolveOffset(last.offset);
       failures = 0;
@@ -150,6 +160,7 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
     get rejoins() {
       return rejoins;
     },
+    lag,
     async stop() {
       stopping.abort();
       await done.catch(() => {});

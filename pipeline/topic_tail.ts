@@ -3,7 +3,7 @@
  * newest messages of each partition of its topic. With it a restarted producer sees the gap its
  * downtime left, and recovers it over REST as after a reconnect.
  */
-import type { Kafka } from "kafkajs";
+import type { Kafka, KafkaMessage } from "kafkajs";
 import { decodeTradeEvent } from "../domain/trade_event.ts";
 
 /** Options of {@link lastPublishedTradeIds}. */
@@ -41,27 +41,32 @@ export async function lastPublishedTradeIds(
     const groupId = `topic-tail-${crypto.randomUUID()}`;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     let finished!: () => void;
-    const read = new Promise<void>((resolve) => finished = resolve);
+    const allRead = new Promise<void>((resolve) => finished = resolve);
+    /** Takes the trade ids of a batch, up to the partition's newest message. */
+    const read = (partition: number, messages: KafkaMessage[]) => {
+      const end = ends.get(partition);
+      if (!end) return;
+      for (const message of messages) {
+        const decoded = decodeTradeEvent(message.value?.toString("utf8"));
+        if (decoded.ok) {
+          const { symbol, tradeId } = decoded.event;
+          last.set(symbol, Math.max(last.get(symbol) ?? tradeId, tradeId));
+        }
+        if (Number(message.offset) >= end.newest) {
+          ends.delete(partition);
+          if (ends.size === 0) finished();
+          return;
+        }
+      }
+    };
     try {
       await consumer.connect();
       await consumer.subscribe({ topic });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const end = ends.get(batch.partition);
-          if (!end) return;
-          for (const message of batch.messages) {
-            const decoded = decodeTradeEvent(message.value?.toString("utf8"));
-            if (decoded.ok) {
-              const { symbol, tradeId } = decoded.event;
-              last.set(symbol, Math.max(last.get(symbol) ?? tradeId, tradeId));
-            }
-            if (Number(message.offset) >= end.newest) {
-              ends.delete(batch.partition);
-              if (ends.size === 0) finished();
-              return;
-            }
-          }
+        eachBatch: ({ batch }) => {
+          read(batch.partition, batch.messages);
+          return Promise.resolve();
         },
       });
       for (const [partition, { from }] of ends) {
@@ -69,7 +74,7 @@ export async function lastPublishedTradeIds(
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
-      await Promise.race([read, timedOut]);
+      await Promise.race([allRead, timedOut]);
       clearTimeout(timer);
       if (ends.size > 0) {
         throw new Error(`the end of ${topic} was not read in ${timeoutMs} ms`);

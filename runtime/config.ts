@@ -62,6 +62,8 @@ export interface Config {
   tradesRetentionDays: RetentionDays;
   /** Days of candles kept, at least as long as trades; undefined (the default) is forever. */
   candlesRetentionDays: RetentionDays;
+  /** Where producer and consumer serve Prometheus metrics; undefined (the default) is off. */
+  metricsPort?: number;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -184,6 +186,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     feedSimulated: bool("FEED_SIMULATED", get("FEED_SIMULATED"), false),
     tradesRetentionDays,
     candlesRetentionDays,
+    metricsPort: get("METRICS_PORT") === undefined
+      ? undefined
+      : wholeNumber("METRICS_PORT", get("METRICS_PORT"), 0, 1, 65_535),
   };
 }
 

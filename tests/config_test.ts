@@ -74,6 +74,7 @@ Deno.test("each bad value names its variable", () => {
   assert.equal(failsOn({ BINANCE_WS_URL: "http://x" }), "BINANCE_WS_URL");
   assert.equal(failsOn({ LOG_LEVEL: "loud" }), "LOG_LEVEL");
   assert.equal(failsOn({ PORT: "70000" }), "PORT");
+  assert.equal(failsOn({ METRICS_PORT: "0" }), "METRICS_PORT");
   assert.equal(failsOn({ TRADES_RETENTION_DAYS: "0" }), "TRADES_RETENTION_DAYS");
   assert.equal(failsOn({ TRADES_RETENTION_DAYS: "a month" }), "TRADES_RETENTION_DAYS");
   assert.equal(

@@ -21,4 +21,5 @@ Deno.test("a seeded symbol shows the gap a restart left; lower ids after a seed 
   assert.equal(gaps.observe("ETHUSDT", 9), 1);
   assert.equal(gaps.observe("ETHUSDT", 4), 0, "after the first trade, lower ids are late ones");
   assert.equal(gaps.missing, 51);
+  assert.equal(gaps.found, 2);
 });

@@ -97,7 +97,11 @@ Deno.test({
         "every trade sent is stored exactly once through duplicates, bad frames, a dropped connection and a killed consumer",
         async () => {
           let consumer = await startComponent("consumer.ts", "e2e-consumer-1", env(live, "live"));
-          const producer = await startComponent("producer.ts", "e2e-producer", env(live, "live"));
+          const producerMetrics = freePort();
+          const producer = await startComponent("producer.ts", "e2e-producer", {
+            ...env(live, "live"),
+            METRICS_PORT: String(producerMetrics),
+          });
           await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
           simulator.resume();
           await sendRaw(broker.bootstrap, topic, ["not json", '{"v":2,"symbol":"BTCUSDT"}']);
@@ -122,7 +126,11 @@ Deno.test({
               is_buyer_maker, moving_average, is_whale_trade)
             values ('OLDUSDT', 1, 1, 1, now() - interval '40 days', 1, false, 1, false)
           `;
-          consumer = await startComponent("consumer.ts", "e2e-consumer-2", env(live, "live"));
+          const consumerMetrics = freePort();
+          consumer = await startComponent("consumer.ts", "e2e-consumer-2", {
+            ...env(live, "live"),
+            METRICS_PORT: String(consumerMetrics),
+          });
           await waitFor(
             "the expired partition dropped while trades stream in",
             async () =>
@@ -181,6 +189,40 @@ Deno.test({
             ]],
             "messages the consumer cannot decode are dead-lettered with the reason",
           );
+          // What happened is in each component's metrics.
+          const scrape = async (port: number) => {
+            const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+            return (name: string) => {
+              const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+              assert.ok(line, `${name} in\n${text}`);
+              return Number(line.split(" ")[1]);
+            };
+          };
+          const producerMetric = await scrape(producerMetrics);
+          assert.ok(
+            producerMetric("producer_trades_total") >= sent.length - producerMetric(
+                  "producer_trades_recovered_total",
+                ),
+          );
+          assert.ok(producerMetric("producer_websocket_disconnects_total") >= 1, "the drop");
+          assert.ok(producerMetric("producer_gaps_found_total") >= 1);
+          assert.ok(producerMetric("producer_trades_recovered_total") > 0);
+          assert.equal(producerMetric("producer_trades_lost_total"), 0);
+          assert.equal(
+            producerMetric("producer_frames_rejected_total"),
+            simulator.sentMalformed(),
+          );
+          const consumerMetric = await scrape(consumerMetrics);
+          assert.ok(consumerMetric("consumer_messages_total") > 0);
+          assert.ok(consumerMetric("consumer_batch_processing_seconds_count") > 0);
+          assert.equal(
+            consumerMetric("consumer_batch_processing_seconds_count"),
+            consumerMetric("consumer_batches_total"),
+          );
+          const lagLines = (await (await fetch(`http://127.0.0.1:${consumerMetrics}/metrics`))
+            .text()).split("\n").filter((l) => l.startsWith("consumer_kafka_lag{"));
+          assert.ok(lagLines.length > 0, "lag per partition");
+          assert.ok(lagLines.every((l) => l.endsWith(" 0")), `caught up: ${lagLines}`);
           const producerStatus = await producer.stop("SIGTERM");
           assert.equal(producerStatus.code, 0, "the producer stops cleanly");
           const messages = producer.logs().map((l) => l.msg);

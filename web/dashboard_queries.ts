@@ -135,3 +135,11 @@ export async function storageSummary(sql: Sql): Promise<StorageSummary> {
   `;
   return row;
 }
+
+/** Connections open to this database, this one included. */
+export async function databaseConnections(sql: Sql): Promise<number> {
+  const [{ count }] = await sql<{ count: number }[]>`
+    select count(*)::int as count from pg_stat_activity where datname = current_database()
+  `;
+  return count;
+}

@@ -1,0 +1,64 @@
+/**
+ * The consumer's Prometheus metrics: messages and what became of them (per second is `rate()`
+ * of the totals), the processing time of each batch as a histogram, database write errors, dead
+ * letters, and the Kafka consumer lag per partition.
+ */
+import { counterFrom, gaugeFrom, type Registry, secondsHistogram } from "../runtime/metrics.ts";
+import type { ConsumerStats } from "./batch_handler.ts";
+import type { GroupMember } from "./group_member.ts";
+
+/** The parts whose figures the metrics read. */
+export interface ConsumerParts {
+  stats: ConsumerStats;
+  member: Pick<GroupMember, "lag" | "rejoins">;
+}
+
+/** Seconds from a batch's arrival to its commit, up to a timeout's worth. */
+const PROCESSING_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * Registers every consumer metric on `registry`; returns the function that records one batch's
+ * processing time in seconds.
+ */
+export function registerConsumerMetrics(
+  registry: Registry,
+  parts: ConsumerParts,
+): (seconds: number) => void {
+  const { stats, member } = parts;
+  const counter = (name: string, help: string, read: () => number) =>
+    counterFrom(registry, { name: `consumer_${name}`, help, read });
+  counter("messages_total", "Kafka messages handled.", () => stats.consumed);
+  counter("trades_stored_total", "Trades new to the database.", () => stats.stored);
+  counter("duplicates_total", "Trades already stored, skipped.", () => stats.duplicates);
+  counter(
+    "dead_letters_total",
+    "Messages and trades sent to the dead-letter topic.",
+    () => stats.deadLettered,
+  );
+  counter("whales_total", "Whale trades stored.", () => stats.whales);
+  counter("batches_total", "Batches stored and committed.", () => stats.batches);
+  counter("database_errors_total", "Failed attempts to store a batch.", () => stats.databaseErrors);
+  counter(
+    "rejoins_total",
+    "kafkajs consumers replaced after it gave one up.",
+    () => member.rejoins,
+  );
+  gaugeFrom(registry, {
+    name: "consumer_kafka_lag",
+    help: "Messages behind the partition's high watermark after the last commit.",
+    label: "partition",
+    read: () => new Map([...member.lag].map(([partition, lag]) => [String(partition), lag])),
+  });
+  gaugeFrom(registry, {
+    name: "consumer_latency_seconds",
+    help: "Now minus the newest receivedAt among the trades handled.",
+    read: () => stats.lastReceivedAt ? (Date.now() - stats.lastReceivedAt) / 1000 : 0,
+  });
+  const processing = secondsHistogram(
+    registry,
+    "consumer_batch_processing_seconds",
+    "Time to store a batch and commit its offsets.",
+    PROCESSING_BUCKETS,
+  );
+  return (seconds) => processing.observe(seconds);
+}

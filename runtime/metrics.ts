@@ -1,0 +1,116 @@
+/**
+ * Prometheus metrics with prom-client: a registry per process whose counters and gauges are read
+ * from the component's own figures at scrape time (nothing is counted twice), and the
+ * `METRICS_PORT` server that producer and consumer expose them on.
+ */
+import client from "prom-client";
+import type { Logger } from "./log.ts";
+import { ConfigError } from "./config.ts";
+
+/** The metrics of one process. */
+export type Registry = client.Registry;
+
+/** A new, empty registry. */
+export function createRegistry(): Registry {
+  return new client.Registry();
+}
+
+/** Values by label value, for a metric with one label; a plain number for none. */
+export type Reading = number | Map<string, number>;
+
+/** Options of {@link counterFrom} and {@link gaugeFrom}. */
+export interface ReadOptions {
+  name: string;
+  help: string;
+  /** The one label a {@link Reading} map is keyed by. */
+  label?: string;
+  read: () => Reading | Promise<Reading>;
+}
+
+/** A counter whose total `read` returns at each scrape. */
+export function counterFrom(registry: Registry, options: ReadOptions): void {
+  const { name, help, label, read } = options;
+  new client.Counter({
+    name,
+    help,
+    labelNames: label ? [label] : [],
+    registers: [registry],
+    async collect() {
+      const reading = await read();
+      this.reset();
+      for (const [labels, value] of entries(reading, label)) this.inc(labels, value);
+    },
+  });
+}
+
+/** A gauge whose value `read` returns at each scrape. */
+export function gaugeFrom(registry: Registry, options: ReadOptions): void {
+  const { name, help, label, read } = options;
+  new client.Gauge({
+    name,
+    help,
+    labelNames: label ? [label] : [],
+    registers: [registry],
+    async collect() {
+      const reading = await read();
+      this.reset();
+      for (const [labels, value] of entries(reading, label)) this.set(labels, value);
+    },
+  });
+}
+
+/** A histogram of seconds, observed by the component as things happen. */
+export function secondsHistogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  buckets: number[],
+): client.Histogram {
+  return new client.Histogram({ name, help, buckets, registers: [registry] });
+}
+
+function entries(reading: Reading, label?: string): [Record<string, string>, number][] {
+  if (typeof reading === "number") return [[{}, reading]];
+  return [...reading].map(([value, n]) => [{ [label!]: value }, n]);
+}
+
+/** The registry's text in Prometheus' exposition format, with its content type. */
+export async function metricsResponse(registry: Registry): Promise<Response> {
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType },
+  });
+}
+
+/**
+ * Serves `registry` on `GET /metrics` at `port`, all interfaces; does nothing when `port` is
+ * undefined (`METRICS_PORT` unset). Returns a function that stops the server.
+ */
+export function serveMetrics(
+  registry: Registry,
+  port: number | undefined,
+  log: Logger,
+): () => Promise<void> {
+  if (port === undefined) return () => Promise.resolve();
+  let server: Deno.HttpServer;
+  try {
+    server = serve(registry, port, log);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError("METRICS_PORT", `port ${port} is already in use`);
+    }
+    throw error;
+  }
+  return () => server.shutdown();
+}
+
+function serve(registry: Registry, port: number, log: Logger): Deno.HttpServer {
+  return Deno.serve({
+    port,
+    onListen: () => log.info("metrics served", { url: `http://localhost:${port}/metrics` }),
+  }, (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== "/metrics") return new Response("not found\n", { status: 404 });
+    if (request.method !== "GET") return new Response("only GET\n", { status: 405 });
+    return metricsResponse(registry);
+  });
+}
