@@ -22,6 +22,7 @@ import { assertMigrated } from "./db/migrations.ts";
 import { startPartitionKeeper } from "./pipeline/partition_keeper.ts";
 import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
 import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
+import { startStatusReport } from "./pipeline/status_report.ts";
 
 await runEntry("consumer", async (config, log) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
@@ -76,9 +77,32 @@ await runEntry("consumer", async (config, log) => {
     handle: async (messages, context) => {
       const started = performance.now();
       await handler.handle(messages, context);
-      observeProcessing((performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      observeProcessing(seconds);
+      slowest = Math.max(slowest, seconds);
+      lastBatchAt = Date.now();
     },
   });
+  // The slowest batch since the last report, which the processing-time rule judges.
+  let slowest = 0;
+  let lastBatchAt = 0;
+  const stopReport = startStatusReport(
+    database,
+    "consumer",
+    () => {
+      const state = {
+        processingSecondsMax: slowest,
+        lastBatchAt: lastBatchAt || null,
+        consumed: handler.stats.consumed,
+        stored: handler.stats.stored,
+        lag: Object.fromEntries(member.lag),
+      };
+      slowest = 0;
+      return state;
+    },
+    config.heartbeatIntervalMs,
+    log,
+  );
   const registry = createRegistry();
   const observeProcessing = registerConsumerMetrics(registry, { stats: handler.stats, member });
   const stopMetrics = serveMetrics(registry, config.metricsPort, log);
@@ -94,6 +118,7 @@ await runEntry("consumer", async (config, log) => {
   const close = async () => {
     stopStatus();
     await stopMetrics();
+    await stopReport();
     await member.stop();
     await stopKeeper();
     await deadLetterProducer.disconnect().catch(() => {});

@@ -19,9 +19,11 @@ import { lastPublishedTradeIds } from "./pipeline/topic_tail.ts";
 import { asUnrecoverable } from "./runtime/unrecoverable.ts";
 import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
 import { registerProducerMetrics } from "./pipeline/producer_metrics.ts";
+import { startHeartbeat } from "./pipeline/producer_heartbeat.ts";
+import { encodeStatusEvent, type StatusEvent } from "./domain/status_event.ts";
 
 await runEntry("producer", async (config, log) => {
-  const { topic, deadLetterTopic } = config.kafka;
+  const { topic, deadLetterTopic, statusTopic } = config.kafka;
   log.info("starting", {
     url: tradeStreamUrl(config.binanceWsUrl, config.symbols),
     restUrl: config.binanceRestUrl,
@@ -35,7 +37,7 @@ await runEntry("producer", async (config, log) => {
   // Registered first: a signal while Kafka is still awaited stops the wait.
   onShutdown(log, () => stop());
   await retryTransient("kafka connect", async () => {
-    await ensureTopics(kafka, [topic, deadLetterTopic]);
+    await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
     await producer.connect();
   }, { log, service: "kafka", signal: waiting.signal });
   // Where the last run stopped: the first live trade of each symbol then shows the gap.
@@ -60,7 +62,23 @@ await runEntry("producer", async (config, log) => {
   });
   const publishTrade = (event: TradeEvent) =>
     publisher.publish({ topic, key: event.symbol, value: encodeTradeEvent(event) });
-  const filler = new GapFiller({ restUrl: config.binanceRestUrl, publish: publishTrade, log });
+  const publishStatus = (event: StatusEvent) =>
+    publisher.publish({ topic: statusTopic, value: encodeStatusEvent(event) });
+  const filler = new GapFiller({
+    restUrl: config.binanceRestUrl,
+    publish: publishTrade,
+    log,
+    onLost: (symbol, firstMissingId, lastMissingId, reason) =>
+      publishStatus({
+        v: 1,
+        type: "gap",
+        symbol,
+        firstMissingId,
+        lastMissingId,
+        foundAt: Date.now(),
+        reason,
+      }),
+  });
   const counts = { frames: 0, trades: 0, rejected: 0 };
 
   const stream = new BinanceStream({
@@ -97,6 +115,19 @@ await runEntry("producer", async (config, log) => {
   registerProducerMetrics(registry, { counts, stream, publisher, gaps, filler });
   const stopMetrics = serveMetrics(registry, config.metricsPort, log);
 
+  const stopHeartbeat = startHeartbeat(
+    () => ({
+      connected: stream.connected,
+      connectedChangedAt: stream.connectedChangedAt,
+      ...counts,
+      buffered: publisher.buffered,
+      dropped: publisher.dropped,
+      sendErrors: publisher.sendErrors,
+      lostTrades: filler.lost,
+    }),
+    (value) => publisher.publish({ topic: statusTopic, value }),
+    config.heartbeatIntervalMs,
+  );
   const stopStatus = startStatusLine(log, config.statusIntervalMs, "frames", () => ({
     connected: stream.connected,
     ...counts,
@@ -114,6 +145,7 @@ await runEntry("producer", async (config, log) => {
   // the flush gets the 15 s.
   stop = async () => {
     stopStatus();
+    stopHeartbeat();
     await stopMetrics();
     await stream.stop();
     await filler.stop();

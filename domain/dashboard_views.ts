@@ -62,3 +62,44 @@ export interface StorageSummary {
   /** ISO time of the oldest trade kept, or null when none is. */
   oldestTradeTime: string | null;
 }
+
+/** One alert rule's state for one subject, as the health panel shows it. */
+export interface AlertView {
+  rule: string;
+  subject: string;
+  firing: boolean;
+  value: number;
+  threshold: number;
+  /** ISO times. */
+  firedAt: string;
+  resolvedAt: string | null;
+}
+
+/** A component instance's latest report. */
+export interface ComponentView {
+  component: string;
+  instance: string;
+  /** ISO time of the report. */
+  reportedAt: string;
+  state: Record<string, unknown>;
+}
+
+/** Trades the producer could not recover. */
+export interface GapView {
+  symbol: string;
+  firstMissingId: string;
+  lastMissingId: string;
+  foundAt: string;
+  reason: string;
+}
+
+/** The health panel: what fires or fired lately, who reported, what was lost. */
+export interface HealthView {
+  /** Firing ones, and those resolved in the last hour, newest change first. */
+  alerts: AlertView[];
+  components: ComponentView[];
+  /** The newest 20 gaps. */
+  gaps: GapView[];
+  /** Trades lost over all gaps ever recorded. */
+  lostTrades: string;
+}

@@ -8,7 +8,8 @@ import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import CandleCharts from "../components/CandleCharts.tsx";
 import WhaleList from "../components/WhaleList.tsx";
-import type { SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import HealthPanel from "../components/HealthPanel.tsx";
+import type { HealthView, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
 import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 import { pricePrecision } from "../ui/format.ts";
@@ -25,6 +26,8 @@ export interface LiveBoardProps {
   simulated: boolean;
   /** The database did not answer when the page was rendered. */
   databaseDown: boolean;
+  /** The pipeline's health at first paint; absent when it could not be read. */
+  health?: HealthView;
 }
 
 type Status = "connecting" | "live" | "reconnecting" | "stale";
@@ -43,6 +46,7 @@ export default function LiveBoard(props: LiveBoardProps) {
     () => Object.fromEntries(props.summaries.map((s) => [s.symbol, s])),
   );
   const [whales, setWhales] = useState(props.whales);
+  const [health, setHealth] = useState(props.health);
   const [fresh, setFresh] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>("connecting");
   const [series, setSeries] = useState<CandleSeries>(
@@ -97,6 +101,9 @@ export default function LiveBoard(props: LiveBoardProps) {
         setDatabaseDown(true);
       }
     };
+    source.addEventListener("health", (message) => {
+      setHealth(parseLiveEventData("health", (message as MessageEvent).data));
+    });
     source.addEventListener("resync", reload);
     // While the database is away, look again every five seconds.
     const retry = setInterval(() => databaseDownRef.current && reload(), 5_000);
@@ -160,6 +167,7 @@ export default function LiveBoard(props: LiveBoardProps) {
         onChoose={setWindow}
       />
       <CandleCharts series={series} priceDecimals={chartDecimals} />
+      {health && <HealthPanel health={health} />}
       <h2>Whale trades</h2>
       <p class="note">Times are UTC.</p>
       <WhaleList

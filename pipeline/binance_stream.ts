@@ -56,8 +56,9 @@ export class BinanceStream {
   reconnects = 0;
   /** Times the current connection closed, failed or went silent. */
   disconnects = 0;
-  /** Whether the current connection is open. */
-  connected = false;
+  /** When `connected` last changed (epoch ms on the stream's clock), 0 before the first open. */
+  connectedChangedAt = 0;
+  #connected = false;
   readonly #options: BinanceStreamOptions;
   readonly #url: string;
   /** Every socket opened and not yet closed, with the promise of its close. */
@@ -98,7 +99,7 @@ export class BinanceStream {
    * being backed off (the watchdog asks again when the age limit still calls for it).
    */
   renew(reason: string): void {
-    if (this.#stopped || this.#renewing || !this.connected) return;
+    if (this.#stopped || this.#renewing || !this.#connected) return;
     if (this.#clock.now() < this.#noRenewalBefore) return;
     this.#options.log.info("renewing connection", { reason });
     this.#renewalStartedAt = this.#clock.now();
@@ -111,7 +112,7 @@ export class BinanceStream {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.connected = false;
+    this.#setConnected(false);
     this.#clock.clearInterval(this.#watchdog);
     this.#clock.clearTimeout(this.#retryTimer);
     const closed = [...this.#sockets.values()];
@@ -140,7 +141,7 @@ export class BinanceStream {
       if (this.#stopped) return;
       log.info("connected", { url: this.#url, renewal: socket === this.#renewing });
       if (socket === this.#current) {
-        this.connected = true;
+        this.#setConnected(true);
         this.#openedAt = this.#clock.now();
       }
     };
@@ -179,6 +180,17 @@ export class BinanceStream {
   }
 
   /** Leaves the current connection: a renewal under way takes over, else a retry is scheduled. */
+  /** Whether the current connection is open. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  #setConnected(connected: boolean): void {
+    if (connected === this.#connected) return;
+    this.#connected = connected;
+    this.connectedChangedAt = this.#clock.now();
+  }
+
   #reconnectLater(why: string, fields: Record<string, unknown>): void {
     this.disconnects++;
     const renewal = this.#renewing;
@@ -188,7 +200,7 @@ export class BinanceStream {
       return;
     }
     this.#current = undefined;
-    this.connected = false;
+    this.#setConnected(false);
     const delay = backoffDelay(this.#failures++, ATTEMPT_BACKOFF, this.#random);
     this.#options.log.warn(`${why}; reconnecting`, { ...fields, delayMs: delay });
     this.#retryTimer = this.#clock.setTimeout(() => {
@@ -208,7 +220,7 @@ export class BinanceStream {
     this.#openedAt = this.#clock.now();
     this.#lastFrameAt = this.#clock.now();
     // A renewal taken over before it opened becomes connected in its `onopen`.
-    this.connected = socket.readyState === WebSocket.OPEN;
+    this.#setConnected(socket.readyState === WebSocket.OPEN);
     this.reconnects++;
     return old;
   }
@@ -233,7 +245,7 @@ export class BinanceStream {
       this.#renewing = undefined;
       renewal.close(4000, "silent");
       this.#renewalFailed("renewal connection silent", { silentMs: now - this.#renewalStartedAt });
-    } else if (this.connected && now - this.#openedAt > maxAgeMs) {
+    } else if (this.#connected && now - this.#openedAt > maxAgeMs) {
       this.renew("connection age");
     }
   }

@@ -16,6 +16,8 @@ export interface GapFillerOptions {
   maxGap?: number;
   /** Replaces `fetch`, for tests. */
   fetchImpl?: typeof fetch;
+  /** Told of ids `firstId` to `lastId` (inclusive) given up, with the reason. */
+  onLost?: (symbol: string, firstId: number, lastId: number, reason: string) => void;
 }
 
 /** Fills gaps one at a time, in the order they were found. */
@@ -56,13 +58,18 @@ export class GapFiller {
     const signal = this.#abort.signal;
     const missing = toId - fromId;
     const gap = { symbol, fromId, toId, missing };
+    const lose = (firstId: number, reason: string) => {
+      if (firstId >= toId) return;
+      this.lost += toId - firstId;
+      this.#options.onLost?.(symbol, firstId, toId - 1, reason);
+    };
     if (signal.aborted) {
-      this.lost += missing;
+      lose(fromId, "the producer stopped before recovering it");
       log.warn("gap not recovered: stopping", gap);
       return;
     }
     if (missing > maxGap) {
-      this.lost += missing;
+      lose(fromId, `more than ${maxGap} trades, past what REST is asked for`);
       log.error("gap too large to recover", { ...gap, maxGap });
       return;
     }
@@ -71,7 +78,11 @@ export class GapFiller {
       trades = await fetchMissingTrades(restUrl, symbol, fromId, toId, { fetchImpl, signal });
     } catch (error) {
       trades = error instanceof BackfillError ? error.recovered : [];
-      this.lost += missing - trades.length;
+      const recoveredTo = trades.reduce((high, t) => Math.max(high, t.tradeId), fromId - 1);
+      lose(
+        recoveredTo + 1,
+        signal.aborted ? "the producer stopped while recovering it" : String(error),
+      );
       const fields = { ...gap, recovered: trades.length, error };
       if (signal.aborted) log.warn("gap recovery cut short: stopping", fields);
       else log.error("gap only partly recovered", fields);

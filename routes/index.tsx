@@ -1,7 +1,12 @@
 /** `/`: every symbol's current state, rendered on the server, then live through an island. */
 import { type Handler, island, type PageProps } from "../fresh_compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
-import { recentTrades, storageSummary, symbolSummaries } from "../web/dashboard_queries.ts";
+import {
+  pipelineHealth,
+  recentTrades,
+  storageSummary,
+  symbolSummaries,
+} from "../web/dashboard_queries.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 import StorageLine from "../components/StorageLine.tsx";
 import type { StorageSummary } from "../domain/dashboard_views.ts";
@@ -16,12 +21,16 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state, render }) {
     const page = { symbols: state.symbols, simulated: state.feedSimulated ?? false };
     try {
-      const [summaries, whales, storage] = await Promise.all([
+      const [summaries, whales, storage, health] = await Promise.all([
         symbolSummaries(state.sql),
         recentTrades(state.sql, { limit: 20, whalesOnly: true }),
         storageSummary(state.sql),
+        pipelineHealth(state.sql),
       ]);
-      return render({ board: { ...page, summaries, whales, databaseDown: false }, storage });
+      return render({
+        board: { ...page, summaries, whales, health, databaseDown: false },
+        storage,
+      });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });

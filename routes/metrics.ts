@@ -5,7 +5,12 @@
  */
 import type { Handler } from "../fresh_compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
-import { databaseConnections, storageSummary, symbolSummaries } from "../web/dashboard_queries.ts";
+import {
+  alertStates,
+  databaseConnections,
+  storageSummary,
+  symbolSummaries,
+} from "../web/dashboard_queries.ts";
 import {
   counterFrom,
   createRegistry,
@@ -20,6 +25,7 @@ interface Snapshot {
   summaries: SymbolSummary[];
   storage: StorageSummary;
   connections: number;
+  alerts: Awaited<ReturnType<typeof alertStates>>;
 }
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
@@ -28,8 +34,13 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       symbolSummaries(state.sql),
       storageSummary(state.sql),
       databaseConnections(state.sql),
-    ]).then(([summaries, storage, connections]): Snapshot => ({ summaries, storage, connections }))
-      .catch(() => undefined);
+      alertStates(state.sql),
+    ]).then(([summaries, storage, connections, alerts]): Snapshot => ({
+      summaries,
+      storage,
+      connections,
+      alerts,
+    })).catch(() => undefined);
     const registry = createRegistry();
     const perSymbol = (value: (summary: SymbolSummary) => number): Reading =>
       new Map(snapshot?.summaries.map((s) => [s.symbol, value(s)]));
@@ -89,6 +100,18 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
         "crypto_database_connections",
         "Connections open to the database.",
         () => snapshot.connections,
+      );
+      gaugeFrom(registry, {
+        name: "crypto_alert_firing",
+        help: '1 while the monitor finds the rule firing for the subject ("" for all).',
+        labels: ["rule", "subject"],
+        read: () =>
+          snapshot.alerts.alerts.map((a) => [{ rule: a.rule, subject: a.subject }, +a.firing]),
+      });
+      counter(
+        "crypto_trades_lost_total",
+        "Trades in gaps the producer could not recover.",
+        () => snapshot.alerts.lostTrades,
       );
     }
     gauge(

@@ -6,6 +6,7 @@ import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import { SYMBOL_PATTERN } from "../domain/trade_event.ts";
 import type { RetentionDays } from "../domain/retention.ts";
+import type { AlertThresholds } from "../domain/alert_rules.ts";
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
 export class ConfigError extends Error {
@@ -27,6 +28,8 @@ export interface KafkaConfig {
   topic: string;
   /** `<topic>.dlq`: frames and messages that failed validation, with the reason. */
   deadLetterTopic: string;
+  /** `<topic>.status`: the producer's heartbeats and unrecoverable gaps, read by the monitor. */
+  statusTopic: string;
   groupId: string;
 }
 
@@ -64,6 +67,12 @@ export interface Config {
   candlesRetentionDays: RetentionDays;
   /** Where producer and consumer serve Prometheus metrics; undefined (the default) is off. */
   metricsPort?: number;
+  /** Milliseconds between the reports producer and consumer make of their state. */
+  heartbeatIntervalMs: number;
+  /** The monitor's alert thresholds (see `domain/alert_rules.ts`). */
+  alerts: AlertThresholds;
+  /** Where the monitor POSTs each alert that fires or resolves; undefined: nowhere. */
+  alertWebhookUrl?: string;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -122,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       ssl: bool("KAFKA_SSL", get("KAFKA_SSL"), username !== undefined),
       topic,
       deadLetterTopic: `${topic}.dlq`,
+      statusTopic: `${topic}.status`,
       groupId: get("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
     },
     databaseUrl: databaseUrl(get("DATABASE_URL") ?? DEFAULT_DATABASE_URL),
@@ -186,10 +196,70 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     feedSimulated: bool("FEED_SIMULATED", get("FEED_SIMULATED"), false),
     tradesRetentionDays,
     candlesRetentionDays,
+    heartbeatIntervalMs: wholeNumber(
+      "HEARTBEAT_INTERVAL_MS",
+      get("HEARTBEAT_INTERVAL_MS"),
+      5_000,
+      100,
+      600_000,
+    ),
+    alerts: {
+      kafkaLag: wholeNumber("ALERT_KAFKA_LAG", get("ALERT_KAFKA_LAG"), 1_000, 0, 1e12),
+      processingSeconds: positive("ALERT_PROCESSING_SECONDS", get("ALERT_PROCESSING_SECONDS"), 1),
+      storageRatio: positive("ALERT_STORAGE_RATIO", get("ALERT_STORAGE_RATIO"), 0.8),
+      storageLimitBytes: storageLimit(get("DATABASE_STORAGE_LIMIT")),
+      producerDisconnectedSeconds: positive(
+        "ALERT_PRODUCER_DISCONNECTED_SECONDS",
+        get("ALERT_PRODUCER_DISCONNECTED_SECONDS"),
+        300,
+      ),
+      symbolSilentSeconds: positive(
+        "ALERT_SYMBOL_SILENT_SECONDS",
+        get("ALERT_SYMBOL_SILENT_SECONDS"),
+        300,
+      ),
+    },
+    alertWebhookUrl: get("ALERT_WEBHOOK_URL") === undefined
+      ? undefined
+      : httpUrl("ALERT_WEBHOOK_URL", get("ALERT_WEBHOOK_URL")!),
     metricsPort: get("METRICS_PORT") === undefined
       ? undefined
       : wholeNumber("METRICS_PORT", get("METRICS_PORT"), 0, 1, 65_535),
   };
+}
+
+/** A number above 0, `fallback` when unset. */
+function positive(variable: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = finiteNumber(variable, raw);
+  if (value <= 0) throw new ConfigError(variable, `"${raw}" is not a number above 0`);
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** `DATABASE_STORAGE_LIMIT`: bytes, or a number with a unit such as `10GB` or `512MiB`. */
+function storageLimit(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw);
+  const unit = BYTE_UNITS[match?.[2].toLowerCase() ?? "?"];
+  if (!match || unit === undefined || Number(match[1]) <= 0) {
+    throw new ConfigError(
+      "DATABASE_STORAGE_LIMIT",
+      `"${raw}" is not a size such as 10737418240, 10GB or 10GiB`,
+    );
+  }
+  return Math.round(Number(match[1]) * unit);
 }
 
 /** Whole days from 1 to 36,500, or `forever` (undefined); `fallback` when unset. */

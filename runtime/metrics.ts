@@ -15,8 +15,11 @@ export function createRegistry(): Registry {
   return new client.Registry();
 }
 
-/** Values by label value, for a metric with one label; a plain number for none. */
-export type Reading = number | Map<string, number>;
+/**
+ * A plain number for a metric without labels; values by label value for one with `label`; or
+ * samples with their labels, for one with `labels`.
+ */
+export type Reading = number | Map<string, number> | [Record<string, string>, number][];
 
 /** Options of {@link counterFrom} and {@link gaugeFrom}. */
 export interface ReadOptions {
@@ -24,16 +27,18 @@ export interface ReadOptions {
   help: string;
   /** The one label a {@link Reading} map is keyed by. */
   label?: string;
+  /** The labels of a {@link Reading} given as samples. */
+  labels?: string[];
   read: () => Reading | Promise<Reading>;
 }
 
 /** A counter whose total `read` returns at each scrape. */
 export function counterFrom(registry: Registry, options: ReadOptions): void {
-  const { name, help, label, read } = options;
+  const { name, help, label, labels, read } = options;
   new client.Counter({
     name,
     help,
-    labelNames: label ? [label] : [],
+    labelNames: labels ?? (label ? [label] : []),
     registers: [registry],
     async collect() {
       const reading = await read();
@@ -45,11 +50,11 @@ export function counterFrom(registry: Registry, options: ReadOptions): void {
 
 /** A gauge whose value `read` returns at each scrape. */
 export function gaugeFrom(registry: Registry, options: ReadOptions): void {
-  const { name, help, label, read } = options;
+  const { name, help, label, labels, read } = options;
   new client.Gauge({
     name,
     help,
-    labelNames: label ? [label] : [],
+    labelNames: labels ?? (label ? [label] : []),
     registers: [registry],
     async collect() {
       const reading = await read();
@@ -71,6 +76,7 @@ export function secondsHistogram(
 
 function entries(reading: Reading, label?: string): [Record<string, string>, number][] {
   if (typeof reading === "number") return [[{}, reading]];
+  if (Array.isArray(reading)) return reading;
   return [...reading].map(([value, n]) => [{ [label!]: value }, n]);
 }
 

@@ -1,7 +1,7 @@
 /**
  * `deno task start`: the whole local stack in one command. Infra (Kafka, PostgreSQL),
- * migrations, then the consumer, the producer (on live Binance, or on the simulator when
- * Binance cannot be reached) and the dashboard. Ctrl-C stops everything it started, newest first.
+ * migrations, then the monitor, the consumer, the producer (on live Binance, or on the simulator
+ * when Binance cannot be reached) and the dashboard. Ctrl-C stops everything it started, newest first.
  */
 import { onShutdown, runEntry } from "../runtime/entry.ts";
 import { migrateDatabase } from "../db/migrate.ts";
@@ -32,8 +32,9 @@ await runEntry("start", async (config, log) => {
       BINANCE_REST_URL: feed.restUrl,
       FEED_SIMULATED: String(feed.simulated),
     };
-    // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer.
-    for (const entry of ["consumer.ts", "producer.ts", "dashboard.ts"]) {
+    // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer, the
+    // monitor.
+    for (const entry of ["monitor.ts", "consumer.ts", "producer.ts", "dashboard.ts"]) {
       cleanups.push(supervise(entry, env, log).stop);
     }
     log.info("stack running; Ctrl-C stops it", {

@@ -75,6 +75,10 @@ Deno.test("each bad value names its variable", () => {
   assert.equal(failsOn({ LOG_LEVEL: "loud" }), "LOG_LEVEL");
   assert.equal(failsOn({ PORT: "70000" }), "PORT");
   assert.equal(failsOn({ METRICS_PORT: "0" }), "METRICS_PORT");
+  assert.equal(failsOn({ ALERT_KAFKA_LAG: "-1" }), "ALERT_KAFKA_LAG");
+  assert.equal(failsOn({ ALERT_PROCESSING_SECONDS: "0" }), "ALERT_PROCESSING_SECONDS");
+  assert.equal(failsOn({ DATABASE_STORAGE_LIMIT: "10 parsecs" }), "DATABASE_STORAGE_LIMIT");
+  assert.equal(failsOn({ ALERT_WEBHOOK_URL: "ftp://x" }), "ALERT_WEBHOOK_URL");
   assert.equal(failsOn({ TRADES_RETENTION_DAYS: "0" }), "TRADES_RETENTION_DAYS");
   assert.equal(failsOn({ TRADES_RETENTION_DAYS: "a month" }), "TRADES_RETENTION_DAYS");
   assert.equal(
@@ -85,6 +89,22 @@ Deno.test("each bad value names its variable", () => {
     failsOn({ TRADES_RETENTION_DAYS: "forever", CANDLES_RETENTION_DAYS: "365" }),
     "CANDLES_RETENTION_DAYS",
   );
+});
+
+Deno.test("alert thresholds default to the seed's rules; sizes take units", () => {
+  const { alerts, alertWebhookUrl } = loadConfig({});
+  assert.deepEqual(alerts, {
+    kafkaLag: 1_000,
+    processingSeconds: 1,
+    storageRatio: 0.8,
+    storageLimitBytes: undefined,
+    producerDisconnectedSeconds: 300,
+    symbolSilentSeconds: 300,
+  });
+  assert.equal(alertWebhookUrl, undefined);
+  assert.equal(loadConfig({ DATABASE_STORAGE_LIMIT: "10GB" }).alerts.storageLimitBytes, 1e10);
+  assert.equal(loadConfig({ DATABASE_STORAGE_LIMIT: "512MiB" }).alerts.storageLimitBytes, 2 ** 29);
+  assert.equal(loadConfig({ DATABASE_STORAGE_LIMIT: "1000" }).alerts.storageLimitBytes, 1000);
 });
 
 Deno.test("trades are kept 30 days and candles forever unless configured", () => {

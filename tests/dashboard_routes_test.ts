@@ -184,7 +184,8 @@ Deno.test("the dashboard works with a role that may only read", async () => {
       await db.sql`grant connect on database ${db.sql(database)} to ${db.sql(role)}`;
       await db.sql`grant usage on schema public to ${db.sql(role)}`;
       await db.sql`
-        grant select on trades, trade_aggregates, candles, trade_partitions to ${db.sql(role)}
+        grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
+          trade_gaps, alerts to ${db.sql(role)}
       `;
       const url = new URL(db.url);
       url.username = role;

@@ -1,7 +1,11 @@
 /** The dashboard's SQL: read-only queries over `trades`, `trade_aggregates` and `candles`. */
 import type { Sql } from "../runtime/database.ts";
 import type {
+  AlertView,
   Candle,
+  ComponentView,
+  GapView,
+  HealthView,
   StorageSummary,
   SymbolSummary,
   TradeView,
@@ -142,4 +146,49 @@ export async function databaseConnections(sql: Sql): Promise<number> {
     select count(*)::int as count from pg_stat_activity where datname = current_database()
   `;
   return count;
+}
+
+/** The health panel's figures: alerts firing or lately resolved, reports, gaps. */
+export async function pipelineHealth(sql: Sql): Promise<HealthView> {
+  const [alerts, components, gaps, [{ lost }]] = await Promise.all([
+    sql<AlertView[]>`
+      select rule, subject, firing, value, threshold, to_json(fired_at)#>>'{}' as "firedAt",
+        to_json(resolved_at)#>>'{}' as "resolvedAt"
+      from alerts
+      where firing or resolved_at > now() - interval '1 hour'
+      order by firing desc, coalesce(resolved_at, fired_at) desc
+    `,
+    sql<ComponentView[]>`
+      select component, instance, to_json(reported_at)#>>'{}' as "reportedAt", state
+      from pipeline_status
+      where reported_at > now() - interval '1 hour'
+      order by component, reported_at desc
+    `,
+    sql<GapView[]>`
+      select symbol, first_missing_id::text as "firstMissingId",
+        last_missing_id::text as "lastMissingId", to_json(found_at)#>>'{}' as "foundAt", reason
+      from trade_gaps order by found_at desc limit 20
+    `,
+    sql<{ lost: string }[]>`
+      select coalesce(sum(last_missing_id - first_missing_id + 1), 0)::text as lost
+      from trade_gaps
+    `,
+  ]);
+  return { alerts, components, gaps, lostTrades: lost };
+}
+
+/** Every alert rule's state per subject, and the trades lost in gaps, for `/metrics`. */
+export async function alertStates(
+  sql: Sql,
+): Promise<{ alerts: Pick<AlertView, "rule" | "subject" | "firing">[]; lostTrades: number }> {
+  const [alerts, [{ lost }]] = await Promise.all([
+    sql<Pick<AlertView, "rule" | "subject" | "firing">[]>`
+      select rule, subject, firing from alerts order by rule, subject
+    `,
+    sql<{ lost: number }[]>`
+      select coalesce(sum(last_missing_id - first_missing_id + 1), 0)::float8 as lost
+      from trade_gaps
+    `,
+  ]);
+  return { alerts, lostTrades: lost };
 }

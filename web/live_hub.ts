@@ -16,7 +16,8 @@ import {
   type TradeUpdates,
 } from "../domain/trade_updates.ts";
 import type { LiveEvent, LiveEventData, LiveEventType } from "../domain/live_event.ts";
-import { recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
+import { pipelineHealth, recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
+import { PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
 
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
@@ -108,7 +109,34 @@ export async function startLiveHub(
         first = false;
       },
     );
+  // The health panel's figures, read again after each `pipeline_health` NOTIFY; notifications
+  // during a read make one more read, not one each.
+  let healthWanted = false;
+  let readingHealth: Promise<void> | undefined;
+  const readHealth = () => {
+    healthWanted = true;
+    readingHealth ??= (async () => {
+      while (healthWanted) {
+        healthWanted = false;
+        try {
+          hub.publish("health", await pipelineHealth(sql));
+        } catch (error) {
+          log.warn("the pipeline's health could not be read", { error });
+        }
+      }
+    })().finally(() => readingHealth = undefined);
+  };
+  let healthListener: ListenMeta | undefined;
   const stopping = new AbortController();
+  retryTransient(
+    "listen for health",
+    // After a reconnect, what changed meanwhile is read; the page renders the first state.
+    () => sql.listen(PIPELINE_HEALTH_CHANNEL, readHealth, () => healthListener && readHealth()),
+    { log, service: "database", signal: stopping.signal },
+  ).then(async (started) => {
+    if (stopping.signal.aborted) await started?.unlisten();
+    else healthListener = started;
+  }).catch((error) => log.warn("health updates are off", { error }));
   let listener: ListenMeta | undefined;
   try {
     listener = await listen();
@@ -129,6 +157,8 @@ export async function startLiveHub(
       stopping.abort();
       hub.listening = false;
       await listener?.unlisten();
+      await healthListener?.unlisten();
+      await readingHealth;
     },
   };
 }

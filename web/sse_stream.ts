@@ -1,7 +1,7 @@
 /**
  * The one path every Server-Sent Events stream takes: the wire format, heartbeats, catch-up
  * from a last event id, and slow clients. A client that does not read gets its per-symbol
- * updates coalesced (only the newest per symbol waits) and, past a bound of waiting whale
+ * updates coalesced (only the newest per symbol, and the newest health, waits) and, past a bound of waiting whale
  * alerts, one `resync` instead; one that reads nothing for a minute is disconnected. Nothing is
  * buffered without limit.
  */
@@ -38,6 +38,8 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     if (event.type === "update") {
       const { symbol } = event.data;
       waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
+    } else if (event.type === "health") {
+      waiting = waiting.filter((e) => e.type !== "health");
     }
     waiting.push(event);
     if (waiting.length > maxWaiting) {

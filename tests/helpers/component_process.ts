@@ -17,7 +17,7 @@ const ROOT = new URL("../../", import.meta.url);
  * environment; its stderr goes to `test-artifacts/<name>.log`.
  */
 export async function startComponent(
-  entry: "producer.ts" | "consumer.ts",
+  entry: "producer.ts" | "consumer.ts" | "monitor.ts",
   name: string,
   env: Record<string, string>,
 ): Promise<ComponentProcess> {

@@ -1,0 +1,85 @@
+/**
+ * The pipeline's health: alert rules firing (and lately resolved), each component's last report,
+ * and the trades lost in gaps REST could not fill. Kept current by `health` events.
+ */
+import type { AlertView, ComponentView, HealthView } from "../domain/dashboard_views.ts";
+import { formatCount, formatDateTime } from "../ui/format.ts";
+
+/** Props of {@link HealthPanel}. */
+export interface HealthPanelProps {
+  health: HealthView;
+}
+
+/** What each rule's value is measured in, for people. */
+const RULES: Record<string, { title: string; unit: (value: number) => string }> = {
+  kafka_lag: { title: "Kafka lag", unit: (v) => `${formatCount(v)} messages` },
+  processing_time: { title: "Batch processing time", unit: (v) => `${v.toFixed(2)} s` },
+  database_storage: { title: "Database storage", unit: (v) => `${(v * 100).toFixed(1)} %` },
+  producer_disconnected: { title: "Producer disconnected", unit: (v) => `${Math.round(v)} s` },
+  symbol_silent: { title: "No trade", unit: (v) => `${Math.round(v)} s` },
+};
+
+/** One alert line: what, for what, how far past its threshold, since when. */
+function AlertLine({ alert }: { alert: AlertView }) {
+  const rule = RULES[alert.rule] ?? { title: alert.rule, unit: (v: number) => String(v) };
+  const state = alert.firing
+    ? `firing since ${formatDateTime(alert.firedAt)}`
+    : `resolved ${formatDateTime(alert.resolvedAt ?? alert.firedAt)}`;
+  return (
+    <li class={alert.firing ? "firing" : "resolved"} data-rule={alert.rule}>
+      <b>{rule.title}</b>
+      {alert.subject && ` ${alert.subject}`}: {rule.unit(alert.value)} (threshold{" "}
+      {rule.unit(alert.threshold)}), {state}
+    </li>
+  );
+}
+
+/** A component's report in a few words. */
+function describe(view: ComponentView): string {
+  const state = view.state;
+  if (view.component === "producer") {
+    return `${state.connected ? "connected" : "disconnected"} since ${
+      formatDateTime(new Date(Number(state.since)).toISOString())
+    }, ${formatCount(Number(state.tradesPerSecond ?? 0))} trades/s`;
+  }
+  if (view.component === "consumer") {
+    const lag = Object.values(state.lag ?? {}).reduce((sum: number, n) => sum + Number(n), 0);
+    return `lag ${formatCount(lag)}, slowest batch ${
+      Number(state.processingSecondsMax ?? 0)
+        .toFixed(3)
+    } s`;
+  }
+  return `${formatCount(Number(state.evaluations ?? 0))} evaluations`;
+}
+
+/** The panel. */
+export default function HealthPanel({ health }: HealthPanelProps) {
+  const firing = health.alerts.filter((a) => a.firing).length;
+  return (
+    <section class="health" data-firing={firing}>
+      <h2>Pipeline health</h2>
+      {health.alerts.length === 0
+        ? <p class="note">No alert has fired in the last hour.</p>
+        : (
+          <ul class="alerts">
+            {health.alerts.map((a) => <AlertLine key={`${a.rule}:${a.subject}`} alert={a} />)}
+          </ul>
+        )}
+      <ul class="components">
+        {health.components.map((c) => (
+          <li key={`${c.component}:${c.instance}`}>
+            <b>{c.component}</b> {c.instance}: {describe(c)}; reported{" "}
+            {formatDateTime(c.reportedAt)}
+          </li>
+        ))}
+      </ul>
+      <p class="note">
+        Trades lost in gaps REST could not fill: {formatCount(health.lostTrades)}
+        {health.gaps[0] &&
+          ` (newest: ${health.gaps[0].symbol} ${health.gaps[0].firstMissingId}–${
+            health.gaps[0].lastMissingId
+          }, ${health.gaps[0].reason})`}
+      </p>
+    </section>
+  );
+}

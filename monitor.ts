@@ -1,0 +1,151 @@
+/**
+ * The monitor (`deno task monitor`): stores the producer's heartbeats and lost gaps from
+ * `<topic>.status` in PostgreSQL, reads the consumer group's lag from Kafka, and every
+ * `HEARTBEAT_INTERVAL_MS` evaluates the alert rules; each rule that fires or resolves is stored,
+ * announced on `pipeline_health` for the dashboard, and POSTed to `ALERT_WEBHOOK_URL`. It runs
+ * apart from the consumer it watches, so a stopped consumer still fires the lag rule.
+ */
+import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { DatabasePool } from "./runtime/database.ts";
+import { retryTransient } from "./runtime/retry.ts";
+import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { startGroupMember } from "./pipeline/group_member.ts";
+import { assertMigrated } from "./db/migrations.ts";
+import { decodeStatusEvent, type GapReport, type Heartbeat } from "./domain/status_event.ts";
+import { evaluateRules, type Evaluation } from "./domain/alert_rules.ts";
+import { applyEvaluations, recordGaps, reportStatus } from "./pipeline/status_store.ts";
+import { readPipeline } from "./pipeline/pipeline_reading.ts";
+import { AlertWebhook } from "./pipeline/alert_webhook.ts";
+import { instanceName } from "./pipeline/producer_heartbeat.ts";
+import { counterFrom, createRegistry, gaugeFrom, serveMetrics } from "./runtime/metrics.ts";
+
+await runEntry("monitor", async (config, log) => {
+  const { topic, statusTopic, groupId } = config.kafka;
+  log.info("starting", { topic, statusTopic, groupId, thresholds: config.alerts });
+  const stopping = new AbortController();
+  let stop = () => Promise.resolve(stopping.abort());
+  onShutdown(log, () => stop());
+
+  const database = new DatabasePool(config.databaseUrl, { max: 2 });
+  await retryTransient("database check", () => assertMigrated(database.sql), {
+    log,
+    service: "database",
+    signal: stopping.signal,
+  });
+  if (stopping.signal.aborted) return await database.end();
+
+  const kafka = createKafka(config.kafka, "crypto-monitor", log);
+  const admin = kafka.admin();
+  const webhook = config.alertWebhookUrl
+    ? new AlertWebhook({ url: config.alertWebhookUrl, log })
+    : undefined;
+  const startedAt = Date.now();
+  const instance = instanceName();
+  const firing = new Map<string, Evaluation>();
+  let evaluations = 0;
+
+  // The producer's reports, stored as they come; a heartbeat replaces the instance's row.
+  const member = startGroupMember({
+    kafka,
+    groupId: `${groupId}.monitor`,
+    topic: statusTopic,
+    maxBytesPerPartition: config.consumerMaxBatchBytes,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    log,
+    async prepare() {
+      await ensureTopics(kafka, [topic, statusTopic]);
+      await admin.connect();
+    },
+    onJoin: () => {},
+    async handle(messages) {
+      const newest = new Map<string, Heartbeat>();
+      const gaps: GapReport[] = [];
+      for (const message of messages) {
+        const event = decodeStatusEvent(message.value?.toString("utf8"));
+        if (event?.type === "heartbeat") newest.set(event.instance, event);
+        else if (event?.type === "gap") gaps.push(event);
+        else log.warn("status message ignored", { offset: message.offset });
+      }
+      for (const beat of newest.values()) {
+        await reportStatus(database.sql, "producer", beat.instance, beat.at, { ...beat.state });
+      }
+      await recordGaps(database.sql, gaps);
+    },
+  });
+
+  const evaluate = async () => {
+    const reading = await readPipeline(database.sql, admin, {
+      topic,
+      groupId,
+      symbols: config.symbols,
+      silenceMs: 3 * config.heartbeatIntervalMs,
+      startedAt,
+    }, log);
+    const results = evaluateRules(reading, config.alerts);
+    for (const result of results) {
+      firing.set(`${result.rule} ${result.subject}`, result);
+    }
+    for (const notice of await applyEvaluations(database.sql, results)) {
+      log[notice.state === "firing" ? "warn" : "info"](`alert ${notice.state}`, { ...notice });
+      webhook?.send(notice);
+    }
+    await reportStatus(database.sql, "monitor", instance, Date.now(), {
+      evaluations: ++evaluations,
+      webhookPending: webhook?.pending ?? 0,
+    });
+    await database.sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
+  };
+  let evaluating: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    evaluating ??= evaluate()
+      .catch((error) => log.warn("alert evaluation failed; trying again", { error }))
+      .finally(() => evaluating = undefined);
+  }, config.heartbeatIntervalMs);
+
+  const registry = createRegistry();
+  gaugeFrom(registry, {
+    name: "monitor_alert_firing",
+    help: '1 while the rule fires for the subject ("" for the whole pipeline).',
+    labels: ["rule", "subject"],
+    read: () => [...firing.values()].map((e) => [{ rule: e.rule, subject: e.subject }, +e.firing]),
+  });
+  counterFrom(registry, {
+    name: "monitor_evaluations_total",
+    help: "Evaluations of the alert rules.",
+    read: () => evaluations,
+  });
+  counterFrom(registry, {
+    name: "monitor_webhook_delivered_total",
+    help: "Alert notices the webhook accepted.",
+    read: () => webhook?.delivered ?? 0,
+  });
+  counterFrom(registry, {
+    name: "monitor_webhook_failures_total",
+    help: "Failed webhook POSTs, retries included.",
+    read: () => webhook?.failures ?? 0,
+  });
+  counterFrom(registry, {
+    name: "monitor_webhook_dropped_total",
+    help: "Alert notices given up after every retry.",
+    read: () => webhook?.dropped ?? 0,
+  });
+  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
+
+  const close = async () => {
+    clearInterval(timer);
+    await evaluating;
+    await stopMetrics();
+    await member.stop();
+    await webhook?.stop();
+    await admin.disconnect().catch(() => {});
+    await database.end();
+  };
+  stop = async () => {
+    await close();
+    log.info("stopped", { evaluations });
+  };
+  await member.done.catch(async (error) => {
+    await close();
+    throw error;
+  });
+});

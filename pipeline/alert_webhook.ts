@@ -1,0 +1,97 @@
+/**
+ * Delivers alert notices to `ALERT_WEBHOOK_URL` as one JSON POST each, in order, in the
+ * background: a failed POST is retried with backoff, never holding up the caller, and given up
+ * (and counted) after a few minutes.
+ */
+import type { Logger } from "../runtime/log.ts";
+import type { AlertNotice } from "../domain/alert_notice.ts";
+import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
+import { sleep } from "../runtime/sleep.ts";
+
+/** What {@link AlertWebhook} needs. */
+export interface AlertWebhookOptions {
+  url: string;
+  log: Logger;
+  /** Attempts per notice before it is given up. */
+  attempts?: number;
+  backoff?: BackoffOptions;
+  /** Each POST's time limit. */
+  timeoutMs?: number;
+}
+
+/** A queue of notices and the loop that posts them. */
+export class AlertWebhook {
+  /** Notices the webhook accepted (a 2xx). */
+  delivered = 0;
+  /** POSTs that failed (each retry counts). */
+  failures = 0;
+  /** Notices given up after every attempt failed. */
+  dropped = 0;
+  readonly #options: AlertWebhookOptions;
+  readonly #queue: AlertNotice[] = [];
+  readonly #stopping = new AbortController();
+  #running?: Promise<void>;
+
+  constructor(options: AlertWebhookOptions) {
+    this.#options = options;
+  }
+
+  /** Notices waiting to be delivered. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues `notice`; returns at once. */
+  send(notice: AlertNotice): void {
+    if (this.#stopping.signal.aborted) return;
+    this.#queue.push(notice);
+    this.#running ??= this.#drain().finally(() => this.#running = undefined);
+  }
+
+  /** Stops retrying; what is still queued is dropped and counted. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#running;
+    this.dropped += this.#queue.splice(0).length;
+  }
+
+  async #drain(): Promise<void> {
+    const { attempts = 8, backoff = { baseMs: 1_000, maxMs: 60_000 } } = this.#options;
+    while (this.#queue.length > 0 && !this.#stopping.signal.aborted) {
+      const notice = this.#queue[0];
+      for (let attempt = 0;; attempt++) {
+        if (await this.#post(notice)) {
+          this.delivered++;
+          break;
+        }
+        this.failures++;
+        if (attempt + 1 >= attempts) {
+          this.dropped++;
+          this.#options.log.error("alert webhook given up", { rule: notice.rule, attempts });
+          break;
+        }
+        await sleep(backoffDelay(attempt, backoff), this.#stopping.signal);
+        if (this.#stopping.signal.aborted) return;
+      }
+      this.#queue.shift();
+    }
+  }
+
+  async #post(notice: AlertNotice): Promise<boolean> {
+    const { url, log, timeoutMs = 10_000 } = this.#options;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(notice),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#stopping.signal]),
+      });
+      await response.body?.cancel();
+      if (response.ok) return true;
+      log.warn("alert webhook refused the notice", { status: response.status, rule: notice.rule });
+    } catch (error) {
+      log.warn("alert webhook unreachable", { error, rule: notice.rule });
+    }
+    return false;
+  }
+}
