@@ -151,7 +151,7 @@ Deno.test("the migration converts a database with history in place, losing nothi
       values ('BTCUSDT', 105, 3000, 4500, 3000)
     `;
     const before = await db.sql`select * from trades order by trade_id`;
-    assert.deepEqual(await migrate(db.sql), ["002"]);
+    assert.deepEqual(await migrate(db.sql, "002"), ["002"]);
 
     const after = await db.sql`select * from trades order by trade_id`;
     assert.deepEqual(after, before, "every trade kept, column for column");
