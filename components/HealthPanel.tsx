@@ -75,11 +75,17 @@ export default function HealthPanel({ health }: HealthPanelProps) {
       </ul>
       <p class="note">
         Trades lost in gaps REST could not fill: {formatCount(health.lostTrades)}
-        {health.gaps[0] &&
-          ` (newest: ${health.gaps[0].symbol} ${health.gaps[0].firstMissingId}–${
-            health.gaps[0].lastMissingId
-          }, ${health.gaps[0].reason})`}
       </p>
+      {health.gaps.length > 0 && (
+        <ul class="gaps">
+          {health.gaps.map((gap) => (
+            <li key={`${gap.symbol}:${gap.firstMissingId}`}>
+              {formatDateTime(gap.foundAt)} <b>{gap.symbol}</b> ids {gap.firstMissingId}–
+              {gap.lastMissingId}: {gap.reason}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
