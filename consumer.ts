@@ -6,8 +6,6 @@
  * either are waited out; it exits only on credentials, permissions or configuration.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
-import { DatabasePool } from "./runtime/database.ts";
-import { retryTransient } from "./runtime/retry.ts";
 import {
   createIdempotentProducer,
   createKafka,
@@ -18,7 +16,7 @@ import { redactUrl } from "./runtime/config.ts";
 import { createBatchHandler } from "./pipeline/batch_handler.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
-import { assertMigrated } from "./db/migrations.ts";
+import { migratedPool } from "./db/migrations.ts";
 import { startPartitionKeeper } from "./pipeline/partition_keeper.ts";
 import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
 import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
@@ -41,13 +39,8 @@ await runEntry("consumer", async (config, log) => {
   // Registered first: a signal while PostgreSQL or Kafka is still awaited stops the wait.
   onShutdown(log, () => stop());
 
-  const database = new DatabasePool(config.databaseUrl, { max: 2 });
-  await retryTransient("database check", () => assertMigrated(database.sql), {
-    log,
-    service: "database",
-    signal: stopping.signal,
-  });
-  if (stopping.signal.aborted) return await database.end();
+  const database = await migratedPool(config.databaseUrl, log, stopping.signal);
+  if (!database) return;
   const stopKeeper = startPartitionKeeper(database, config, log);
 
   const kafka = createKafka(config.kafka, "crypto-consumer", log);

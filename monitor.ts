@@ -6,11 +6,9 @@
  * apart from the consumer it watches, so a stopped consumer still fires the lag rule.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
-import { DatabasePool } from "./runtime/database.ts";
-import { retryTransient } from "./runtime/retry.ts";
 import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
-import { assertMigrated } from "./db/migrations.ts";
+import { migratedPool } from "./db/migrations.ts";
 import { decodeStatusEvent, type GapReport, type Heartbeat } from "./domain/status_event.ts";
 import { evaluateRules, type Evaluation } from "./domain/alert_rules.ts";
 import { applyEvaluations, recordGaps, reportStatus } from "./pipeline/status_store.ts";
@@ -26,13 +24,8 @@ await runEntry("monitor", async (config, log) => {
   let stop = () => Promise.resolve(stopping.abort());
   onShutdown(log, () => stop());
 
-  const database = new DatabasePool(config.databaseUrl, { max: 2 });
-  await retryTransient("database check", () => assertMigrated(database.sql), {
-    log,
-    service: "database",
-    signal: stopping.signal,
-  });
-  if (stopping.signal.aborted) return await database.end();
+  const database = await migratedPool(config.databaseUrl, log, stopping.signal);
+  if (!database) return;
 
   const kafka = createKafka(config.kafka, "crypto-monitor", log);
   const admin = kafka.admin();

@@ -3,7 +3,9 @@
  * each, and recorded in `schema_migrations`. All pending ones apply in one transaction, so a
  * failing migration leaves the schema as it was.
  */
-import type { Sql } from "../runtime/database.ts";
+import { DatabasePool, type Sql } from "../runtime/database.ts";
+import type { Logger } from "../runtime/log.ts";
+import { retryTransient } from "../runtime/retry.ts";
 
 /** One migration file. */
 export interface Migration {
@@ -89,4 +91,25 @@ export class SchemaBehindError extends Error {
 export async function assertMigrated(sql: Sql): Promise<void> {
   const [current, latest] = await Promise.all([appliedVersion(sql), latestVersion()]);
   if (current === undefined || current < latest) throw new SchemaBehindError(current, latest);
+}
+
+/**
+ * A pool on `url` once the database answers with an up-to-date schema, waiting out outages with
+ * backoff; undefined (the pool closed) when `signal` aborts first. A schema behind, refused
+ * credentials or permissions are thrown.
+ */
+export async function migratedPool(
+  url: string,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<DatabasePool | undefined> {
+  const database = new DatabasePool(url, { max: 2 });
+  await retryTransient("database check", () => assertMigrated(database.sql), {
+    log,
+    service: "database",
+    signal,
+  });
+  if (!signal.aborted) return database;
+  await database.end();
+  return undefined;
 }

@@ -34,34 +34,37 @@ export interface ReadOptions {
 
 /** A counter whose total `read` returns at each scrape. */
 export function counterFrom(registry: Registry, options: ReadOptions): void {
-  const { name, help, label, labels, read } = options;
   new client.Counter({
-    name,
-    help,
-    labelNames: labels ?? (label ? [label] : []),
-    registers: [registry],
+    ...definition(registry, options),
     async collect() {
-      const reading = await read();
-      this.reset();
-      for (const [labels, value] of entries(reading, label)) this.inc(labels, value);
+      for (const [labels, value] of await readFresh(this, options)) this.inc(labels, value);
     },
   });
 }
 
 /** A gauge whose value `read` returns at each scrape. */
 export function gaugeFrom(registry: Registry, options: ReadOptions): void {
-  const { name, help, label, labels, read } = options;
   new client.Gauge({
-    name,
-    help,
-    labelNames: labels ?? (label ? [label] : []),
-    registers: [registry],
+    ...definition(registry, options),
     async collect() {
-      const reading = await read();
-      this.reset();
-      for (const [labels, value] of entries(reading, label)) this.set(labels, value);
+      for (const [labels, value] of await readFresh(this, options)) this.set(labels, value);
     },
   });
+}
+
+/** The name, help, label names and registry of a metric read from `options`. */
+function definition(registry: Registry, { name, help, label, labels }: ReadOptions) {
+  return { name, help, labelNames: labels ?? (label ? [label] : []), registers: [registry] };
+}
+
+/** Reads `options` and clears `metric`, so the samples replace the last scrape's. */
+async function readFresh(
+  metric: { reset(): void },
+  options: ReadOptions,
+): Promise<[Record<string, string>, number][]> {
+  const reading = await options.read();
+  metric.reset();
+  return entries(reading, options.label);
 }
 
 /** A histogram of seconds, observed by the component as things happen. */
