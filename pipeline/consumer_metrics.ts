@@ -13,7 +13,7 @@ export interface ConsumerParts {
   member: Pick<GroupMember, "lag" | "rejoins">;
 }
 
-/** Seconds from a batch's arrival to its commit, up to a timeout's worth. */
+/** Seconds to store a batch (before its offsets are committed), up to a timeout's worth. */
 const PROCESSING_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /**
@@ -57,7 +57,7 @@ export function registerConsumerMetrics(
   const processing = secondsHistogram(
     registry,
     "consumer_batch_processing_seconds",
-    "Time to store a batch and commit its offsets.",
+    "Time to store a batch and send its dead letters, before its offsets are committed.",
     PROCESSING_BUCKETS,
   );
   return (seconds) => processing.observe(seconds);
