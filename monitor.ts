@@ -14,7 +14,7 @@ import { evaluateRules, type Evaluation } from "./domain/alert_rules.ts";
 import { applyEvaluations, recordGaps, reportStatus } from "./pipeline/status_store.ts";
 import { readPipeline } from "./pipeline/pipeline_reading.ts";
 import { AlertWebhook } from "./pipeline/alert_webhook.ts";
-import { instanceName } from "./pipeline/producer_heartbeat.ts";
+import { instanceName } from "./runtime/instance.ts";
 import { counterFrom, createRegistry, gaugeFrom, serveMetrics } from "./runtime/metrics.ts";
 
 await runEntry("monitor", async (config, log) => {

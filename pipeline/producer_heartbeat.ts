@@ -4,6 +4,7 @@
  */
 import type { Heartbeat, ProducerState } from "../domain/status_event.ts";
 import { encodeStatusEvent } from "../domain/status_event.ts";
+import { instanceName } from "../runtime/instance.ts";
 
 /** The figures a heartbeat reads. */
 export interface HeartbeatSource {
@@ -16,11 +17,6 @@ export interface HeartbeatSource {
   dropped: number;
   sendErrors: number;
   lostTrades: number;
-}
-
-/** This process, as the status table tells instances apart: `$HOSTNAME:pid`. */
-export function instanceName(): string {
-  return `${Deno.env.get("HOSTNAME") ?? "localhost"}:${Deno.pid}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { reportStatus } from "./status_store.ts";
-import { instanceName } from "./producer_heartbeat.ts";
+import { instanceName } from "../runtime/instance.ts";
 
 /** Reports `read()` as `component` now and every `intervalMs`; returns a function that stops. */
 export function startStatusReport(

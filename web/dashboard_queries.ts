@@ -150,7 +150,7 @@ export async function databaseConnections(sql: Sql): Promise<number> {
 
 /** The health panel's figures: alerts firing or lately resolved, reports, gaps. */
 export async function pipelineHealth(sql: Sql): Promise<HealthView> {
-  const [alerts, components, gaps, [{ lost }]] = await Promise.all([
+  const [alerts, components, gaps, lost] = await Promise.all([
     sql<AlertView[]>`
       select rule, subject, firing, value, threshold, to_json(fired_at)#>>'{}' as "firedAt",
         to_json(resolved_at)#>>'{}' as "resolvedAt"
@@ -169,10 +169,7 @@ export async function pipelineHealth(sql: Sql): Promise<HealthView> {
         last_missing_id::text as "lastMissingId", to_json(found_at)#>>'{}' as "foundAt", reason
       from trade_gaps order by found_at desc limit 20
     `,
-    sql<{ lost: string }[]>`
-      select coalesce(sum(last_missing_id - first_missing_id + 1), 0)::text as lost
-      from trade_gaps
-    `,
+    lostTrades(sql),
   ]);
   return { alerts, components, gaps, lostTrades: lost };
 }
@@ -181,14 +178,20 @@ export async function pipelineHealth(sql: Sql): Promise<HealthView> {
 export async function alertStates(
   sql: Sql,
 ): Promise<{ alerts: Pick<AlertView, "rule" | "subject" | "firing">[]; lostTrades: number }> {
-  const [alerts, [{ lost }]] = await Promise.all([
+  const [alerts, lost] = await Promise.all([
     sql<Pick<AlertView, "rule" | "subject" | "firing">[]>`
       select rule, subject, firing from alerts order by rule, subject
     `,
-    sql<{ lost: number }[]>`
-      select coalesce(sum(last_missing_id - first_missing_id + 1), 0)::float8 as lost
-      from trade_gaps
-    `,
+    lostTrades(sql),
   ]);
-  return { alerts, lostTrades: lost };
+  return { alerts, lostTrades: Number(lost) };
+}
+
+/** Trades lost over every gap recorded, as a decimal string. */
+async function lostTrades(sql: Sql): Promise<string> {
+  const [{ lost }] = await sql<{ lost: string }[]>`
+    select coalesce(sum(last_missing_id - first_missing_id + 1), 0)::text as lost
+    from trade_gaps
+  `;
+  return lost;
 }
