@@ -29,6 +29,7 @@ await runEntry("dashboard", async (config, log) => {
     log,
     live: live.hub,
     feedSimulated: config.feedSimulated,
+    adminToken: config.dashboardAdminToken,
   }, {
     staticDir: STATIC_DIR,
   });

@@ -12,6 +12,9 @@ import * as apiAggregates from "./routes/api/aggregates.ts";
 import * as apiStream from "./routes/api/stream.ts";
 import * as apiSeries from "./routes/api/series.ts";
 import * as apiCandles from "./routes/api/candles.ts";
+import * as apiPriceRules from "./routes/api/price-rules.ts";
+import * as apiPriceRule from "./routes/api/price-rules/[id].ts";
+import * as apiPriceAlerts from "./routes/api/price-alerts.ts";
 
 /** Every route module under `routes/`, keyed by its path there. */
 export const manifest: Manifest<DashboardState> = {
@@ -27,5 +30,8 @@ export const manifest: Manifest<DashboardState> = {
     "api/stream.ts": apiStream,
     "api/series.ts": apiSeries,
     "api/candles.ts": apiCandles,
+    "api/price-rules.ts": apiPriceRules,
+    "api/price-rules/[id].ts": apiPriceRule,
+    "api/price-alerts.ts": apiPriceAlerts,
   },
 };

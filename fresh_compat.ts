@@ -34,9 +34,12 @@ export type Handler<State> = (
   context: RouteContext<State>,
 ) => Response | Promise<Response>;
 
+/** The HTTP methods a route module may handle one by one. */
+export type Method = "GET" | "POST" | "DELETE" | "HEAD";
+
 /** A route module: `handler` (one function, or one per method) and an optional page. */
 export interface RouteModule<State> {
-  handler?: Handler<State> | Partial<Record<"GET" | "POST" | "HEAD", Handler<State>>>;
+  handler?: Handler<State> | Partial<Record<Method, Handler<State>>>;
   // deno-lint-ignore no-explicit-any
   default?: ComponentType<PageProps<any>>;
 }

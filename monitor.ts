@@ -3,7 +3,8 @@
  * `<topic>.status` in PostgreSQL, reads the consumer group's lag from Kafka, and every
  * `HEARTBEAT_INTERVAL_MS` evaluates the alert rules; each rule that fires or resolves is stored,
  * announced on `pipeline_health` for the dashboard, and POSTed to `ALERT_WEBHOOK_URL`. It runs
- * apart from the consumer it watches, so a stopped consumer still fires the lag rule.
+ * apart from the consumer it watches, so a stopped consumer still fires the lag rule. It also
+ * POSTs the users' price alerts the consumer fired, each until the webhook accepts it.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
@@ -16,6 +17,15 @@ import { readPipeline } from "./pipeline/pipeline_reading.ts";
 import { AlertWebhook } from "./pipeline/alert_webhook.ts";
 import { instanceName } from "./runtime/instance.ts";
 import { counterFrom, createRegistry, gaugeFrom, serveMetrics } from "./runtime/metrics.ts";
+import { followChannel } from "./runtime/follow_channel.ts";
+import {
+  claimPriceAlerts,
+  releasePriceAlerts,
+  settlePriceAlert,
+} from "./pipeline/price_alert_outbox.ts";
+import { priceAlertsByIds } from "./web/price_rule_queries.ts";
+import { priceAlertNotice } from "./domain/alert_notice.ts";
+import { PRICE_ALERTS_CHANNEL } from "./domain/price_alert_updates.ts";
 
 await runEntry("monitor", async (config, log) => {
   const { topic, statusTopic, groupId } = config.kafka;
@@ -88,9 +98,38 @@ await runEntry("monitor", async (config, log) => {
     });
     await database.sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
   };
+  // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for
+  // those a lapsed claim or a failed announcement left), then posted until accepted.
+  const posting = new Set<string>();
+  const deliverPriceAlerts = async () => {
+    if (!webhook) return;
+    const ids = (await claimPriceAlerts(database.sql, instance)).filter((id) => !posting.has(id));
+    if (ids.length === 0) return;
+    for (const alert of await priceAlertsByIds(database.sql, ids)) {
+      // Checked again: a claim running alongside (timer and notification) may have taken it.
+      if (posting.has(alert.id)) continue;
+      posting.add(alert.id);
+      webhook.send(
+        priceAlertNotice(alert),
+        (delivered) =>
+          settlePriceAlert(database.sql, alert.id, delivered)
+            .catch((error) =>
+              log.warn("price alert delivery not recorded", { id: alert.id, error })
+            )
+            .finally(() => posting.delete(alert.id)),
+      );
+    }
+  };
+  const stopFollowing = webhook
+    ? followChannel(database.sql, PRICE_ALERTS_CHANNEL, deliverPriceAlerts, {
+      log,
+      signal: stopping.signal,
+    })
+    : () => Promise.resolve();
   let evaluating: Promise<void> | undefined;
   const timer = setInterval(() => {
     evaluating ??= evaluate()
+      .then(deliverPriceAlerts)
       .catch((error) => log.warn("alert evaluation failed; trying again", { error }))
       .finally(() => evaluating = undefined);
   }, config.heartbeatIntervalMs);
@@ -125,11 +164,17 @@ await runEntry("monitor", async (config, log) => {
   const stopMetrics = serveMetrics(registry, config.metricsPort, log);
 
   const close = async () => {
+    stopping.abort();
     clearInterval(timer);
     await evaluating;
+    await stopFollowing();
     await stopMetrics();
     await member.stop();
     await webhook?.stop();
+    if (webhook) {
+      await releasePriceAlerts(database.sql, instance)
+        .catch((error) => log.warn("price alert claims not released", { error }));
+    }
     await admin.disconnect().catch(() => {});
     await database.end();
   };

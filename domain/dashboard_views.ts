@@ -1,8 +1,10 @@
 /**
- * The JSON the dashboard serves: what `/api/aggregates`, `/api/trades`, `/api/whales` and
- * `/api/series` and `/api/candles` answer and the live events carry, read by the page's island. Amounts stay the
- * decimal strings PostgreSQL stores; ids and counts are strings too (they exceed 2^53).
+ * The JSON the dashboard serves: what `/api/aggregates`, `/api/trades`, `/api/whales`,
+ * `/api/series`, `/api/candles`, `/api/price-rules` and `/api/price-alerts` answer and the live
+ * events carry, read by the page's island. Amounts stay the decimal strings PostgreSQL stores;
+ * ids and counts are strings too (they exceed 2^53).
  */
+import type { PriceDirection, PriceRuleKind } from "./price_rule.ts";
 
 /** One symbol's current state, as the page's first paint shows it. */
 export interface SymbolSummary {
@@ -102,4 +104,56 @@ export interface HealthView {
   gaps: GapView[];
   /** Trades lost over all gaps ever recorded. */
   lostTrades: string;
+}
+
+/** A user's price rule as `/api/price-rules` returns it. */
+export interface PriceRuleView {
+  id: string;
+  symbol: string;
+  kind: PriceRuleKind;
+  direction: PriceDirection;
+  /** `crosses`: the level, a decimal string; null for `moves`. */
+  level: string | null;
+  /** `moves`: the move in percent and the window it must happen within; null for `crosses`. */
+  percent: string | null;
+  windowSeconds: number | null;
+  /** ISO times. */
+  createdAt: string;
+  lastFiredAt: string | null;
+  firedCount: number;
+}
+
+/**
+ * An alert a price rule fired, on the completed 1-second candle starting at `time`: `price`
+ * is what reached the level or made the move (the candle's high going up, its low going down),
+ * `close` the candle's close, `reference` the level or the window's low (up) or high (down).
+ */
+export interface PriceAlertView {
+  id: string;
+  ruleId: string;
+  symbol: string;
+  kind: PriceRuleKind;
+  direction: "up" | "down";
+  /** The rule as it was set. */
+  level: string | null;
+  percent: string | null;
+  windowSeconds: number | null;
+  /** ISO time the candle starts. */
+  time: string;
+  price: string;
+  close: string;
+  reference: string;
+  /** `moves` only: the move, in percent of `reference`, to 2 decimals. */
+  changePercent: string | null;
+  /** The candle's last trade. */
+  closeTradeId: string;
+  /** ISO time the consumer stored it. */
+  firedAt: string;
+}
+
+/** The page's price alert panel: the rules set and the newest alerts. */
+export interface PriceAlertsView {
+  rules: PriceRuleView[];
+  /** The newest 20, newest first. */
+  alerts: PriceAlertView[];
 }

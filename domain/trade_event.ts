@@ -60,7 +60,11 @@ export function tradeProblem(trade: Record<string, unknown>): string | undefined
   return undefined;
 }
 
-function amountProblem(name: string, text: unknown): string | undefined {
+/**
+ * Why `text` cannot be an amount (a positive decimal string with at most 8 decimals that fits
+ * `numeric(20, 8)`), naming it `name`; undefined when it can.
+ */
+export function amountProblem(name: string, text: unknown): string | undefined {
   if (typeof text !== "string") return `${name} is not a decimal string`;
   const units = toAmountUnits(text);
   if (units === undefined) {

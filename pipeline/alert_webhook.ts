@@ -1,10 +1,10 @@
 /**
- * Delivers alert notices to `ALERT_WEBHOOK_URL` as one JSON POST each, in order, in the
- * background: a failed POST is retried with backoff, never holding up the caller, and given up
- * (and counted) after a few minutes.
+ * Delivers notices (pipeline alerts and users' price alerts) to `ALERT_WEBHOOK_URL` as one JSON
+ * POST each, in order, in the background: a failed POST is retried with backoff, never holding
+ * up the caller, and given up (and counted) after a few minutes.
  */
 import type { Logger } from "../runtime/log.ts";
-import type { AlertNotice } from "../domain/alert_notice.ts";
+import type { WebhookNotice } from "../domain/alert_notice.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
 
@@ -19,6 +19,11 @@ export interface AlertWebhookOptions {
   timeoutMs?: number;
 }
 
+interface Queued {
+  notice: WebhookNotice;
+  settled?: (delivered: boolean) => void;
+}
+
 /** A queue of notices and the loop that posts them. */
 export class AlertWebhook {
   /** Notices the webhook accepted (a 2xx). */
@@ -28,7 +33,7 @@ export class AlertWebhook {
   /** Notices given up after every attempt failed. */
   dropped = 0;
   readonly #options: AlertWebhookOptions;
-  readonly #queue: AlertNotice[] = [];
+  readonly #queue: Queued[] = [];
   readonly #stopping = new AbortController();
   #running?: Promise<void>;
 
@@ -41,10 +46,13 @@ export class AlertWebhook {
     return this.#queue.length;
   }
 
-  /** Queues `notice`; returns at once. */
-  send(notice: AlertNotice): void {
+  /**
+   * Queues `notice`; returns at once. `settled` is told whether the webhook accepted it, once
+   * it did or every attempt failed; not when the webhook is stopped first.
+   */
+  send(notice: WebhookNotice, settled?: (delivered: boolean) => void): void {
     if (this.#stopping.signal.aborted) return;
-    this.#queue.push(notice);
+    this.#queue.push({ notice, settled });
     this.#running ??= this.#drain().finally(() => this.#running = undefined);
   }
 
@@ -58,16 +66,18 @@ export class AlertWebhook {
   async #drain(): Promise<void> {
     const { attempts = 8, backoff = { baseMs: 1_000, maxMs: 60_000 } } = this.#options;
     while (this.#queue.length > 0 && !this.#stopping.signal.aborted) {
-      const notice = this.#queue[0];
+      const { notice, settled } = this.#queue[0];
       for (let attempt = 0;; attempt++) {
         if (await this.#post(notice)) {
           this.delivered++;
+          settled?.(true);
           break;
         }
         this.failures++;
         if (attempt + 1 >= attempts) {
           this.dropped++;
           this.#options.log.error("alert webhook given up", { rule: notice.rule, attempts });
+          settled?.(false);
           break;
         }
         await sleep(backoffDelay(attempt, backoff), this.#stopping.signal);
@@ -77,7 +87,7 @@ export class AlertWebhook {
     }
   }
 
-  async #post(notice: AlertNotice): Promise<boolean> {
+  async #post(notice: WebhookNotice): Promise<boolean> {
     const { url, log, timeoutMs = 10_000 } = this.#options;
     try {
       const response = await fetch(url, {

@@ -24,6 +24,8 @@ export interface ConsumerStats {
   duplicates: number;
   deadLettered: number;
   whales: number;
+  /** Users' price alerts fired. */
+  priceAlerts: number;
   batches: number;
   databaseErrors: number;
   /** The latest `receivedAt` among the trades handled, epoch ms. */
@@ -113,6 +115,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     duplicates: 0,
     deadLettered: 0,
     whales: 0,
+    priceAlerts: 0,
     batches: 0,
     databaseErrors: 0,
     lastReceivedAt: 0,
@@ -172,6 +175,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         const result = await store(decoded.map((d) => d.event));
         progress.changes.push(...result.changes);
         progress.late.push(...result.late);
+        progress.priceAlerts.push(...result.priceAlerts);
         return;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -187,6 +191,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         const one = await store([event]);
         progress.changes.push(...one.changes);
         progress.late.push(...one.late);
+        progress.priceAlerts.push(...one.priceAlerts);
       } catch (error) {
         if (!isDataError(error)) throw error;
         forgetWindows();
@@ -230,6 +235,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       next: 0,
       changes: [],
       late: [],
+      priceAlerts: [],
       refused: [],
     };
     if (decoded.length > 0) {
@@ -251,6 +257,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     stats.stored += stored;
     stats.duplicates += decoded.length - stored - progress.refused.length;
     stats.whales += progress.changes.reduce((sum, change) => sum + change.whaleTradeIds.length, 0);
+    stats.priceAlerts += progress.priceAlerts.length;
     stats.batches++;
     for (const { event } of decoded) {
       if (event.receivedAt > stats.lastReceivedAt) stats.lastReceivedAt = event.receivedAt;

@@ -36,6 +36,7 @@ export function registerConsumerMetrics(
     () => stats.deadLettered,
   );
   counter("whales_total", "Whale trades stored.", () => stats.whales);
+  counter("price_alerts_total", "Users' price alerts fired.", () => stats.priceAlerts);
   counter("batches_total", "Batches stored and committed.", () => stats.batches);
   counter("database_errors_total", "Failed attempts to store a batch.", () => stats.databaseErrors);
   counter(

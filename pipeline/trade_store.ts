@@ -8,6 +8,7 @@ import type { Sql } from "../runtime/database.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeRow } from "../domain/batch_plan.ts";
 import { CANDLE_SECONDS } from "../domain/candles.ts";
+import { judgePriceRules } from "./price_rule_judging.ts";
 import {
   encodeTradeUpdates,
   type SymbolChange,
@@ -19,6 +20,8 @@ export interface StoreResult {
   changes: SymbolChange[];
   /** Symbols whose averages were recomputed after a late trade. */
   late: string[];
+  /** Ids of the price alerts the batch's candles fired. */
+  priceAlerts: string[];
 }
 
 interface ChangeRow {
@@ -27,6 +30,8 @@ interface ChangeRow {
   first_trade_id: string;
   last_trade_id: string;
   whales: string[];
+  /** Users' price rules watch the symbol. */
+  watched: boolean;
 }
 
 /** Restores each symbol's window from its last `size` stored trades, in trade-id order. */
@@ -53,7 +58,9 @@ export async function loadWindows(sql: Sql, size: number): Promise<Map<string, M
 
 /**
  * Stores `rows` in one transaction: new trades are inserted (their day's partition created
- * first when missing), duplicates skipped, aggregates and candles count only what was inserted, and a NOTIFY on {@link TRADE_UPDATES_CHANNEL} carries the change.
+ * first when missing), duplicates skipped, aggregates and candles count only what was
+ * inserted, the users' price rules of the symbols judge the candles completed, and a NOTIFY on
+ * {@link TRADE_UPDATES_CHANNEL} carries the change.
  * `windowEnds` maps symbols whose batch reached behind their window to the last id it had
  * seen: when such a trade proves new (late, not a duplicate), the symbol's moving averages from
  * it on are recomputed in SQL, so the result matches an in-order run. Returns the change per
@@ -65,7 +72,7 @@ export async function storeTrades(
   windowSize: number,
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
-  if (rows.length === 0) return { changes: [], late: [] };
+  if (rows.length === 0) return { changes: [], late: [], priceAlerts: [] };
   // Outside the transaction: creating a partition locks trades only for that moment.
   const days = [...new Set(rows.map((r) => new Date(r.tradeTime).toISOString().slice(0, 10)))];
   await sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
@@ -169,8 +176,11 @@ export async function storeTrades(
           quote_volume = c.quote_volume + excluded.quote_volume,
           trades = c.trades + excluded.trades
       )
-      select symbol, inserted, first_trade_id, last_trade_id, whales
-      from per_symbol order by symbol
+      select symbol, inserted, first_trade_id, last_trade_id, whales,
+        exists (
+          select 1 from price_rules r where r.symbol = p.symbol and r.deleted_at is null
+        ) as watched
+      from per_symbol p order by symbol
     `;
     const late: string[] = [];
     for (const change of changes) {
@@ -180,6 +190,8 @@ export async function storeTrades(
         late.push(change.symbol);
       }
     }
+    const watched = changes.filter((c) => c.watched).map((c) => c.symbol);
+    const priceAlerts = watched.length > 0 ? await judgePriceRules(tx, watched) : [];
     const result: SymbolChange[] = changes.map((c) => ({
       symbol: c.symbol,
       inserted: c.inserted,
@@ -189,7 +201,7 @@ export async function storeTrades(
     if (result.length > 0) {
       await tx`select pg_notify(${TRADE_UPDATES_CHANNEL}, ${encodeTradeUpdates(result)})`;
     }
-    return { changes: result, late };
+    return { changes: result, late, priceAlerts };
   });
 }
 

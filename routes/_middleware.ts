@@ -22,7 +22,7 @@ export const handler: Handler<DashboardState> = async (_request, ctx) => {
     response = await ctx.next();
   } catch (error) {
     if (error instanceof BadRequest) {
-      response = new Response(`${error.message}\n`, { status: 400 });
+      response = new Response(`${error.message}\n`, { status: error.status });
     } else {
       ctx.state.log.error("request failed", { path: ctx.url.pathname, error });
       response = new Response("internal error\n", { status: 500 });

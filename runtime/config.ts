@@ -73,6 +73,11 @@ export interface Config {
   alerts: AlertThresholds;
   /** Where the monitor POSTs each alert that fires or resolves; undefined: nowhere. */
   alertWebhookUrl?: string;
+  /**
+   * The token that lets a dashboard request create or delete price rules; undefined (the
+   * default) leaves the dashboard read-only.
+   */
+  dashboardAdminToken?: string;
 }
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
@@ -222,10 +227,27 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     alertWebhookUrl: get("ALERT_WEBHOOK_URL") === undefined
       ? undefined
       : httpUrl("ALERT_WEBHOOK_URL", get("ALERT_WEBHOOK_URL")!),
+    dashboardAdminToken: adminToken(get("DASHBOARD_ADMIN_TOKEN")),
     metricsPort: get("METRICS_PORT") === undefined
       ? undefined
       : wholeNumber("METRICS_PORT", get("METRICS_PORT"), 0, 1, 65_535),
   };
+}
+
+/** Fewest characters an admin token may have: a short one is guessed. */
+const MIN_TOKEN_LENGTH = 16;
+
+/** `DASHBOARD_ADMIN_TOKEN`: 16 or more printable characters, never echoed in the error. */
+function adminToken(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(
+      "DASHBOARD_ADMIN_TOKEN",
+      `is not ${MIN_TOKEN_LENGTH} or more printable characters without spaces ` +
+        "(openssl rand -hex 24 makes one)",
+    );
+  }
+  return raw;
 }
 
 /** A number above 0, `fallback` when unset. */

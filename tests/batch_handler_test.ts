@@ -42,6 +42,7 @@ Deno.test("a trade the database refuses is dead-lettered and the rest of its bat
         duplicates: 0,
         deadLettered: 2,
         whales: 0,
+        priceAlerts: 0,
         batches: 1,
         databaseErrors: 0,
         lastReceivedAt: 0,

@@ -5,10 +5,13 @@
 import { CHART_WINDOWS, type ChartWindow } from "../ui/chart_windows.ts";
 import { CANDLE_INTERVALS, type CandleInterval } from "../domain/candles.ts";
 
-/** A request the API cannot answer as asked. */
+/**
+ * A request the API cannot answer as asked, answered with `status` (400 unless the problem has
+ * a status of its own, such as 415 for a body of the wrong type).
+ */
 export class BadRequest extends Error {
   readonly code = "BAD_REQUEST";
-  constructor(readonly parameter: string, reason: string) {
+  constructor(readonly parameter: string, reason: string, readonly status = 400) {
     super(`${parameter}: ${reason}`);
     this.name = "BadRequest";
   }
@@ -72,6 +75,32 @@ export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {
 /** `interval`, one of {@link CANDLE_INTERVALS}; `fallback` when absent. */
 export function intervalParam(url: URL, fallback: CandleInterval): CandleInterval {
   return keyParam(url, "interval", CANDLE_INTERVALS, fallback);
+}
+
+/** Largest request body read, in bytes: a price rule is a few dozen. */
+const MAX_BODY_BYTES = 4_096;
+
+/** The request's JSON body; a {@link BadRequest} (400, 413 or 415) says what is wrong with it. */
+export async function jsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new BadRequest("body", `must be application/json, not "${type.slice(0, 40)}"`, 415);
+  }
+  // Read up to the limit only (leaving the loop cancels the rest): no client can make the
+  // dashboard hold a huge body.
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for await (const chunk of request.body ?? []) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest("body", `is over ${MAX_BODY_BYTES} bytes`, 413);
+    text += decoder.decode(chunk, { stream: true });
+  }
+  try {
+    return JSON.parse(text + decoder.decode());
+  } catch {
+    throw new BadRequest("body", "is not JSON");
+  }
 }
 
 /** The parameter `name`, one of the keys of `choices`; `fallback` when absent. */

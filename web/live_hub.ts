@@ -1,12 +1,14 @@
 /**
- * One LISTEN per dashboard process, fanned out to every live client: each NOTIFY from the
- * consumer (under load, each run of them, merged) becomes typed events (per-symbol updates,
- * whale alerts with their trade id), kept in a short history so a reconnecting client can catch
- * up from its last event id.
+ * One LISTEN per channel and dashboard process, fanned out to every live client: each NOTIFY
+ * from the consumer (under load, each run of them, merged) becomes typed events (per-symbol
+ * updates, whale alerts with their trade id), the health and price alert panels are re-read
+ * when their channels say so, and the events are kept in a short history so a reconnecting
+ * client can catch up from its last event id.
  */
 import type { ListenMeta } from "postgres";
 import type { Sql } from "../runtime/database.ts";
 import { retryTransient } from "../runtime/retry.ts";
+import { followChannel } from "../runtime/follow_channel.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import type { Logger } from "../runtime/log.ts";
 import {
@@ -18,6 +20,8 @@ import {
 import type { LiveEvent, LiveEventData, LiveEventType } from "../domain/live_event.ts";
 import { pipelineHealth, recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
 import { PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
+import { PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
+import { priceAlertsView } from "./price_rule_queries.ts";
 
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
@@ -109,34 +113,18 @@ export async function startLiveHub(
         first = false;
       },
     );
-  // The health panel's figures, read again after each `pipeline_health` NOTIFY; notifications
-  // during a read make one more read, not one each.
-  let healthWanted = false;
-  let readingHealth: Promise<void> | undefined;
-  const readHealth = () => {
-    healthWanted = true;
-    readingHealth ??= (async () => {
-      while (healthWanted) {
-        healthWanted = false;
-        try {
-          hub.publish("health", await pipelineHealth(sql));
-        } catch (error) {
-          log.warn("the pipeline's health could not be read", { error });
-        }
-      }
-    })().finally(() => readingHealth = undefined);
-  };
-  let healthListener: ListenMeta | undefined;
   const stopping = new AbortController();
-  retryTransient(
-    "listen for health",
-    // After a reconnect, what changed meanwhile is read; the page renders the first state.
-    () => sql.listen(PIPELINE_HEALTH_CHANNEL, readHealth, () => healthListener && readHealth()),
-    { log, service: "database", signal: stopping.signal },
-  ).then(async (started) => {
-    if (stopping.signal.aborted) await started?.unlisten();
-    else healthListener = started;
-  }).catch((error) => log.warn("health updates are off", { error }));
+  // The health and price alert panels, each read again after a NOTIFY on its channel.
+  // The page renders their first state.
+  const following = { log, signal: stopping.signal };
+  const panels = [
+    followChannel(sql, PIPELINE_HEALTH_CHANNEL, async () => {
+      hub.publish("health", await pipelineHealth(sql));
+    }, following),
+    followChannel(sql, PRICE_ALERTS_CHANNEL, async () => {
+      hub.publish("price_alerts", await priceAlertsView(sql));
+    }, following),
+  ];
   let listener: ListenMeta | undefined;
   try {
     listener = await listen();
@@ -157,8 +145,7 @@ export async function startLiveHub(
       stopping.abort();
       hub.listening = false;
       await listener?.unlisten();
-      await healthListener?.unlisten();
-      await readingHealth;
+      await Promise.all(panels.map((stop) => stop()));
     },
   };
 }

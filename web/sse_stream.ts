@@ -1,9 +1,9 @@
 /**
  * The one path every Server-Sent Events stream takes: the wire format, heartbeats, catch-up
  * from a last event id, and slow clients. A client that does not read gets its per-symbol
- * updates coalesced (only the newest per symbol, and the newest health, waits) and, past a bound of waiting whale
- * alerts, one `resync` instead; one that reads nothing for a minute is disconnected. Nothing is
- * buffered without limit.
+ * updates coalesced (only the newest per symbol, the newest health and the newest price alert
+ * panel wait) and, past a bound of waiting whale alerts, one `resync` instead; one that reads
+ * nothing for a minute is disconnected. Nothing is buffered without limit.
  */
 import type { LiveHub } from "./live_hub.ts";
 import { formatLiveEvent, type LiveEvent } from "../domain/live_event.ts";
@@ -38,8 +38,8 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     if (event.type === "update") {
       const { symbol } = event.data;
       waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
-    } else if (event.type === "health") {
-      waiting = waiting.filter((e) => e.type !== "health");
+    } else if (event.type === "health" || event.type === "price_alerts") {
+      waiting = waiting.filter((e) => e.type !== event.type);
     }
     waiting.push(event);
     if (waiting.length > maxWaiting) {

@@ -1,0 +1,140 @@
+/**
+ * Users' price rules as the JSON API takes them: "BTCUSDT crosses 70000" (`crosses`, a level)
+ * or "BTCUSDT moves 2 % within 5 minutes" (`moves`, a percentage and a window), each watching
+ * one direction or both. Checked where they enter; a bad field throws {@link PriceRuleError}
+ * naming it.
+ */
+import { amountProblem, SYMBOL_PATTERN } from "./trade_event.ts";
+import { toUnits } from "./decimal.ts";
+
+/** What a rule watches for. */
+export type PriceRuleKind = "crosses" | "moves";
+
+/** Which way the price must go: up, down, or either. */
+export type PriceDirection = "up" | "down" | "any";
+
+/** A checked rule, ready to store. */
+export type PriceRuleInput =
+  | { symbol: string; kind: "crosses"; direction: PriceDirection; level: string }
+  | {
+    symbol: string;
+    kind: "moves";
+    direction: PriceDirection;
+    /** Decimal string, above 0, at most 4 decimals, at most 1000. */
+    percent: string;
+    /** From 60 (1 minute) to 86400 (24 hours). */
+    windowSeconds: number;
+  };
+
+/** A field of a rule that cannot be used; `field` names it. */
+export class PriceRuleError extends Error {
+  readonly code = "PRICE_RULE_INVALID";
+  constructor(readonly field: string, reason: string) {
+    super(`${field}: ${reason}`);
+    this.name = "PriceRuleError";
+  }
+}
+
+/** The windows a `moves` rule may span: whole minutes or hours, from 1 minute to 24 hours. */
+export const MOVE_WINDOW_SECONDS = { min: 60, max: 86_400 } as const;
+
+const FIELDS: Record<PriceRuleKind, string[]> = {
+  crosses: ["symbol", "kind", "direction", "level"],
+  moves: ["symbol", "kind", "direction", "percent", "window"],
+};
+const DIRECTIONS: readonly PriceDirection[] = ["up", "down", "any"];
+/** `percent` is `numeric(10, 4)`; a move of more than 1000 % is no alert anyone needs. */
+const MAX_PERCENT_UNITS = 1000n * 10_000n;
+
+/**
+ * Checks a rule sent as JSON: `{"symbol":"BTCUSDT","kind":"crosses","level":"70000"}` or
+ * `{"symbol":"BTCUSDT","kind":"moves","percent":"2","window":"5m"}`, each with an optional
+ * `direction` (`up`, `down`, `any`, the default). Amounts are decimal strings (a JSON number
+ * is read as the decimal it prints as); `symbol` must be one of `symbols`, any case. Unknown
+ * fields are refused, so a misspelt one is not silently ignored.
+ */
+export function parsePriceRule(body: unknown, symbols: readonly string[]): PriceRuleInput {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new PriceRuleError("body", "is not a JSON object");
+  }
+  const fields = body as Record<string, unknown>;
+  const kind = fields.kind;
+  if (kind !== "crosses" && kind !== "moves") {
+    throw new PriceRuleError("kind", `${shown(kind)} is not crosses or moves`);
+  }
+  const unknown = Object.keys(fields).find((name) => !FIELDS[kind].includes(name));
+  if (unknown !== undefined) {
+    throw new PriceRuleError(
+      unknown.slice(0, 40),
+      `is not a field of a ${kind} rule (${FIELDS[kind].join(", ")})`,
+    );
+  }
+  const symbol = parseSymbol(fields.symbol, symbols);
+  const direction = fields.direction ?? "any";
+  if (!DIRECTIONS.includes(direction as PriceDirection)) {
+    throw new PriceRuleError("direction", `${shown(direction)} is not up, down or any`);
+  }
+  if (kind === "crosses") {
+    const level = decimalText(fields.level);
+    const problem = level === undefined ? "level is required" : amountProblem("level", level);
+    if (problem) throw new PriceRuleError("level", problem.replace(/^level /, ""));
+    return { symbol, kind, direction: direction as PriceDirection, level: level! };
+  }
+  return {
+    symbol,
+    kind,
+    direction: direction as PriceDirection,
+    percent: parsePercent(fields.percent),
+    windowSeconds: parseWindow(fields.window),
+  };
+}
+
+function parseSymbol(raw: unknown, symbols: readonly string[]): string {
+  if (raw === undefined) {
+    throw new PriceRuleError("symbol", `is required, one of ${symbols.join(", ")}`);
+  }
+  const symbol = typeof raw === "string" ? raw.toUpperCase() : "";
+  if (!SYMBOL_PATTERN.test(symbol) || !symbols.includes(symbol)) {
+    throw new PriceRuleError("symbol", `${shown(raw)} is not one of ${symbols.join(", ")}`);
+  }
+  return symbol;
+}
+
+function parsePercent(raw: unknown): string {
+  const text = decimalText(raw);
+  if (text === undefined) throw new PriceRuleError("percent", 'is required, e.g. "2"');
+  const units = toUnits(text, 4);
+  if (units === undefined || units <= 0n || units > MAX_PERCENT_UNITS) {
+    throw new PriceRuleError(
+      "percent",
+      `${shown(raw)} is not a number above 0 and at most 1000 with at most 4 decimals`,
+    );
+  }
+  return text;
+}
+
+/** `window` as seconds: `5m`, `90m`, `1h`, `24h`. */
+function parseWindow(raw: unknown): number {
+  if (raw === undefined) throw new PriceRuleError("window", 'is required, e.g. "5m"');
+  const match = typeof raw === "string" ? /^(\d{1,4})(m|h)$/.exec(raw) : null;
+  const seconds = match ? Number(match[1]) * (match[2] === "h" ? 3_600 : 60) : NaN;
+  if (!(seconds >= MOVE_WINDOW_SECONDS.min && seconds <= MOVE_WINDOW_SECONDS.max)) {
+    throw new PriceRuleError(
+      "window",
+      `${shown(raw)} is not minutes or hours from 1m to 24h, such as 5m or 1h`,
+    );
+  }
+  return seconds;
+}
+
+/** A decimal field as text: strings as they are, plain JSON numbers as they print. */
+function decimalText(raw: unknown): string | undefined {
+  if (typeof raw === "string") return raw.trim();
+  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+  return raw === undefined || raw === null ? undefined : shown(raw);
+}
+
+/** A value as a reason quotes it, cut short. */
+function shown(value: unknown): string {
+  return (JSON.stringify(value) ?? String(value)).slice(0, 40);
+}

@@ -1,0 +1,52 @@
+/**
+ * The monitor's side of price alerts: claiming the alerts the webhook has not yet received
+ * (for a lease, so several monitors never post the same alert at once and a monitor that died
+ * leaves its claims to the others), and recording how each delivery ended.
+ */
+import type { Sql } from "../runtime/database.ts";
+
+/**
+ * How long a claim holds: longer than the webhook's retries of one alert take (about four
+ * minutes), so a live monitor's claim never lapses while it still tries.
+ */
+const LEASE = "10 minutes";
+
+/** Alerts older than this are not delivered: a webhook set up later gets no flood of history. */
+const MAX_AGE = "1 day";
+
+/** Claims up to `limit` undelivered alerts for `instance`; returns their ids, oldest first. */
+export async function claimPriceAlerts(sql: Sql, instance: string, limit = 100): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    update price_alerts set claimed_by = ${instance}, claimed_at = now()
+    where id in (
+      select id from price_alerts
+      where delivered_at is null and given_up_at is null
+        and created_at > now() - ${MAX_AGE}::interval
+        and (claimed_at is null or claimed_at < now() - ${LEASE}::interval
+          or claimed_by = ${instance})
+      order by id
+      limit ${limit}
+      for update skip locked
+    )
+    returning id::text
+  `;
+  return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
+}
+
+/** Records that alert `id` was delivered, or given up after every retry failed. */
+export async function settlePriceAlert(sql: Sql, id: string, delivered: boolean): Promise<void> {
+  await sql`
+    update price_alerts set
+      delivered_at = case when ${delivered} then now() end,
+      given_up_at = case when ${delivered} then null else now() end
+    where id = ${id}
+  `;
+}
+
+/** Gives back `instance`'s claims it did not settle (on a clean stop), for the next monitor. */
+export async function releasePriceAlerts(sql: Sql, instance: string): Promise<void> {
+  await sql`
+    update price_alerts set claimed_by = null, claimed_at = null
+    where claimed_by = ${instance} and delivered_at is null and given_up_at is null
+  `;
+}

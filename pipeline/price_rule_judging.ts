@@ -1,0 +1,240 @@
+/**
+ * Users' price rules judged in the consumer's transaction: each rule of the batch's symbols
+ * judges, in time order, every 1-second candle completed since it last did (a symbol's candle
+ * is complete once a trade of a later second is stored), reading candles only, never raw
+ * trades. Its state and the alerts it fired commit with the trades, so a batch stored twice,
+ * or redelivered after a crash, judges nothing twice: one alert per crossing or move.
+ */
+import type postgres from "postgres";
+import { coveringSpans } from "../domain/candles.ts";
+import {
+  judgeCrossing,
+  judgeMove,
+  type PriceMove,
+  type SecondCandle,
+  type Side,
+  type WindowRange,
+} from "../domain/price_rule_judge.ts";
+import type { PriceDirection, PriceRuleKind } from "../domain/price_rule.ts";
+import { encodePriceAlertUpdates, PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
+
+interface RuleRow {
+  id: string;
+  symbol: string;
+  kind: PriceRuleKind;
+  direction: PriceDirection;
+  level: string | null;
+  percent: string | null;
+  window_seconds: number | null;
+  side: Side | null;
+  armed: boolean;
+  judged_until: number;
+}
+
+interface CandleRow {
+  symbol: string;
+  bucket: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  close_trade_id: string;
+}
+
+/** What judging changed for one rule. */
+interface Judged {
+  rule: RuleRow;
+  until: number;
+  side: Side | null;
+  armed: boolean;
+  alerts: { candle: SecondCandle; move: PriceMove }[];
+}
+
+/**
+ * Judges the live rules of `symbols` (which the batch just stored trades of) inside `tx`, and
+ * NOTIFYs {@link PRICE_ALERTS_CHANNEL} when any fired. Returns the ids of the alerts fired.
+ */
+export async function judgePriceRules(
+  tx: postgres.TransactionSql,
+  symbols: string[],
+): Promise<string[]> {
+  // Locked, so two consumers briefly sharing a partition after a rebalance judge in turn.
+  const rules = await tx<RuleRow[]>`
+    select id::text, symbol, kind, direction, level::text, percent::text, window_seconds, side,
+      armed, (extract(epoch from judged_until) * 1000)::float8 as judged_until
+    from price_rules
+    where symbol = any(string_to_array(${symbols.join(",")}, ',')) and deleted_at is null
+    order by id
+    for update
+  `;
+  if (rules.length === 0) return [];
+  const candles = await completedCandles(tx, rules);
+  const judged = rules.map((rule): Judged => ({
+    rule,
+    until: rule.judged_until,
+    side: rule.side,
+    armed: rule.armed,
+    alerts: [],
+  }));
+  const ranges = await windowRanges(tx, rules, candles);
+  for (const state of judged) {
+    const { rule } = state;
+    for (const candle of candles.get(rule.symbol) ?? []) {
+      if (candle.bucket <= rule.judged_until) continue;
+      let move: PriceMove | undefined;
+      if (rule.kind === "crosses") {
+        const result = judgeCrossing(state.side ?? undefined, candle, rule.level!, rule.direction);
+        [state.side, move] = [result.side, result.fired];
+      } else {
+        const range = ranges.get(rangeKey(rule.symbol, rule.window_seconds!, candle.bucket))!;
+        const result = judgeMove(state.armed, candle, range, rule.percent!, rule.direction);
+        [state.armed, move] = [result.armed, result.fired];
+      }
+      if (move) state.alerts.push({ candle, move });
+      state.until = candle.bucket;
+    }
+  }
+  return await storeJudgements(tx, judged.filter((j) => j.until > j.rule.judged_until));
+}
+
+/** Each symbol's completed 1-second candles after the earliest point its rules judged to. */
+async function completedCandles(
+  tx: postgres.TransactionSql,
+  rules: RuleRow[],
+): Promise<Map<string, SecondCandle[]>> {
+  const from = new Map<string, number>();
+  for (const rule of rules) {
+    from.set(rule.symbol, Math.min(from.get(rule.symbol) ?? Infinity, rule.judged_until));
+  }
+  const rows = await tx<CandleRow[]>`
+    select c.symbol, (extract(epoch from c.bucket) * 1000)::float8 as bucket, c.open::text,
+      c.high::text, c.low::text, c.close::text, c.close_trade_id::text
+    from unnest(
+      ${tx.array([...from.keys()])}::varchar[],
+      ${tx.array([...from.values()])}::float8[]
+    ) as f(symbol, judged_ms)
+    join trade_aggregates a on a.symbol = f.symbol
+    join candles c on c.symbol = f.symbol and c.interval_seconds = 1
+      and c.bucket > timestamptz 'epoch' + f.judged_ms * interval '1 millisecond'
+      and c.bucket < date_bin(interval '1 second', a.last_trade_time, timestamptz 'epoch')
+    order by c.symbol, c.bucket
+  `;
+  const candles = new Map<string, SecondCandle[]>();
+  for (const row of rows) {
+    const list = candles.get(row.symbol) ?? [];
+    if (list.length === 0) candles.set(row.symbol, list);
+    list.push({
+      bucket: row.bucket,
+      open: row.open,
+      high: row.high,
+      low: row.low,
+      close: row.close,
+      closeTradeId: row.close_trade_id,
+    });
+  }
+  return candles;
+}
+
+function rangeKey(symbol: string, windowSeconds: number, bucket: number): string {
+  return `${symbol} ${windowSeconds} ${bucket}`;
+}
+
+/**
+ * The low and high over the window of every `moves` rule ending at each candle it judges,
+ * read from the coarsest stored candles that tile the window exactly.
+ */
+async function windowRanges(
+  tx: postgres.TransactionSql,
+  rules: RuleRow[],
+  candles: Map<string, SecondCandle[]>,
+): Promise<Map<string, WindowRange>> {
+  const spans: { key: string; symbol: string; seconds: number; from: number; to: number }[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (rule.kind !== "moves") continue;
+    for (const candle of candles.get(rule.symbol) ?? []) {
+      const key = rangeKey(rule.symbol, rule.window_seconds!, candle.bucket);
+      if (candle.bucket <= rule.judged_until || seen.has(key)) continue;
+      seen.add(key);
+      const end = candle.bucket + 1_000;
+      for (const span of coveringSpans(end - rule.window_seconds! * 1_000, end)) {
+        spans.push({ key, symbol: rule.symbol, ...span });
+      }
+    }
+  }
+  if (spans.length === 0) return new Map();
+  const rows = await tx<{ key: string; low: string; high: string }[]>`
+    select s.key, min(c.low)::text as low, max(c.high)::text as high
+    from unnest(
+      ${tx.array(spans.map((s) => s.key))}::text[],
+      ${tx.array(spans.map((s) => s.symbol))}::varchar[],
+      ${tx.array(spans.map((s) => s.seconds))}::integer[],
+      ${tx.array(spans.map((s) => s.from))}::float8[],
+      ${tx.array(spans.map((s) => s.to))}::float8[]
+    ) as s(key, symbol, seconds, from_ms, to_ms)
+    join candles c on c.symbol = s.symbol and c.interval_seconds = s.seconds
+      and c.bucket >= timestamptz 'epoch' + s.from_ms * interval '1 millisecond'
+      and c.bucket < timestamptz 'epoch' + s.to_ms * interval '1 millisecond'
+    group by s.key
+  `;
+  return new Map(rows.map((r) => [r.key, { low: r.low, high: r.high }]));
+}
+
+/** Stores each rule's new state and the alerts it fired; returns their ids. */
+async function storeJudgements(tx: postgres.TransactionSql, judged: Judged[]): Promise<string[]> {
+  if (judged.length === 0) return [];
+  const alerts = judged.flatMap((j) => j.alerts.map((a) => ({ rule: j.rule, ...a })));
+  const [{ ids }] = await tx<{ ids: string[] }[]>`
+    with updated as (
+      update price_rules r set
+        judged_until = timestamptz 'epoch' + u.until_ms * interval '1 millisecond',
+        side = nullif(u.side, 0), armed = u.armed, fired_count = r.fired_count + u.fired,
+        last_fired_at = coalesce(
+          timestamptz 'epoch' + nullif(u.last_fired_ms, 0) * interval '1 millisecond',
+          r.last_fired_at
+        )
+      from unnest(
+        ${tx.array(judged.map((j) => j.rule.id))}::bigint[],
+        ${tx.array(judged.map((j) => j.until))}::float8[],
+        ${tx.array(judged.map((j) => j.side ?? 0))}::smallint[],
+        ${tx.array(judged.map((j) => j.armed))}::boolean[],
+        ${tx.array(judged.map((j) => j.alerts.length))}::integer[],
+        ${tx.array(judged.map((j) => j.alerts.at(-1)?.candle.bucket ?? 0))}::float8[]
+      ) as u(id, until_ms, side, armed, fired, last_fired_ms)
+      where r.id = u.id
+    ),
+    fired as (
+      insert into price_alerts (
+        rule_id, symbol, direction, bucket, price, close, reference, change_percent,
+        close_trade_id
+      )
+      select rule_id, symbol, direction,
+        timestamptz 'epoch' + bucket_ms * interval '1 millisecond', price, close, reference,
+        nullif(change_percent, '')::numeric, close_trade_id
+      from unnest(
+        ${tx.array(alerts.map((a) => a.rule.id))}::bigint[],
+        ${tx.array(alerts.map((a) => a.rule.symbol))}::varchar[],
+        ${tx.array(alerts.map((a) => a.move.direction))}::text[],
+        ${tx.array(alerts.map((a) => a.candle.bucket))}::float8[],
+        ${tx.array(alerts.map((a) => a.move.price))}::numeric[],
+        ${tx.array(alerts.map((a) => a.candle.close))}::numeric[],
+        ${tx.array(alerts.map((a) => a.move.reference))}::numeric[],
+        ${tx.array(alerts.map((a) => a.move.changePercent ?? ""))}::text[],
+        ${tx.array(alerts.map((a) => a.candle.closeTradeId))}::bigint[]
+      ) as a(
+        rule_id, symbol, direction, bucket_ms, price, close, reference, change_percent,
+        close_trade_id
+      )
+      order by rule_id, bucket_ms
+      on conflict (rule_id, bucket) do nothing
+      returning id
+    )
+    select coalesce(array_agg(id::text order by id), '{}') as ids from fired
+  `;
+  if (ids.length > 0) {
+    await tx`select pg_notify(${PRICE_ALERTS_CHANNEL}, ${
+      encodePriceAlertUpdates({ alertIds: ids })
+    })`;
+  }
+  return ids;
+}

@@ -1,0 +1,19 @@
+/**
+ * `GET /api/price-alerts?symbol=&limit=&since=`: the alerts users' price rules fired, newest
+ * first (`limit` 1–1000, default 50; `since` keeps those stored after it).
+ */
+import type { Handler } from "../../fresh_compat.ts";
+import type { DashboardState } from "../../web/dashboard_state.ts";
+import { limitParam, symbolParam, timeParam } from "../../web/api_params.ts";
+import { recentPriceAlerts } from "../../web/price_rule_queries.ts";
+
+export const handler: Record<"GET", Handler<DashboardState>> = {
+  async GET(_request, { url, state }) {
+    const alerts = await recentPriceAlerts(state.sql, {
+      symbol: symbolParam(url, state.symbols, false),
+      limit: limitParam(url, 50),
+      since: timeParam(url, "since"),
+    });
+    return Response.json({ alerts });
+  },
+};
