@@ -1,7 +1,7 @@
 /**
  * The live part of the page: symbol tabs, the candlestick chart with its VWAP and moving
- * average, volume by taker side, the whale feed and the connection badge, kept current by
- * `/api/stream`.
+ * average, volume by taker side, users' price alerts and rules, the pipeline's health, the whale
+ * feed and the connection badge, kept current by `/api/stream`.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import SymbolCard from "../components/SymbolCard.tsx";
@@ -9,7 +9,13 @@ import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import CandleCharts from "../components/CandleCharts.tsx";
 import WhaleList from "../components/WhaleList.tsx";
 import HealthPanel from "../components/HealthPanel.tsx";
-import type { HealthView, SymbolSummary, TradeView } from "../domain/dashboard_views.ts";
+import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
+import type {
+  HealthView,
+  PriceAlertsView,
+  SymbolSummary,
+  TradeView,
+} from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
 import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 import { pricePrecision } from "../ui/format.ts";
@@ -28,9 +34,15 @@ export interface LiveBoardProps {
   databaseDown: boolean;
   /** The pipeline's health at first paint; absent when it could not be read. */
   health?: HealthView;
+  /** Users' price rules and newest alerts at first paint; absent when they could not be read. */
+  priceAlerts?: PriceAlertsView;
+  /** The dashboard has an admin token, so price rules may be changed from the page. */
+  rulesWritable: boolean;
 }
 
 type Status = "connecting" | "live" | "reconnecting" | "stale";
+/** How long a whale or price alert stays highlighted after it arrived. */
+const FRESH_MS = 5_000;
 /** A symbol whose newest trade is older than this is shown as stale. */
 const STALE_MS = 60_000;
 /**
@@ -48,6 +60,10 @@ export default function LiveBoard(props: LiveBoardProps) {
   const [whales, setWhales] = useState(props.whales);
   const [health, setHealth] = useState(props.health);
   const [fresh, setFresh] = useState<string[]>([]);
+  const [priceAlerts, setPriceAlerts] = useState(props.priceAlerts ?? { rules: [], alerts: [] });
+  const [freshAlerts, setFreshAlerts] = useState<string[]>([]);
+  // Alerts already on the page: only others are highlighted when a panel update arrives.
+  const seenAlerts = useRef(new Set(props.priceAlerts?.alerts.map((a) => a.id)));
   const [status, setStatus] = useState<Status>("connecting");
   const [series, setSeries] = useState<CandleSeries>(
     { symbol, window, bucketSeconds: 0, points: [] },
@@ -83,18 +99,35 @@ export default function LiveBoard(props: LiveBoardProps) {
       const key = `${whale.symbol}:${whale.tradeId}`;
       setWhales((all) => [whale, ...all].slice(0, 50));
       setFresh((keys) => [...keys, key]);
-      setTimeout(() => setFresh((keys) => keys.filter((k) => k !== key)), 5_000);
+      setTimeout(() => setFresh((keys) => keys.filter((k) => k !== key)), FRESH_MS);
+    });
+    const showPriceAlerts = (view: PriceAlertsView) => {
+      setPriceAlerts(view);
+      const arrived = view.alerts.map((a) => a.id).filter((id) => !seenAlerts.current.has(id));
+      if (arrived.length === 0) return;
+      arrived.forEach((id) => seenAlerts.current.add(id));
+      setFreshAlerts((ids) => [...ids, ...arrived]);
+      setTimeout(
+        () => setFreshAlerts((ids) => ids.filter((id) => !arrived.includes(id))),
+        FRESH_MS,
+      );
+    };
+    source.addEventListener("price_alerts", (message) => {
+      showPriceAlerts(parseLiveEventData("price_alerts", (message as MessageEvent).data));
     });
     const reload = async () => {
       try {
-        const [aggregates, recent] = await Promise.all([
+        const [aggregates, recent, rules, alerts] = await Promise.all([
           fetchJson("/api/aggregates"),
           fetchJson("/api/whales"),
+          fetchJson("/api/price-rules"),
+          fetchJson("/api/price-alerts?limit=20"),
         ]);
         setSummaries(
           Object.fromEntries(aggregates.aggregates.map((s: SymbolSummary) => [s.symbol, s])),
         );
         setWhales(recent.whales);
+        showPriceAlerts({ rules: rules.rules, alerts: alerts.alerts });
         setDatabaseDown(false);
         chartPacer.current?.changed();
       } catch {
@@ -167,6 +200,21 @@ export default function LiveBoard(props: LiveBoardProps) {
         onChoose={setWindow}
       />
       <CandleCharts series={series} priceDecimals={chartDecimals} />
+      <PriceAlertsPanel
+        view={priceAlerts}
+        symbols={props.symbols}
+        symbol={symbol}
+        writable={props.rulesWritable}
+        fresh={freshAlerts}
+        priceDecimals={decimalsFor}
+        onChange={(change) =>
+          setPriceAlerts((view) => ({
+            ...view,
+            rules: "created" in change
+              ? [...view.rules.filter((r) => r.id !== change.created.id), change.created]
+              : view.rules.filter((r) => r.id !== change.deleted),
+          }))}
+      />
       {health && <HealthPanel health={health} />}
       <h2>Whale trades</h2>
       <p class="note">Times are UTC.</p>

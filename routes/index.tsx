@@ -7,6 +7,7 @@ import {
   storageSummary,
   symbolSummaries,
 } from "../web/dashboard_queries.ts";
+import { priceAlertsView } from "../web/price_rule_queries.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 import StorageLine from "../components/StorageLine.tsx";
 import type { StorageSummary } from "../domain/dashboard_views.ts";
@@ -19,16 +20,21 @@ interface HomeData {
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { state, render }) {
-    const page = { symbols: state.symbols, simulated: state.feedSimulated ?? false };
+    const page = {
+      symbols: state.symbols,
+      simulated: state.feedSimulated ?? false,
+      rulesWritable: state.adminToken !== undefined,
+    };
     try {
-      const [summaries, whales, storage, health] = await Promise.all([
+      const [summaries, whales, storage, health, priceAlerts] = await Promise.all([
         symbolSummaries(state.sql),
         recentTrades(state.sql, { limit: 20, whalesOnly: true }),
         storageSummary(state.sql),
         pipelineHealth(state.sql),
+        priceAlertsView(state.sql),
       ]);
       return render({
-        board: { ...page, summaries, whales, health, databaseDown: false },
+        board: { ...page, summaries, whales, health, priceAlerts, databaseDown: false },
         storage,
       });
     } catch (error) {

@@ -18,6 +18,7 @@ import { CANDLE_COLOURS } from "../ui/candle_plot.ts";
 import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
+const ADMIN_TOKEN = "browser-test-admin-token";
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 
 /** A copy of the files a clone would hold (tracked and not ignored): no built bundle. */
@@ -137,7 +138,11 @@ Deno.test({
       "the copy has no built bundle, as a fresh clone has none",
     );
     const port = freePort();
-    const dashboard = await runDashboardTask(copy, { ...env, PORT: String(port) });
+    const dashboard = await runDashboardTask(copy, {
+      ...env,
+      PORT: String(port),
+      DASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: [
@@ -222,8 +227,44 @@ Deno.test({
           return c.width > 0 && pixels.some((value) => value !== 0);
         }));
       assert.deepEqual(drawn, [true, true], "both charts have pixels");
+
+      // A price rule set from the page: refused with a wrong token, saying so; then, at the
+      // price shown, listed, firing as the feed crosses it, and deleted.
+      const shownPrice = (await page.textContent(".card .price"))!;
+      const shownSymbol = await page.textContent('.tabs button[aria-pressed="true"]');
+      await page.fill('.rule-form input[name="level"]', shownPrice.replaceAll(",", ""));
+      await page.fill('.rule-form input[name="token"]', "not-the-token");
+      await page.click('.rule-form button[type="submit"]');
+      await page.waitForSelector(
+        '.price-alerts [role="alert"]:has-text("not the dashboard\'s admin token")',
+      );
+      await page.fill('.rule-form input[name="token"]', ADMIN_TOKEN);
+      await page.click('.rule-form button[type="submit"]');
+      const ruleItem = page.locator(".price-alerts ul.rules li");
+      await ruleItem.first().waitFor({ timeout: 5_000 });
+      assert.ok(
+        (await ruleItem.first().textContent())!.startsWith(`${shownSymbol} crosses ${shownPrice} `),
+        "the rule reads as set, at the price shown",
+      );
+      const fired = await page.waitForSelector(".price-alerts ul.fired li.fresh", {
+        timeout: 30_000,
+      });
+      assert.match(
+        (await fired.textContent())!,
+        /^\d\d:\d\d:\d\d [A-Z]+ (rose|fell) through [\d,.]+: (high|low) [\d,.]+, close [\d,.]+$/,
+      );
+      assert.match((await ruleItem.first().textContent())!, /fired \d+ times?, last/);
       await page.screenshot({ path: `${ROOT}test-artifacts/dashboard.png`, fullPage: true });
-      assert.deepEqual(problems, [], "no errors in the browser console");
+      await ruleItem.first().locator("button.delete").click();
+      await page.waitForSelector(".price-alerts p.note:has-text('No price rule is set.')");
+      const [{ live }] = await db.sql`
+        select count(*)::int as live from price_rules where deleted_at is null
+      `;
+      assert.equal(live, 0, "deleted in the database");
+      // The browser logs the refused request of the wrong token; that one is expected.
+      const refusal = /status of 401 \(Unauthorized\)/;
+      assert.equal(problems.filter((p) => refusal.test(p)).length, 1, "the wrong token's 401");
+      assert.deepEqual(problems.filter((p) => !refusal.test(p)), [], "no other console errors");
       assert.ok(!dashboard.output().includes("islands.js is missing"), dashboard.output());
     } finally {
       await browser.close();

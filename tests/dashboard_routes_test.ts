@@ -185,7 +185,7 @@ Deno.test("the dashboard works with a role that may only read", async () => {
       await db.sql`grant usage on schema public to ${db.sql(role)}`;
       await db.sql`
         grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
-          trade_gaps, alerts to ${db.sql(role)}
+          trade_gaps, alerts, price_rules, price_alerts to ${db.sql(role)}
       `;
       const url = new URL(db.url);
       url.username = role;
@@ -200,6 +200,8 @@ Deno.test("the dashboard works with a role that may only read", async () => {
             "/api/aggregates",
             "/api/series?symbol=BTCUSDT",
             "/api/candles?symbol=BTCUSDT",
+            "/api/price-rules",
+            "/api/price-alerts",
             "/metrics",
             "/healthz",
           ]

@@ -1,0 +1,246 @@
+/**
+ * Users' price alerts on the page: the newest alerts (just arrived ones highlighted), the rules
+ * set, and, when the dashboard has an admin token, a form to add rules and buttons to delete
+ * them, both through `/api/price-rules` with the token the user types (kept for the tab).
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { PriceAlertsView, PriceRuleView } from "../domain/dashboard_views.ts";
+import type { PriceDirection, PriceRuleKind } from "../domain/price_rule.ts";
+import { formatCount, formatTime } from "../ui/format.ts";
+import { describeAlert, describeRule, MOVE_WINDOWS } from "../ui/price_rule_text.ts";
+
+/** Props of {@link PriceAlertsPanel}. */
+export interface PriceAlertsPanelProps {
+  view: PriceAlertsView;
+  symbols: string[];
+  /** The symbol shown in the tabs, which a new rule is for unless the user picks another. */
+  symbol: string;
+  /** The dashboard has an admin token: rules may be changed from the page. */
+  writable: boolean;
+  /** Ids of the alerts to highlight as just arrived. */
+  fresh: readonly string[];
+  /** Decimals to show a symbol's prices with, given prices at hand. */
+  priceDecimals: (symbol: string, prices: string[]) => number;
+  /** A change the API confirmed, applied before the stream brings it. */
+  onChange: (change: { created: PriceRuleView } | { deleted: string }) => void;
+}
+
+/** Where the typed token is kept, for this tab only. */
+const TOKEN_KEY = "dashboard-admin-token";
+
+/** The panel. */
+export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
+  const { view, writable, fresh, priceDecimals } = props;
+  const [token, setToken] = useState("");
+  const [message, setMessage] = useState<{ error: boolean; text: string }>();
+  useEffect(() => setToken(sessionStorage.getItem(TOKEN_KEY) ?? ""), []);
+  const keepToken = (value: string) => {
+    setToken(value);
+    sessionStorage.setItem(TOKEN_KEY, value);
+  };
+  const call = async (path: string, init: RequestInit) => {
+    const headers = { ...init.headers, authorization: `Bearer ${token}` };
+    const response = await fetch(path, { ...init, headers });
+    if (!response.ok) {
+      setMessage({ error: true, text: (await response.text()).trim() });
+      return undefined;
+    }
+    return response;
+  };
+  const remove = async (rule: PriceRuleView) => {
+    if (await call(`/api/price-rules/${rule.id}`, { method: "DELETE" })) {
+      props.onChange({ deleted: rule.id });
+      setMessage({ error: false, text: `Deleted: ${describeRule(rule, decimals(rule))}` });
+    }
+  };
+  const decimals = (rule: PriceRuleView) =>
+    priceDecimals(rule.symbol, rule.level === null ? [] : [rule.level]);
+
+  return (
+    <section class="price-alerts">
+      <h2>Price alerts</h2>
+      {view.alerts.length === 0
+        ? <p class="note">No price alert has fired yet.</p>
+        : (
+          <ul class="fired">
+            {view.alerts.map((alert) => (
+              <li
+                key={alert.id}
+                class={fresh.includes(alert.id) ? "fresh" : ""}
+                data-alert-id={alert.id}
+              >
+                <time datetime={alert.time}>{formatTime(alert.time)}</time> {describeAlert(
+                  alert,
+                  priceDecimals(alert.symbol, [alert.price, alert.close, alert.reference]),
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      <h3>Rules</h3>
+      {view.rules.length === 0 ? <p class="note">No price rule is set.</p> : (
+        <ul class="rules">
+          {view.rules.map((rule) => (
+            <li key={rule.id} data-rule-id={rule.id}>
+              {describeRule(rule, decimals(rule))}{" "}
+              <span class="note">
+                {rule.firedCount === 0
+                  ? "has not fired"
+                  : `fired ${formatCount(rule.firedCount)} ${
+                    rule.firedCount === 1 ? "time" : "times"
+                  }, last ${formatTime(rule.lastFiredAt!)}`}
+              </span>
+              {writable && (
+                <button type="button" class="delete" onClick={() => remove(rule)}>
+                  Delete
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {writable
+        ? (
+          <RuleForm
+            symbols={props.symbols}
+            symbol={props.symbol}
+            token={token}
+            onToken={keepToken}
+            onSubmit={async (body) => {
+              const response = await call("/api/price-rules", {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(body),
+              });
+              if (!response) return false;
+              const { rule } = await response.json() as { rule: PriceRuleView };
+              props.onChange({ created: rule });
+              setMessage({ error: false, text: `Added: ${describeRule(rule, decimals(rule))}` });
+              return true;
+            }}
+          />
+        )
+        : (
+          <p class="note">
+            Read-only: this dashboard has no DASHBOARD_ADMIN_TOKEN, so rules are set elsewhere.
+          </p>
+        )}
+      {message && (
+        <p class={message.error ? "alert" : "note"} role={message.error ? "alert" : "status"}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Props of {@link RuleForm}. */
+interface RuleFormProps {
+  symbols: string[];
+  symbol: string;
+  token: string;
+  onToken: (token: string) => void;
+  /** Sends the rule; resolves true once it was created. */
+  onSubmit: (body: Record<string, string>) => Promise<boolean>;
+}
+
+/** The fields of a new rule, sent as the API takes them. */
+function RuleForm({ symbols, symbol, token, onToken, onSubmit }: RuleFormProps) {
+  const [ruleSymbol, setRuleSymbol] = useState(symbol);
+  useEffect(() => setRuleSymbol(symbol), [symbol]);
+  const [kind, setKind] = useState<PriceRuleKind>("crosses");
+  const [direction, setDirection] = useState<PriceDirection>("any");
+  const [level, setLevel] = useState("");
+  const [percent, setPercent] = useState("");
+  const [window, setWindow] = useState<string>("5m");
+  const [sending, setSending] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setSending(true);
+    const amounts: Record<string, string> = kind === "crosses" ? { level } : { percent, window };
+    if (await onSubmit({ symbol: ruleSymbol, kind, direction, ...amounts })) {
+      setLevel("");
+      setPercent("");
+    }
+    setSending(false);
+  };
+  const value = (set: (value: string) => void) => (event: Event) =>
+    set((event.currentTarget as HTMLInputElement).value);
+  return (
+    <form class="rule-form" onSubmit={submit}>
+      <label>
+        Symbol{" "}
+        <select name="symbol" value={ruleSymbol} onChange={value(setRuleSymbol)}>
+          {symbols.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </label>
+      <label>
+        Alert when it{" "}
+        <select
+          name="kind"
+          value={kind}
+          onChange={value((v) => setKind(v as PriceRuleKind))}
+        >
+          <option value="crosses">crosses a price</option>
+          <option value="moves">moves by a percentage</option>
+        </select>
+      </label>
+      <label>
+        Way{" "}
+        <select
+          name="direction"
+          value={direction}
+          onChange={value((v) => setDirection(v as PriceDirection))}
+        >
+          <option value="any">either way</option>
+          <option value="up">up</option>
+          <option value="down">down</option>
+        </select>
+      </label>
+      {kind === "crosses"
+        ? (
+          <label>
+            Price{" "}
+            <input
+              name="level"
+              inputMode="decimal"
+              required
+              value={level}
+              onInput={value(setLevel)}
+            />
+          </label>
+        )
+        : (
+          <>
+            <label>
+              Percent{" "}
+              <input
+                name="percent"
+                inputMode="decimal"
+                required
+                value={percent}
+                onInput={value(setPercent)}
+              />
+            </label>
+            <label>
+              Within{" "}
+              <select name="window" value={window} onChange={value(setWindow)}>
+                {MOVE_WINDOWS.map((w) => <option key={w} value={w}>{w}</option>)}
+              </select>
+            </label>
+          </>
+        )}
+      <label>
+        Admin token{" "}
+        <input
+          name="token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onInput={value(onToken)}
+        />
+      </label>
+      <button type="submit" disabled={sending}>Add rule</button>
+    </form>
+  );
+}
