@@ -10,6 +10,7 @@ import { redactUrl } from "./runtime/config.ts";
 import { createApp } from "./fresh_compat.ts";
 import { manifest } from "./dashboard_manifest.ts";
 import { startLiveHub } from "./web/live_hub.ts";
+import { RequestTiming } from "./web/request_timing.ts";
 
 const STATIC_DIR = new URL("./static/", import.meta.url);
 
@@ -30,6 +31,7 @@ await runEntry("dashboard", async (config, log) => {
     live: live.hub,
     feedSimulated: config.feedSimulated,
     adminToken: config.dashboardAdminToken,
+    timing: new RequestTiming(),
   }, {
     staticDir: STATIC_DIR,
   });

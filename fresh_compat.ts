@@ -20,6 +20,8 @@ export interface PageProps<Data = unknown> {
 /** What a handler or middleware receives besides the request. */
 export interface RouteContext<State> {
   url: URL;
+  /** The matched route's pattern (`/api/price-rules/:id`, `/static/*`), null when none matched. */
+  route: string | null;
   params: Record<string, string>;
   state: State;
   /** Renders the route's page inside `_app` with `data`, as a 200 HTML response by default. */
@@ -71,10 +73,16 @@ export function createApp<State>(
 ): Hono {
   const app = new Hono();
   // Runs `route` behind the middleware, as Fresh runs `_middleware.ts` around every route.
-  const serve = (request: Request, params: Record<string, string>, route: RouteRunner<State>) => {
+  const serve = (
+    request: Request,
+    pattern: string | null,
+    params: Record<string, string>,
+    route: RouteRunner<State>,
+  ) => {
     const url = new URL(request.url);
     const context = (next: () => Promise<Response>): RouteContext<State> => ({
       url,
+      route: pattern,
       params,
       state,
       render: () => {
@@ -94,13 +102,19 @@ export function createApp<State>(
     app.get(
       "/static/*",
       (c) =>
-        serve(c.req.raw, {}, async () => (await files(c, () => Promise.resolve())) ?? notFound()),
+        serve(
+          c.req.raw,
+          "/static/*",
+          {},
+          async () => (await files(c, () => Promise.resolve())) ?? notFound(),
+        ),
     );
   }
   for (const [file, module] of Object.entries(manifest.routes)) {
-    app.all(routePath(file), (c) => {
+    const pattern = routePath(file);
+    app.all(pattern, (c) => {
       const params = c.req.param() as Record<string, string>;
-      return serve(c.req.raw, params, (request, ctx) => {
+      return serve(c.req.raw, pattern, params, (request, ctx) => {
         const render = (data?: unknown, init?: ResponseInit) => {
           const Page = module.default;
           if (!Page) throw new Error(`${file} has no page to render`);
@@ -123,7 +137,7 @@ export function createApp<State>(
       });
     });
   }
-  app.notFound((c) => serve(c.req.raw, {}, () => notFound()));
+  app.notFound((c) => serve(c.req.raw, null, {}, () => notFound()));
   return app;
 }
 

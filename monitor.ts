@@ -129,8 +129,9 @@ await runEntry("monitor", async (config, log) => {
   let evaluating: Promise<void> | undefined;
   const timer = setInterval(() => {
     evaluating ??= evaluate()
-      .then(deliverPriceAlerts)
       .catch((error) => log.warn("alert evaluation failed; trying again", { error }))
+      .then(deliverPriceAlerts)
+      .catch((error) => log.warn("price alerts not claimed; trying again", { error }))
       .finally(() => evaluating = undefined);
   }, config.heartbeatIntervalMs);
 

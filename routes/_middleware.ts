@@ -1,4 +1,7 @@
-/** Cross-cutting work for every request: security headers, and errors as one-line answers. */
+/**
+ * Cross-cutting work for every request: security headers, errors as one-line answers, and the
+ * time each route takes.
+ */
 import type { Handler } from "../fresh_compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 import { BadRequest } from "../web/api_params.ts";
@@ -15,8 +18,12 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Answers bad input with a 400, hides internal errors behind a 500, and sets the headers. */
+/**
+ * Answers bad input with a 400 (or its own 4xx), hides internal errors behind a 500, sets the
+ * headers and times the route.
+ */
 export const handler: Handler<DashboardState> = async (_request, ctx) => {
+  const started = performance.now();
   let response: Response;
   try {
     response = await ctx.next();
@@ -34,5 +41,6 @@ export const handler: Handler<DashboardState> = async (_request, ctx) => {
   headers.set("referrer-policy", "no-referrer");
   headers.set("x-frame-options", "DENY");
   if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
+  ctx.state.timing?.observe(ctx.route ?? "none", (performance.now() - started) / 1000);
   return new Response(response.body, { status: response.status, headers });
 };

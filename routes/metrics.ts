@@ -1,7 +1,8 @@
 /**
  * `GET /metrics` in Prometheus' text format: how fresh each symbol's data is (the seed's alert
  * "producer disconnected > 5 minutes" is `crypto_last_trade_age_seconds > 300`), what is
- * stored and how much disk and how many connections it takes, and the dashboard's own stream.
+ * stored and how much disk and how many connections it takes, the alert rules' state, and the
+ * dashboard's own stream and the time each of its routes takes.
  */
 import type { Handler } from "../fresh_compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
@@ -15,6 +16,7 @@ import {
   counterFrom,
   createRegistry,
   gaugeFrom,
+  mergeRegistries,
   metricsResponse,
   type Reading,
 } from "../runtime/metrics.ts";
@@ -134,6 +136,7 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       "Events published to streams.",
       () => (state.live?.nextId ?? 1) - 1,
     );
-    return await metricsResponse(registry);
+    const timing = state.timing?.registry;
+    return await metricsResponse(timing ? mergeRegistries([registry, timing]) : registry);
   },
 };

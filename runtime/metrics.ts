@@ -67,14 +67,20 @@ async function readFresh(
   return entries(reading, options.label);
 }
 
-/** A histogram of seconds, observed by the component as things happen. */
+/** A histogram of seconds, observed by the component as things happen, by `labelNames`. */
 export function secondsHistogram(
   registry: Registry,
   name: string,
   help: string,
   buckets: number[],
+  labelNames: string[] = [],
 ): client.Histogram {
-  return new client.Histogram({ name, help, buckets, registers: [registry] });
+  return new client.Histogram({ name, help, buckets, labelNames, registers: [registry] });
+}
+
+/** One registry holding the metrics of all of `registries`, whose names must differ. */
+export function mergeRegistries(registries: Registry[]): Registry {
+  return client.Registry.merge(registries) as Registry;
 }
 
 function entries(reading: Reading, label?: string): [Record<string, string>, number][] {

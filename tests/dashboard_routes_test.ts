@@ -5,6 +5,7 @@ import { createLogger } from "../runtime/log.ts";
 import { planBatch } from "../domain/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";
 import { connectDatabase } from "../runtime/database.ts";
+import { RequestTiming } from "../web/request_timing.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 
@@ -28,7 +29,12 @@ async function withDashboard(
     ];
     const plan = planBatch(events, new Map(), 2, "100000");
     await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
-    const app = createApp(manifest, { log: quietLog, sql: db.sql, symbols: SYMBOLS }, {
+    const app = createApp(manifest, {
+      log: quietLog,
+      sql: db.sql,
+      symbols: SYMBOLS,
+      timing: new RequestTiming(),
+    }, {
       staticDir: new URL("../static/", import.meta.url),
     });
     const get = (path: string, method = "GET") =>
@@ -244,6 +250,8 @@ Deno.test("without its database the page still loads, says so, and is a 503", as
 
 Deno.test("metrics report freshness and counts per symbol in Prometheus' format", async () => {
   await withDashboard(async (get) => {
+    await (await get("/api/trades")).body?.cancel();
+    await (await get("/api/price-rules/17")).body?.cancel();
     const response = await get("/metrics");
     assert.equal(response.status, 200);
     const text = await response.text();
@@ -259,6 +267,9 @@ Deno.test("metrics report freshness and counts per symbol in Prometheus' format"
     const bytes = Number(/^crypto_database_bytes (\d+)$/m.exec(text)?.[1]);
     const trades = Number(/^crypto_trades_bytes (\d+)$/m.exec(text)?.[1]);
     assert.ok(bytes > trades && trades > 0, `database ${bytes} B holds trades of ${trades} B`);
+    // Time per route pattern, not per path: ids do not make new series.
+    assert.match(text, /^dashboard_request_seconds_count\{route="\/api\/trades"\} 1$/m);
+    assert.match(text, /^dashboard_request_seconds_count\{route="\/api\/price-rules\/:id"\} 1$/m);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { Sql } from "../runtime/database.ts";
 import type { LiveHub } from "./live_hub.ts";
 import type { Logger } from "../runtime/log.ts";
+import type { RequestTiming } from "./request_timing.ts";
 
 /** The dashboard's shared resources. */
 export interface DashboardState {
@@ -17,6 +18,8 @@ export interface DashboardState {
   feedSimulated?: boolean;
   /** `DASHBOARD_ADMIN_TOKEN`: requests bearing it may change price rules; absent: read-only. */
   adminToken?: string;
+  /** Time per route, served on `/metrics`; absent: not measured. */
+  timing?: RequestTiming;
   /** The fan-out of the consumer's NOTIFY; absent when live updates are off. */
   live?: LiveHub;
 }
