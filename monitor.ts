@@ -99,15 +99,14 @@ await runEntry("monitor", async (config, log) => {
     await database.sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
   };
   // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for
-  // those a lapsed claim or a failed announcement left), then posted until accepted.
+  // those a lapsed claim or a failed announcement left), then posted until accepted. Claims run
+  // one after another, so an alert posted and settled meanwhile is never claimed twice.
   const posting = new Set<string>();
-  const deliverPriceAlerts = async () => {
+  const claimAndPost = async () => {
     if (!webhook) return;
     const ids = (await claimPriceAlerts(database.sql, instance)).filter((id) => !posting.has(id));
     if (ids.length === 0) return;
     for (const alert of await priceAlertsByIds(database.sql, ids)) {
-      // Checked again: a claim running alongside (timer and notification) may have taken it.
-      if (posting.has(alert.id)) continue;
       posting.add(alert.id);
       webhook.send(
         priceAlertNotice(alert),
@@ -119,6 +118,12 @@ await runEntry("monitor", async (config, log) => {
             .finally(() => posting.delete(alert.id)),
       );
     }
+  };
+  let claiming = Promise.resolve();
+  const deliverPriceAlerts = () => {
+    const claim = claiming.then(claimAndPost);
+    claiming = claim.catch(() => {});
+    return claim;
   };
   const stopFollowing = webhook
     ? followChannel(database.sql, PRICE_ALERTS_CHANNEL, deliverPriceAlerts, {
