@@ -99,24 +99,29 @@ await runEntry("monitor", async (config, log) => {
     await database.sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
   };
   // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for
-  // those a lapsed claim or a failed announcement left), then posted until accepted. Claims run
-  // one after another, so an alert posted and settled meanwhile is never claimed twice.
+  // those a lapsed claim or a failed announcement left), then posted until accepted, on a queue
+  // of their own so they never hold up the rules' notices. Claims run one after another, so an
+  // alert posted and settled meanwhile is never claimed twice.
+  const priceWebhook = config.alertWebhookUrl
+    ? new AlertWebhook({ url: config.alertWebhookUrl, log })
+    : undefined;
   const posting = new Set<string>();
+  const settling = new Set<Promise<void>>();
   const claimAndPost = async () => {
-    if (!webhook) return;
-    const ids = (await claimPriceAlerts(database.sql, instance)).filter((id) => !posting.has(id));
+    if (!priceWebhook) return;
+    const ids = await claimPriceAlerts(database.sql, instance, [...posting]);
     if (ids.length === 0) return;
     for (const alert of await priceAlertsByIds(database.sql, ids)) {
       posting.add(alert.id);
-      webhook.send(
-        priceAlertNotice(alert),
-        (delivered) =>
-          settlePriceAlert(database.sql, alert.id, delivered)
-            .catch((error) =>
-              log.warn("price alert delivery not recorded", { id: alert.id, error })
-            )
-            .finally(() => posting.delete(alert.id)),
-      );
+      priceWebhook.send(priceAlertNotice(alert), (delivered) => {
+        const settled = settlePriceAlert(database.sql, alert.id, delivered)
+          .catch((error) => log.warn("price alert delivery not recorded", { id: alert.id, error }))
+          .finally(() => {
+            posting.delete(alert.id);
+            settling.delete(settled);
+          });
+        settling.add(settled);
+      });
     }
   };
   let claiming = Promise.resolve();
@@ -125,7 +130,7 @@ await runEntry("monitor", async (config, log) => {
     claiming = claim.catch(() => {});
     return claim;
   };
-  const stopFollowing = webhook
+  const stopFollowing = priceWebhook
     ? followChannel(database.sql, PRICE_ALERTS_CHANNEL, deliverPriceAlerts, {
       log,
       signal: stopping.signal,
@@ -154,18 +159,18 @@ await runEntry("monitor", async (config, log) => {
   });
   counterFrom(registry, {
     name: "monitor_webhook_delivered_total",
-    help: "Alert notices the webhook accepted.",
-    read: () => webhook?.delivered ?? 0,
+    help: "Notices, the rules' and price alerts, the webhook accepted.",
+    read: () => (webhook?.delivered ?? 0) + (priceWebhook?.delivered ?? 0),
   });
   counterFrom(registry, {
     name: "monitor_webhook_failures_total",
     help: "Failed webhook POSTs, retries included.",
-    read: () => webhook?.failures ?? 0,
+    read: () => (webhook?.failures ?? 0) + (priceWebhook?.failures ?? 0),
   });
   counterFrom(registry, {
     name: "monitor_webhook_dropped_total",
-    help: "Alert notices given up after every retry.",
-    read: () => webhook?.dropped ?? 0,
+    help: "Notices given up: every retry failed, or the webhook refused them (4xx).",
+    read: () => (webhook?.dropped ?? 0) + (priceWebhook?.dropped ?? 0),
   });
   const stopMetrics = serveMetrics(registry, config.metricsPort, log);
 
@@ -177,7 +182,10 @@ await runEntry("monitor", async (config, log) => {
     await stopMetrics();
     await member.stop();
     await webhook?.stop();
-    if (webhook) {
+    if (priceWebhook) {
+      await priceWebhook.stop();
+      // Recorded first: a delivered alert must not be given back and posted again.
+      await Promise.all(settling);
       await releasePriceAlerts(database.sql, instance)
         .catch((error) => log.warn("price alert claims not released", { error }));
     }

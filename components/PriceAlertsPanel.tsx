@@ -38,14 +38,17 @@ export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
     setToken(value);
     sessionStorage.setItem(TOKEN_KEY, value);
   };
+  /** The API's answer when it is a success; otherwise its refusal is shown, undefined. */
   const call = async (path: string, init: RequestInit) => {
     const headers = { ...init.headers, authorization: `Bearer ${token}` };
-    const response = await fetch(path, { ...init, headers });
-    if (!response.ok) {
+    try {
+      const response = await fetch(path, { ...init, headers });
+      if (response.ok) return response;
       setMessage({ error: true, text: (await response.text()).trim() });
-      return undefined;
+    } catch {
+      setMessage({ error: true, text: "The dashboard did not answer; try again." });
     }
-    return response;
+    return undefined;
   };
   const remove = async (rule: PriceRuleView) => {
     if (await call(`/api/price-rules/${rule.id}`, { method: "DELETE" })) {
@@ -158,11 +161,14 @@ function RuleForm({ symbols, symbol, token, onToken, onSubmit }: RuleFormProps) 
     event.preventDefault();
     setSending(true);
     const amounts: Record<string, string> = kind === "crosses" ? { level } : { percent, window };
-    if (await onSubmit({ symbol: ruleSymbol, kind, direction, ...amounts })) {
-      setLevel("");
-      setPercent("");
+    try {
+      if (await onSubmit({ symbol: ruleSymbol, kind, direction, ...amounts })) {
+        setLevel("");
+        setPercent("");
+      }
+    } finally {
+      setSending(false);
     }
-    setSending(false);
   };
   const value = (set: (value: string) => void) => (event: Event) =>
     set((event.currentTarget as HTMLInputElement).value);

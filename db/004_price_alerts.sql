@@ -42,7 +42,7 @@ create table price_alerts (
   price numeric(20, 8) not null,
   close numeric(20, 8) not null,
   reference numeric(20, 8) not null,
-  change_percent numeric(12, 2),
+  change_percent numeric,
   close_trade_id bigint not null,
   created_at timestamptz not null default now(),
   -- Webhook delivery by the monitor: claimed for a while, then delivered or given up.

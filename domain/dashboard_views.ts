@@ -151,9 +151,12 @@ export interface PriceAlertView {
   firedAt: string;
 }
 
+/** Alerts the page's price alert panel shows. */
+export const PANEL_ALERTS = 20;
+
 /** The page's price alert panel: the rules set and the newest alerts. */
 export interface PriceAlertsView {
   rules: PriceRuleView[];
-  /** The newest 20, newest first. */
+  /** The newest {@link PANEL_ALERTS}, newest first. */
   alerts: PriceAlertView[];
 }

@@ -49,9 +49,9 @@ const MAX_PERCENT_UNITS = 1000n * 10_000n;
 /**
  * Checks a rule sent as JSON: `{"symbol":"BTCUSDT","kind":"crosses","level":"70000"}` or
  * `{"symbol":"BTCUSDT","kind":"moves","percent":"2","window":"5m"}`, each with an optional
- * `direction` (`up`, `down`, `any`, the default). Amounts are decimal strings (a JSON number
- * is read as the decimal it prints as); `symbol` must be one of `symbols`, any case. Unknown
- * fields are refused, so a misspelt one is not silently ignored.
+ * `direction` (`up`, `down`, `any`, the default). Amounts must be decimal strings: a JSON number
+ * has passed through a float and may be rounded already. `symbol` must be one of `symbols`, any
+ * case. Unknown fields are refused, so a misspelt one is not silently ignored.
  */
 export function parsePriceRule(body: unknown, symbols: readonly string[]): PriceRuleInput {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -59,6 +59,7 @@ export function parsePriceRule(body: unknown, symbols: readonly string[]): Price
   }
   const fields = body as Record<string, unknown>;
   const kind = fields.kind;
+  if (kind === undefined) throw new PriceRuleError("kind", "is required, crosses or moves");
   if (kind !== "crosses" && kind !== "moves") {
     throw new PriceRuleError("kind", `${shown(kind)} is not crosses or moves`);
   }
@@ -75,7 +76,7 @@ export function parsePriceRule(body: unknown, symbols: readonly string[]): Price
     throw new PriceRuleError("direction", `${shown(direction)} is not up, down or any`);
   }
   if (kind === "crosses") {
-    const level = decimalText(fields.level);
+    const level = decimalText("level", fields.level);
     const problem = level === undefined ? "level is required" : amountProblem("level", level);
     if (problem) throw new PriceRuleError("level", problem.replace(/^level /, ""));
     return { symbol, kind, direction: direction as PriceDirection, level: level! };
@@ -101,7 +102,7 @@ function parseSymbol(raw: unknown, symbols: readonly string[]): string {
 }
 
 function parsePercent(raw: unknown): string {
-  const text = decimalText(raw);
+  const text = decimalText("percent", raw);
   if (text === undefined) throw new PriceRuleError("percent", 'is required, e.g. "2"');
   const units = toUnits(text, 4);
   if (units === undefined || units <= 0n || units > MAX_PERCENT_UNITS) {
@@ -127,10 +128,15 @@ function parseWindow(raw: unknown): number {
   return seconds;
 }
 
-/** A decimal field as text: strings as they are, plain JSON numbers as they print. */
-function decimalText(raw: unknown): string | undefined {
+/** The decimal string of `field`, undefined when absent; a JSON number is refused. */
+function decimalText(field: string, raw: unknown): string | undefined {
   if (typeof raw === "string") return raw.trim();
-  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+  if (typeof raw === "number") {
+    throw new PriceRuleError(
+      field,
+      `${shown(raw)} must be a decimal string, such as "${raw}": a JSON number may be rounded`,
+    );
+  }
   return raw === undefined || raw === null ? undefined : shown(raw);
 }
 

@@ -10,11 +10,12 @@ import CandleCharts from "../components/CandleCharts.tsx";
 import WhaleList from "../components/WhaleList.tsx";
 import HealthPanel from "../components/HealthPanel.tsx";
 import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
-import type {
-  HealthView,
-  PriceAlertsView,
-  SymbolSummary,
-  TradeView,
+import {
+  type HealthView,
+  PANEL_ALERTS,
+  type PriceAlertsView,
+  type SymbolSummary,
+  type TradeView,
 } from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
 import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
@@ -121,7 +122,7 @@ export default function LiveBoard(props: LiveBoardProps) {
           fetchJson("/api/aggregates"),
           fetchJson("/api/whales"),
           fetchJson("/api/price-rules"),
-          fetchJson("/api/price-alerts?limit=20"),
+          fetchJson(`/api/price-alerts?limit=${PANEL_ALERTS}`),
         ]);
         setSummaries(
           Object.fromEntries(aggregates.aggregates.map((s: SymbolSummary) => [s.symbol, s])),

@@ -1,7 +1,8 @@
 /**
  * Delivers notices (pipeline alerts and users' price alerts) to `ALERT_WEBHOOK_URL` as one JSON
  * POST each, in order, in the background: a failed POST is retried with backoff, never holding
- * up the caller, and given up (and counted) after a few minutes.
+ * up the caller, and given up (and counted) after a few minutes, or at once when the webhook
+ * refuses the notice itself (a 4xx other than 408 and 429, which no retry changes).
  */
 import type { Logger } from "../runtime/log.ts";
 import type { WebhookNotice } from "../domain/alert_notice.ts";
@@ -30,7 +31,7 @@ export class AlertWebhook {
   delivered = 0;
   /** POSTs that failed (each retry counts). */
   failures = 0;
-  /** Notices given up after every attempt failed. */
+  /** Notices given up: every attempt failed, or the webhook refused them. */
   dropped = 0;
   readonly #options: AlertWebhookOptions;
   readonly #queue: Queued[] = [];
@@ -68,15 +69,19 @@ export class AlertWebhook {
     while (this.#queue.length > 0 && !this.#stopping.signal.aborted) {
       const { notice, settled } = this.#queue[0];
       for (let attempt = 0;; attempt++) {
-        if (await this.#post(notice)) {
+        const outcome = await this.#post(notice);
+        if (outcome === "delivered") {
           this.delivered++;
           settled?.(true);
           break;
         }
         this.failures++;
-        if (attempt + 1 >= attempts) {
+        if (outcome === "refused" || attempt + 1 >= attempts) {
           this.dropped++;
-          this.#options.log.error("alert webhook given up", { rule: notice.rule, attempts });
+          this.#options.log.error("alert webhook given up", {
+            rule: notice.rule,
+            attempts: attempt + 1,
+          });
           settled?.(false);
           break;
         }
@@ -87,7 +92,7 @@ export class AlertWebhook {
     }
   }
 
-  async #post(notice: WebhookNotice): Promise<boolean> {
+  async #post(notice: WebhookNotice): Promise<"delivered" | "failed" | "refused"> {
     const { url, log, timeoutMs = 10_000 } = this.#options;
     try {
       const response = await fetch(url, {
@@ -97,11 +102,15 @@ export class AlertWebhook {
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#stopping.signal]),
       });
       await response.body?.cancel();
-      if (response.ok) return true;
-      log.warn("alert webhook refused the notice", { status: response.status, rule: notice.rule });
+      if (response.ok) return "delivered";
+      const { status } = response;
+      log.warn("alert webhook refused the notice", { status, rule: notice.rule });
+      return status >= 400 && status < 500 && status !== 408 && status !== 429
+        ? "refused"
+        : "failed";
     } catch (error) {
       log.warn("alert webhook unreachable", { error, rule: notice.rule });
+      return "failed";
     }
-    return false;
   }
 }

@@ -26,6 +26,8 @@ export interface ConsumerStats {
   whales: number;
   /** Users' price alerts fired. */
   priceAlerts: number;
+  /** Batches whose price rules could not be judged (their trades were stored). */
+  priceRuleFaults: number;
   batches: number;
   databaseErrors: number;
   /** The latest `receivedAt` among the trades handled, epoch ms. */
@@ -116,6 +118,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     deadLettered: 0,
     whales: 0,
     priceAlerts: 0,
+    priceRuleFaults: 0,
     batches: 0,
     databaseErrors: 0,
     lastReceivedAt: 0,
@@ -168,14 +171,24 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     return await withDeadline(attempt, storeTimeoutMs);
   }
 
+  /** Adds what a store did to `progress`, and reports price rules it could not judge. */
+  function keep(progress: StoreProgress, result: StoreResult) {
+    progress.changes.push(...result.changes);
+    progress.late.push(...result.late);
+    progress.priceAlerts.push(...result.priceAlerts);
+    if (result.priceRuleFault !== undefined) {
+      stats.priceRuleFaults++;
+      log.error("price rules not judged; the trades are stored and the next batch judges again", {
+        error: result.priceRuleFault,
+      });
+    }
+  }
+
   /** Stores `decoded` as one transaction or, once refused as a whole, trade by trade. */
   async function storeFrom(decoded: Decoded[], progress: StoreProgress, context: BatchContext) {
     if (!progress.oneByOne) {
       try {
-        const result = await store(decoded.map((d) => d.event));
-        progress.changes.push(...result.changes);
-        progress.late.push(...result.late);
-        progress.priceAlerts.push(...result.priceAlerts);
+        keep(progress, await store(decoded.map((d) => d.event)));
         return;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -188,10 +201,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     for (; progress.next < decoded.length; progress.next++) {
       const { event, offset } = decoded[progress.next];
       try {
-        const one = await store([event]);
-        progress.changes.push(...one.changes);
-        progress.late.push(...one.late);
-        progress.priceAlerts.push(...one.priceAlerts);
+        keep(progress, await store([event]));
       } catch (error) {
         if (!isDataError(error)) throw error;
         forgetWindows();

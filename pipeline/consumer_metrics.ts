@@ -37,6 +37,11 @@ export function registerConsumerMetrics(
   );
   counter("whales_total", "Whale trades stored.", () => stats.whales);
   counter("price_alerts_total", "Users' price alerts fired.", () => stats.priceAlerts);
+  counter(
+    "price_rule_faults_total",
+    "Batches whose price rules could not be judged (their trades were stored).",
+    () => stats.priceRuleFaults,
+  );
   counter("batches_total", "Batches stored and committed.", () => stats.batches);
   counter("database_errors_total", "Failed attempts to store a batch.", () => stats.databaseErrors);
   counter(

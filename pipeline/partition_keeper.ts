@@ -1,8 +1,9 @@
 /**
  * The consumer's housekeeping of `trades` partitions: days are created ahead of the trades that
  * will fill them, and whole days past `TRADES_RETENTION_DAYS` are detached concurrently (readers
- * and the consumer's writes never wait for it) and dropped; candles past
- * `CANDLES_RETENTION_DAYS` are deleted. Aggregates are untouched: they count from the beginning.
+ * and the consumer's writes never wait for it) and dropped, with the price alerts of those days;
+ * candles past `CANDLES_RETENTION_DAYS` are deleted. Aggregates are untouched: they count from
+ * the beginning.
  */
 import type { Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -22,6 +23,7 @@ export interface MaintenanceReport {
   created: number;
   dropped: string[];
   candlesDeleted: number;
+  priceAlertsDeleted: number;
 }
 
 /** One housekeeping run as of `nowMs`. */
@@ -35,8 +37,10 @@ export async function maintainPartitions(
     select ensure_trade_partitions(string_to_array(${days}, ',')::date[]) as created
   `;
   const dropped: string[] = [];
+  let priceAlertsDeleted = 0;
   if (policy.tradesRetentionDays !== undefined) {
     const cutoff = new Date(retentionCutoff(nowMs, policy.tradesRetentionDays));
+    priceAlertsDeleted = (await sql`delete from price_alerts where bucket < ${cutoff}`).count;
     const expired = await sql<{ partition: string; detaching: boolean }[]>`
       select partition, detaching from trade_partitions where range_end <= ${cutoff}
     `;
@@ -53,7 +57,7 @@ export async function maintainPartitions(
     const cutoff = new Date(retentionCutoff(nowMs, policy.candlesRetentionDays));
     candlesDeleted = (await sql`delete from candles where bucket < ${cutoff}`).count;
   }
-  return { created, dropped, candlesDeleted };
+  return { created, dropped, candlesDeleted, priceAlertsDeleted };
 }
 
 /**
@@ -71,7 +75,10 @@ export function startPartitionKeeper(
   const maintain = async () => {
     try {
       const report = await maintainPartitions(database.sql, policy);
-      if (report.created || report.dropped.length || report.candlesDeleted) {
+      if (
+        report.created || report.dropped.length || report.candlesDeleted ||
+        report.priceAlertsDeleted
+      ) {
         log.info("partitions maintained", { ...report });
       }
     } catch (error) {

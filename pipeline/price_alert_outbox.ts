@@ -6,31 +6,51 @@
 import type { Sql } from "../runtime/database.ts";
 
 /**
- * How long a claim holds: longer than the webhook's retries of one alert take (about four
- * minutes), so a live monitor's claim never lapses while it still tries.
+ * How long a claim holds unless renewed. A monitor renews the claims of the alerts it is still
+ * posting each time it claims, so a claim lapses only when its monitor is gone.
  */
 const LEASE = "10 minutes";
 
-/** Alerts older than this are not delivered: a webhook set up later gets no flood of history. */
+/** Alerts older than this are given up: a webhook set up later gets no flood of history. */
 const MAX_AGE = "1 day";
 
-/** Claims up to `limit` undelivered alerts for `instance`; returns their ids, oldest first. */
-export async function claimPriceAlerts(sql: Sql, instance: string, limit = 100): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`
-    update price_alerts set claimed_by = ${instance}, claimed_at = now()
-    where id in (
-      select id from price_alerts
+/**
+ * Claims for `instance` up to `limit` undelivered alerts besides those it is already posting
+ * (`posting`, whose claims are renewed); alerts too old to post are given up first. Returns the
+ * ids claimed, oldest first.
+ */
+export async function claimPriceAlerts(
+  sql: Sql,
+  instance: string,
+  posting: string[],
+  limit = 100,
+): Promise<string[]> {
+  const held = sql`string_to_array(${posting.join(",")}, ',')::bigint[]`;
+  return await sql.begin(async (tx) => {
+    await tx`
+      update price_alerts set given_up_at = now()
       where delivered_at is null and given_up_at is null
-        and created_at > now() - ${MAX_AGE}::interval
-        and (claimed_at is null or claimed_at < now() - ${LEASE}::interval
-          or claimed_by = ${instance})
-      order by id
-      limit ${limit}
-      for update skip locked
-    )
-    returning id::text
-  `;
-  return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
+        and created_at <= now() - ${MAX_AGE}::interval
+    `;
+    await tx`
+      update price_alerts set claimed_at = now()
+      where claimed_by = ${instance} and id = any(${held})
+    `;
+    const rows = await tx<{ id: string }[]>`
+      update price_alerts set claimed_by = ${instance}, claimed_at = now()
+      where id in (
+        select id from price_alerts
+        where delivered_at is null and given_up_at is null and not id = any(${held})
+          and (claimed_at is null or claimed_at < now() - ${LEASE}::interval
+            or claimed_by = ${instance})
+        order by id
+        limit ${limit}
+        for update skip locked
+      )
+      returning id::text
+    `;
+    return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
+  });
 }
 
 /** Records that alert `id` was delivered, or given up after every retry failed. */

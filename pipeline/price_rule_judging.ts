@@ -50,20 +50,43 @@ interface Judged {
   alerts: { candle: SecondCandle; move: PriceMove }[];
 }
 
+/** What {@link judgePriceRules} did. */
+export interface Judgement {
+  /** Ids of the alerts fired. */
+  alertIds: string[];
+  /** Why the rules could not be judged this time; nothing of the judging was kept. */
+  fault?: unknown;
+}
+
 /**
- * Judges the live rules of `symbols` (which the batch just stored trades of) inside `tx`, and
- * NOTIFYs {@link PRICE_ALERTS_CHANNEL} when any fired. Returns the ids of the alerts fired.
+ * Judges the live rules of `symbols` (which the batch just stored trades of) inside `tx`, under
+ * a savepoint, and NOTIFYs {@link PRICE_ALERTS_CHANNEL} when any fired. A rule that cannot be
+ * judged (a value out of range, a fault of ours) never keeps the trades out: its judging is
+ * rolled back and reported as `fault`, and the next batch judges the same candles again. What
+ * a retry may mend (a lost connection, a deadlock) is thrown, failing the batch.
  */
 export async function judgePriceRules(
   tx: postgres.TransactionSql,
   symbols: string[],
-): Promise<string[]> {
+): Promise<Judgement> {
+  try {
+    return { alertIds: await tx.savepoint((sp) => judge(sp, symbols)) };
+  } catch (fault) {
+    const code = (fault as { code?: unknown }).code;
+    const ours = fault instanceof RangeError ||
+      (typeof code === "string" && /^(22|23|42)/.test(code));
+    if (!ours) throw fault;
+    return { alertIds: [], fault };
+  }
+}
+
+async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<string[]> {
   // Locked, so two consumers briefly sharing a partition after a rebalance judge in turn.
   const rules = await tx<RuleRow[]>`
     select id::text, symbol, kind, direction, level::text, percent::text, window_seconds, side,
       armed, (extract(epoch from judged_until) * 1000)::float8 as judged_until
     from price_rules
-    where symbol = any(string_to_array(${symbols.join(",")}, ',')) and deleted_at is null
+    where symbol = any(${tx.array(symbols)}::varchar[]) and deleted_at is null
     order by id
     for update
   `;

@@ -22,6 +22,8 @@ export interface StoreResult {
   late: string[];
   /** Ids of the price alerts the batch's candles fired. */
   priceAlerts: string[];
+  /** Why the price rules could not be judged (the trades are stored all the same). */
+  priceRuleFault?: unknown;
 }
 
 interface ChangeRow {
@@ -191,7 +193,7 @@ export async function storeTrades(
       }
     }
     const watched = changes.filter((c) => c.watched).map((c) => c.symbol);
-    const priceAlerts = watched.length > 0 ? await judgePriceRules(tx, watched) : [];
+    const judged = watched.length > 0 ? await judgePriceRules(tx, watched) : { alertIds: [] };
     const result: SymbolChange[] = changes.map((c) => ({
       symbol: c.symbol,
       inserted: c.inserted,
@@ -201,7 +203,12 @@ export async function storeTrades(
     if (result.length > 0) {
       await tx`select pg_notify(${TRADE_UPDATES_CHANNEL}, ${encodeTradeUpdates(result)})`;
     }
-    return { changes: result, late, priceAlerts };
+    return {
+      changes: result,
+      late,
+      priceAlerts: judged.alertIds,
+      priceRuleFault: judged.fault,
+    };
   });
 }
 

@@ -167,6 +167,19 @@ Deno.test("a client too far behind is told to resync, and streams are capped", a
   unsubscribes.forEach((unsubscribe) => unsubscribe());
 });
 
+Deno.test("only the newest panel of each kind is kept for a client catching up", () => {
+  const hub = new LiveHub();
+  hub.publish("update", summary("BTCUSDT", "1"));
+  for (let i = 0; i < 3; i++) hub.publish("price_alerts", { rules: [], alerts: [] });
+  hub.publish("update", summary("ETHUSDT", "2"));
+  assert.deepEqual(hub.since(0)?.map((e) => [e.id, e.type]), [
+    [1, "update"],
+    [4, "price_alerts"],
+    [5, "update"],
+  ]);
+  assert.deepEqual(hub.since(2)?.map((e) => e.id), [4, 5], "the panels replaced are not missed");
+});
+
 Deno.test("heartbeats keep an idle stream open", async () => {
   const reader = liveEventStream({ hub: new LiveHub(), heartbeatMs: 50 }).getReader();
   await reader.read();

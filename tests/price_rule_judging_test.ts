@@ -152,3 +152,29 @@ Deno.test("a deleted rule stops firing; one made later starts from the newest pr
     await db.drop();
   }
 });
+
+Deno.test("a rule that cannot be judged keeps no trade out, and is judged with a later batch", async () => {
+  const db = await createTestDatabase();
+  try {
+    // A stray price a billion times lower: the move is huge, and still stored exactly.
+    const events = trades([["100"], ["0.00000001"], ["100"], ["100"], ["100"]]);
+    await consume(db.sql, events.slice(0, 1), 1);
+    await rule(db.sql, { kind: "moves", direction: "up", percent: "1", windowSeconds: 60 });
+    // Stands for any fault of the judging: the alert cannot be stored.
+    await db.sql`alter table price_alerts add constraint refused check (false)`;
+    const refused = await consume(db.sql, events.slice(1, 4), 1);
+    assert.deepEqual([refused.stored, refused.priceAlerts], [3, 0], "the trades are stored");
+    assert.ok(refused.priceRuleFaults > 0);
+    const [before] = await db.sql`select fired_count, armed from price_rules`;
+    assert.deepEqual([before.fired_count, before.armed], [0, true], "its judging rolled back");
+
+    await db.sql`alter table price_alerts drop constraint refused`;
+    const judged = await consume(db.sql, events.slice(4), 1);
+    assert.deepEqual([judged.priceAlerts, judged.priceRuleFaults], [1, 0]);
+    assert.deepEqual(await alerts(db.sql), [
+      "1 2 up 100.00000000 100.00000000 0.00000001 999999999900.00",
+    ]);
+  } finally {
+    await db.drop();
+  }
+});

@@ -73,7 +73,7 @@ Deno.test("a rule is created, read and deleted with the admin token", async () =
     );
     const moves = await call("POST", "/api/price-rules", {
       token: TOKEN,
-      body: { symbol: "ETHUSDT", kind: "moves", percent: 2.5, window: "90m" },
+      body: { symbol: "ETHUSDT", kind: "moves", percent: "2.5", window: "90m" },
     });
     assert.equal(moves.status, 201);
     const { rule: move } = await moves.json();
@@ -142,6 +142,12 @@ Deno.test("a malformed rule is refused naming the field", async () => {
       ],
       [{ kind: "crosses", level: "1" }, 400, /^symbol: is required, one of BTCUSDT, ETHUSDT\n$/],
       [{ symbol: "BTCUSDT", kind: "crosses" }, 400, /^level: is required\n$/],
+      [
+        { symbol: "BTCUSDT", kind: "crosses", level: 123456789012.12345678 },
+        400,
+        /^level: 123456789012\.12346 must be a decimal string, such as "123456789012\.12346": a JSON number may be rounded\n$/,
+      ],
+      [{ symbol: "BTCUSDT", level: "1" }, 400, /^kind: is required, crosses or moves\n$/],
       [{ symbol: "BTCUSDT", kind: "crosses", level: "-5" }, 400, /^level: "-5" is not a decimal/],
       [{ symbol: "BTCUSDT", kind: "crosses", level: "0" }, 400, /^level: is not positive\n$/],
       [{ symbol: "BTCUSDT", kind: "crosses", level: "1.123456789" }, 400, /^level: /],

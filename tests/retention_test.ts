@@ -7,7 +7,7 @@ import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./helpers/batch_
 
 const DAY = 86_400_000;
 
-Deno.test("whole days past retention are dropped; counts and candles stay", async () => {
+Deno.test("whole days past retention are dropped with their price alerts; counts and candles stay", async () => {
   const db = await createTestDatabase();
   try {
     const now = Date.now();
@@ -18,11 +18,23 @@ Deno.test("whole days past retention are dropped; counts and candles stay", asyn
       BATCH_CONTEXT,
     );
 
+    // Price alerts of the day dropped, and of one kept.
+    await db.sql`
+      insert into price_rules (symbol, kind, direction, level, judged_until)
+      values ('BTCUSDT', 'crosses', 'any', 100, now())
+    `;
+    await db.sql`
+      insert into price_alerts (rule_id, symbol, direction, bucket, price, close, reference,
+        close_trade_id)
+      select 1, 'BTCUSDT', 'up', to_timestamp(ms / 1000.0), 100, 100, 100, 1
+      from unnest(${[now - 40 * DAY, now - 10 * DAY]}::float8[]) as ms
+    `;
     const policy = { tradesRetentionDays: 30, candlesRetentionDays: undefined };
     const report = await maintainPartitions(db.sql, policy, now);
     const old = new Date(now - 40 * DAY).toISOString().slice(0, 10).replaceAll("-", "");
     assert.deepEqual(report.dropped, [`trades_${old}`]);
     assert.equal(report.candlesDeleted, 0);
+    assert.equal(report.priceAlertsDeleted, 1);
     const kept = await db.sql`select trade_id::int from trades order by 1`;
     assert.deepEqual(kept.map((r) => r.trade_id), [2, 3]);
     const [aggregate] = await db.sql`select trade_count::int from trade_aggregates`;
@@ -39,7 +51,12 @@ Deno.test("whole days past retention are dropped; counts and candles stay", asyn
       { tradesRetentionDays: 30, candlesRetentionDays: 35 },
       now,
     );
-    assert.deepEqual(again, { created: 0, dropped: [], candlesDeleted: 5 });
+    assert.deepEqual(again, {
+      created: 0,
+      dropped: [],
+      candlesDeleted: 5,
+      priceAlertsDeleted: 0,
+    });
   } finally {
     await db.drop();
   }

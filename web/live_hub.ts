@@ -26,6 +26,9 @@ import { priceAlertsView } from "./price_rule_queries.ts";
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
 
+/** Events that stand for the whole of a panel: only the newest of each is kept for catch-up. */
+const PANEL_EVENTS: readonly LiveEventType[] = ["health", "price_alerts"];
+
 /** The fan-out point; {@link startLiveHub} makes one. */
 export class LiveHub {
   /** Whether the LISTEN connection is up. */
@@ -33,6 +36,8 @@ export class LiveHub {
   readonly #history: LiveEvent[] = [];
   readonly #clients = new Set<(event: LiveEvent) => void>();
   #nextId = 1;
+  /** The first event id a client can still catch up from. */
+  #firstKept = 1;
 
   /** Calls `deliver` for every new event until the returned function is called. */
   subscribe(deliver: (event: LiveEvent) => void): () => void {
@@ -53,16 +58,22 @@ export class LiveHub {
   /** Events after `lastId`, or undefined when some of them are no longer kept. */
   since(lastId: number): LiveEvent[] | undefined {
     if (lastId >= this.#nextId - 1) return [];
-    const oldest = this.#history[0]?.id ?? this.#nextId;
-    if (lastId + 1 < oldest) return undefined;
+    if (lastId + 1 < this.#firstKept) return undefined;
     return this.#history.filter((event) => event.id > lastId);
   }
 
-  /** Records and fans out a new event. */
+  /**
+   * Records and fans out a new event. A panel event replaces the one before it in the history:
+   * a client catching up needs only the newest, and a panel can be large.
+   */
   publish<T extends LiveEventType>(type: T, data: LiveEventData<T>): void {
     const event = { id: this.#nextId++, type, data } as LiveEvent;
+    if (PANEL_EVENTS.includes(type)) {
+      const older = this.#history.findIndex((e) => e.type === type);
+      if (older >= 0) this.#history.splice(older, 1);
+    }
     this.#history.push(event);
-    if (this.#history.length > HISTORY) this.#history.shift();
+    if (this.#history.length > HISTORY) this.#firstKept = this.#history.shift()!.id + 1;
     for (const deliver of this.#clients) deliver(event);
   }
 }

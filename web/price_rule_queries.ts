@@ -6,7 +6,12 @@
 import type postgres from "postgres";
 import type { Sql } from "../runtime/database.ts";
 import type { PriceRuleInput } from "../domain/price_rule.ts";
-import type { PriceAlertsView, PriceAlertView, PriceRuleView } from "../domain/dashboard_views.ts";
+import {
+  PANEL_ALERTS,
+  type PriceAlertsView,
+  type PriceAlertView,
+  type PriceRuleView,
+} from "../domain/dashboard_views.ts";
 import { encodePriceAlertUpdates, PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
 
 /** Live rules one symbol may have; more are refused. */
@@ -95,7 +100,7 @@ export interface PriceAlertQuery {
   /** Only this symbol's, or every one's. */
   symbol?: string;
   limit: number;
-  /** Only alerts stored after this time. */
+  /** Only alerts of seconds that started after this time. */
   since?: Date;
 }
 
@@ -120,7 +125,7 @@ export async function recentPriceAlerts(
     from price_alerts a join price_rules r on r.id = a.rule_id
     where true
       ${symbol === undefined ? sql`` : sql`and a.symbol = ${symbol}`}
-      ${since === undefined ? sql`` : sql`and a.created_at > ${since}`}
+      ${since === undefined ? sql`` : sql`and a.bucket > ${since}`}
     order by a.id desc
     limit ${limit}
   `;
@@ -136,11 +141,11 @@ export async function priceAlertsByIds(sql: Sql, ids: string[]): Promise<PriceAl
   `;
 }
 
-/** The page's price alert panel: every live rule and the newest 20 alerts. */
+/** The page's price alert panel: every live rule and the newest alerts. */
 export async function priceAlertsView(sql: Sql): Promise<PriceAlertsView> {
   const [rules, alerts] = await Promise.all([
     priceRules(sql),
-    recentPriceAlerts(sql, { limit: 20 }),
+    recentPriceAlerts(sql, { limit: PANEL_ALERTS }),
   ]);
   return { rules, alerts };
 }

@@ -1,6 +1,6 @@
 /**
  * `GET /api/price-alerts?symbol=&limit=&since=`: the alerts users' price rules fired, newest
- * first (`limit` 1–1000, default 50; `since` keeps those stored after it).
+ * first (`limit` 1–1000, default 50; `since` keeps those of seconds that started after it).
  */
 import type { Handler } from "../../fresh_compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
