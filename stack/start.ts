@@ -9,6 +9,7 @@ import { startInfra } from "./infra.ts";
 import { chooseFeed } from "./feed_choice.ts";
 import { supervise } from "./supervisor.ts";
 import { buildIslands } from "./build_islands.ts";
+import { LOCAL_TOKEN_PATH, localAdminToken } from "./local_admin_token.ts";
 
 await runEntry("start", async (config, log) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -31,6 +32,8 @@ await runEntry("start", async (config, log) => {
       BINANCE_WS_URL: feed.url,
       BINANCE_REST_URL: feed.restUrl,
       FEED_SIMULATED: String(feed.simulated),
+      // Price rules can be set from the page: with the user's token, or one kept for the stack.
+      DASHBOARD_ADMIN_TOKEN: config.dashboardAdminToken ?? await localAdminToken(),
     };
     // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer, the
     // monitor.
@@ -42,6 +45,7 @@ await runEntry("start", async (config, log) => {
       postgres: infra.postgres,
       feed: feed.simulated ? "simulated" : "live",
       dashboard: `http://localhost:${config.port}`,
+      adminToken: config.dashboardAdminToken ? "DASHBOARD_ADMIN_TOKEN" : LOCAL_TOKEN_PATH,
     });
   } catch (error) {
     // A daemon such as a started PostgreSQL would outlive us: stop it before failing.
