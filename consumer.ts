@@ -67,13 +67,16 @@ await runEntry("consumer", async (config, log) => {
     // After a rebalance another member may have stored trades of our symbols: restore from the
     // database rather than trust the windows in memory.
     onJoin: () => handler.resetWindows(),
-    handle: async (messages, context) => {
-      const started = performance.now();
-      await handler.handle(messages, context);
-      const seconds = (performance.now() - started) / 1000;
-      observeProcessing(seconds);
-      slowest = Math.max(slowest, seconds);
-      lastBatchAt = Date.now();
+    accept: (messages, context) => {
+      const store = handler.accept(messages, context);
+      return async () => {
+        const started = performance.now();
+        await store();
+        const seconds = (performance.now() - started) / 1000;
+        observeProcessing(seconds);
+        slowest = Math.max(slowest, seconds);
+        lastBatchAt = Date.now();
+      };
     },
   });
   // The slowest batch since the last report, which the processing-time rule judges.

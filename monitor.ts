@@ -60,7 +60,7 @@ await runEntry("monitor", async (config, log) => {
       await admin.connect();
     },
     onJoin: () => {},
-    async handle(messages) {
+    accept(messages) {
       const newest = new Map<string, Heartbeat>();
       const gaps: GapReport[] = [];
       for (const message of messages) {
@@ -69,10 +69,12 @@ await runEntry("monitor", async (config, log) => {
         else if (event?.type === "gap") gaps.push(event);
         else log.warn("status message ignored", { offset: message.offset });
       }
-      for (const beat of newest.values()) {
-        await reportStatus(database.sql, "producer", beat.instance, beat.at, { ...beat.state });
-      }
-      await recordGaps(database.sql, gaps);
+      return async () => {
+        for (const beat of newest.values()) {
+          await reportStatus(database.sql, "producer", beat.instance, beat.at, { ...beat.state });
+        }
+        await recordGaps(database.sql, gaps);
+      };
     },
   });
 

@@ -1,15 +1,16 @@
 /**
- * The consumer's work on one Kafka batch: decode, dead-letter what cannot be decoded or is past
- * retention, plan the rows, and store them, retrying with backoff while PostgreSQL is
- * unavailable. It returns only once everything is durable, so the caller may then commit the
- * offsets.
+ * The consumer's work on one Kafka batch, in two steps so the next batch can be fetched and
+ * taken in while one is stored: `accept` decodes it and plans its rows on the windows in memory;
+ * the work it returns dead-letters what cannot be decoded or is past retention and stores the
+ * rows, retrying with backoff while PostgreSQL is unavailable, and resolves only once everything
+ * is durable, so the caller may then commit the offsets.
  */
 import type { KafkaMessage } from "kafkajs";
 import type { DatabasePool } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 import { type DeadLetter, deadLetter } from "../domain/dead_letter.ts";
-import { planBatch } from "../domain/batch_plan.ts";
+import { type BatchPlan, planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { backoffDelay } from "../domain/backoff.ts";
@@ -67,11 +68,13 @@ export interface BatchHandler {
   /** Drops the in-memory windows; the next batch restores them from the database. */
   resetWindows(): void;
   /**
-   * Stores `messages`; resolves when they and their dead letters are durable. Throws
-   * {@link BatchAbandoned} when the context says stop first, and an `UnrecoverableError` when
-   * the database refuses credentials, permissions or the schema.
+   * Takes in `messages`: decodes them and plans their rows on the windows of the batches taken
+   * in before, so it may run while the batch before is still being stored. Returns the work that
+   * stores them, to run once the batch before is durable: it resolves when they and their dead
+   * letters are durable, and throws {@link BatchAbandoned} when the context says stop first,
+   * and an `UnrecoverableError` when the database refuses credentials, permissions or the schema.
    */
-  handle(messages: KafkaMessage[], context: BatchContext): Promise<void>;
+  accept(messages: KafkaMessage[], context: BatchContext): () => Promise<void>;
 }
 
 /** Thrown when a batch was given up before it was stored; its offsets must not be committed. */
@@ -86,6 +89,11 @@ export class BatchAbandoned extends Error {
 interface Decoded {
   event: TradeEvent;
   offset: string;
+}
+
+/** Rows planned on the windows of one generation: stale once the windows were dropped. */
+interface Planned extends BatchPlan {
+  generation: number;
 }
 
 /**
@@ -159,13 +167,19 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     }
   }
 
-  async function store(events: TradeEvent[]): Promise<StoreResult> {
+  /** Stores `events` with `planned` rows while those are not stale, else planned afresh. */
+  async function store(events: TradeEvent[], planned?: Planned): Promise<StoreResult> {
     const attempt = (async () => {
-      const generation = windowsGeneration;
-      const current = windows ?? await loadWindows(database.sql, windowSize);
-      if (generation !== windowsGeneration) throw new Error("store attempt superseded");
-      windows = current;
-      const plan = planBatch(events, current, windowSize, whaleThreshold);
+      let plan: BatchPlan | undefined = planned?.generation === windowsGeneration
+        ? planned
+        : undefined;
+      if (!plan) {
+        const generation = windowsGeneration;
+        const current = windows ?? await loadWindows(database.sql, windowSize);
+        if (generation !== windowsGeneration) throw new Error("store attempt superseded");
+        windows = current;
+        plan = planBatch(events, current, windowSize, whaleThreshold);
+      }
       return await storeTrades(database.sql, plan.rows, windowSize, plan.windowEnds);
     })();
     return await withDeadline(attempt, storeTimeoutMs);
@@ -185,10 +199,15 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   }
 
   /** Stores `decoded` as one transaction or, once refused as a whole, trade by trade. */
-  async function storeFrom(decoded: Decoded[], progress: StoreProgress, context: BatchContext) {
+  async function storeFrom(
+    decoded: Decoded[],
+    planned: Planned | undefined,
+    progress: StoreProgress,
+    context: BatchContext,
+  ) {
     if (!progress.oneByOne) {
       try {
-        keep(progress, await store(decoded.map((d) => d.event)));
+        keep(progress, await store(decoded.map((d) => d.event), planned));
         return;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -213,7 +232,8 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     }
   }
 
-  async function handle(messages: KafkaMessage[], context: BatchContext): Promise<void> {
+  /** The trade events of `messages`, and dead letters for what is unusable or past retention. */
+  function decode(messages: KafkaMessage[], context: BatchContext) {
     const decoded: Decoded[] = [];
     const rejected: DeadLetter[] = [];
     const cutoff = tradesRetentionDays === undefined
@@ -240,6 +260,30 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         rejected.push(deadLetter("consumer", reason!, raw ?? "", source));
       }
     }
+    return { decoded, rejected };
+  }
+
+  function accept(messages: KafkaMessage[], context: BatchContext): () => Promise<void> {
+    const { decoded, rejected } = decode(messages, context);
+    // Planned now when the windows are at hand (they hold the batches taken in before); rows
+    // planned on windows dropped meanwhile are planned again when stored.
+    const planned: Planned | undefined = windows && decoded.length > 0
+      ? {
+        generation: windowsGeneration,
+        ...planBatch(decoded.map((d) => d.event), windows, windowSize, whaleThreshold),
+      }
+      : undefined;
+    return () => storeAccepted(messages.length, decoded, rejected, planned, context);
+  }
+
+  /** Stores what {@link accept} took in; resolves once it and its dead letters are durable. */
+  async function storeAccepted(
+    count: number,
+    decoded: Decoded[],
+    rejected: DeadLetter[],
+    planned: Planned | undefined,
+    context: BatchContext,
+  ): Promise<void> {
     const progress: StoreProgress = {
       oneByOne: false,
       next: 0,
@@ -249,7 +293,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       refused: [],
     };
     if (decoded.length > 0) {
-      await retry("store", context, () => storeFrom(decoded, progress, context), () => {
+      await retry("store", context, () => storeFrom(decoded, planned, progress, context), () => {
         stats.databaseErrors++;
         database.renew();
       });
@@ -262,7 +306,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     // Averages after a late trade were recomputed in SQL: the windows follow the database.
     if (progress.late.length > 0) forgetWindows();
     const stored = progress.changes.reduce((sum, change) => sum + change.inserted, 0);
-    stats.consumed += messages.length;
+    stats.consumed += count;
     stats.deadLettered += letters.length;
     stats.stored += stored;
     stats.duplicates += decoded.length - stored - progress.refused.length;
@@ -274,7 +318,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     }
   }
 
-  return { stats, resetWindows: forgetWindows, handle };
+  return { stats, resetWindows: forgetWindows, accept };
 }
 
 /** `work`, or a rejection once `ms` have passed without it settling. */

@@ -5,12 +5,18 @@
  * stops (its issues #1568, #1630, #1152). Here a member that kafkajs stopped is disconnected and
  * a new one joins, with backoff, until an error no retry can mend (credentials, permissions,
  * configuration) ends it.
+ *
+ * Batches are taken in and stored one after another, but overlapped: while one batch is stored,
+ * the next is fetched and taken in (decoded, planned), and the offsets of a stored batch are
+ * committed while the next one is stored. A batch's offset is committed only once it is
+ * durable; when a store fails, nothing after it is committed and the member rejoins, reading
+ * again from the last committed offset.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../runtime/log.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
-import { asUnrecoverable, UnrecoverableError } from "../runtime/unrecoverable.ts";
+import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import { BatchAbandoned, type BatchContext } from "./batch_handler.ts";
 
 const REJOIN_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000 };
@@ -29,10 +35,12 @@ export interface GroupMemberOptions {
   /** Runs whenever the member (re)joins: state kept in memory may belong to another member now. */
   onJoin: () => void;
   /**
-   * Handles one batch and resolves once it is durable; the next offset is committed only then.
-   * Throws `BatchAbandoned` to leave it uncommitted, an `UnrecoverableError` to stop the member.
+   * Takes in one batch while the batch before may still be stored, and returns the work that
+   * makes it durable; the member runs that work after the batch before is durable, and commits
+   * the next offset only once it resolves. The work throws `BatchAbandoned` to leave the batch
+   * uncommitted, an `UnrecoverableError` to stop the member; any other error makes it rejoin.
    */
-  handle: (messages: KafkaMessage[], context: BatchContext) => Promise<void>;
+  accept: (messages: KafkaMessage[], context: BatchContext) => () => Promise<void>;
 }
 
 /** A running member. */
@@ -54,7 +62,12 @@ export interface GroupMember {
 export function startGroupMember(options: GroupMemberOptions): GroupMember {
   const { kafka, groupId, topic, log } = options;
   const stopping = new AbortController();
-  let inFlight: Promise<void> = Promise.resolve();
+  // The batch being stored (resolving false when it was not stored), the offset commits of the
+  // batches stored, and whether a store of this session failed: then nothing after it may be
+  // committed, until a new kafkajs consumer reads again from the last commit.
+  let storing: Promise<boolean> = Promise.resolve(true);
+  let committing: Promise<void> = Promise.resolve();
+  let failed = false;
   let failures = 0;
   let joined = false;
   let rejoins = 0;
@@ -68,6 +81,8 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
     stopping.signal.addEventListener("abort", onAbort, { once: true });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       lag.clear();
+      // A batch of a partition taken away may still be storing: the next one waits for it.
+      storing = storing.then(() => !failed);
       options.onJoin();
     });
     // kafkajs restarts by itself after a crash it calls retriable; the others end the session.
@@ -102,34 +117,42 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
   ): Promise<void> {
     const last = batch.messages.at(-1);
     if (!last || stopping.signal.aborted) return;
-    const work = (async () => {
+    const store = options.accept(batch.messages, {
+      topic: batch.topic,
+      partition: batch.partition,
+      heartbeat,
+      shouldStop: () => stopping.signal.aborted || !isRunning() || isStale(),
+    });
+    const before = storing;
+    storing = (async () => {
+      if (!await before || failed) return false;
       try {
-        await options.handle(batch.messages, {
-          topic: batch.topic,
-          partition: batch.partition,
-          heartbeat,
-          shouldStop: () => stopping.signal.aborted || !isRunning() || isStale(),
-        });
+        await store();
       } catch (error) {
-        if (error instanceof BatchAbandoned) return;
-        // Anything else goes to kafkajs, which retries, rejoins or gives the consumer up.
-        if (!(error instanceof UnrecoverableError)) throw error;
-        return end(error);
+        // Abandoned: the member is stopping or lost the partition. Otherwise the member rejoins
+        // (or stops, on what no retry can mend) and reads again from the last commit.
+        if (!(error instanceof BatchAbandoned)) {
+          failed = true;
+          end(error);
+        }
+        return false;
       }
       // kafkajs commits exactly this offset: the next one to read.
       const next = (BigInt(last.offset) + 1n).toString();
-      await consumer.commitOffsets([{
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: next,
-      }]);
-      lag.set(batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
-      // Moves the fetch position; an abandoned batch is not resolved and is fetched again.
-      resolveOffset(last.offset);
-      failures = 0;
+      committing = committing.then(async () => {
+        await consumer.commitOffsets([{
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: next,
+        }]);
+        lag.set(batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
+        failures = 0;
+      }).catch(end);
+      return true;
     })();
-    inFlight = work.catch(() => {});
-    await work;
+    // One batch ahead at most: return (and let kafkajs fetch the next) once the batch before is
+    // stored. The fetch position moves past this batch only while nothing has failed.
+    if (await before && !failed) resolveOffset(last.offset);
   }
 
   const done = (async () => {
@@ -141,9 +164,12 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
         heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
       });
       const error = await session(consumer);
-      // kafkajs drops a commit made after disconnect began: let the batch in hand finish first.
-      await inFlight;
+      // kafkajs drops a commit made after disconnect began: let the batches in hand finish first.
+      await storing;
+      await committing;
       await consumer.disconnect().catch(() => {});
+      // The next kafkajs consumer reads from the last commit: nothing failed for it yet.
+      [storing, failed] = [Promise.resolve(true), false];
       if (stopping.signal.aborted) return;
       const unrecoverable = asUnrecoverable(error, "kafka");
       if (unrecoverable) throw unrecoverable;

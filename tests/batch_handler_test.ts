@@ -24,7 +24,10 @@ Deno.test("a trade the database refuses is dead-lettered and the rest of its bat
       sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
     });
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
-    await handler.handle(kafkaMessages([...batch.map(encodeTradeEvent), "garbage"]), BATCH_CONTEXT);
+    await handler.accept(
+      kafkaMessages([...batch.map(encodeTradeEvent), "garbage"]),
+      BATCH_CONTEXT,
+    )();
     const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
     assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
       3,
@@ -67,11 +70,11 @@ Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted"
     sendDeadLetters: () => Promise.resolve(),
   });
   try {
-    const pending = handler.handle(kafkaMessages([encodeTradeEvent(tradeEvent(1, "1"))]), {
+    const pending = handler.accept(kafkaMessages([encodeTradeEvent(tradeEvent(1, "1"))]), {
       ...BATCH_CONTEXT,
       heartbeat: () => Promise.resolve(void (stop = true)),
       shouldStop: () => stop,
-    });
+    })();
     await assert.rejects(pending, (error) => error instanceof BatchAbandoned);
     assert.equal(handler.stats.stored, 0);
     assert.ok(handler.stats.databaseErrors >= 1);
@@ -108,7 +111,7 @@ Deno.test("a batch stored trade by trade and cut by an outage is not stored or d
       sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
     });
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
-    await handler.handle(kafkaMessages(batch.map(encodeTradeEvent)), BATCH_CONTEXT);
+    await handler.accept(kafkaMessages(batch.map(encodeTradeEvent)), BATCH_CONTEXT)();
     const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
     assert.deepEqual(rows.map((r) => [r.trade_id, r.moving_average]), [[1, "10.00000000"], [
       3,

@@ -91,7 +91,7 @@ Deno.test("candles and aggregates are exact whatever the order and repeats of ba
     const batches: TradeEvent[][] = [];
     for (let i = 0; i < events.length; i += 60) batches.push(events.slice(i, i + 60));
     const order = [0, 1, 3, 2, 2, 4, 6, 5, 7, 9, 8, 1, 10, 11, 13, 12, 14, 14];
-    for (const index of order) await handler.handle(kafkaMessages(batches[index]), BATCH_CONTEXT);
+    for (const index of order) await handler.accept(kafkaMessages(batches[index]), BATCH_CONTEXT)();
 
     const [{ stored }] = await db.sql`select count(*)::int as stored from trades`;
     assert.equal(stored, 900, "every trade stored once");
@@ -118,8 +118,8 @@ Deno.test("a trade delivered twice is stored once in the partitioned table", asy
     const first = { ...tradeEvent(1, "10"), tradeTime: Date.now() - 86_400_000 };
     const second = tradeEvent(2, "20");
     second.tradeTime = Date.now();
-    await handler.handle(kafkaMessages([first, second]), BATCH_CONTEXT);
-    await handler.handle(kafkaMessages([second, first]), BATCH_CONTEXT);
+    await handler.accept(kafkaMessages([first, second]), BATCH_CONTEXT)();
+    await handler.accept(kafkaMessages([second, first]), BATCH_CONTEXT)();
     const rows = await db.sql`
       select tableoid::regclass::text as partition, trade_id::int from trades order by trade_id
     `;
@@ -171,10 +171,10 @@ Deno.test("the migration converts a database with history in place, losing nothi
     // The id sequence goes on where it was, through the consumer on the schema's newest version.
     await migrate(db.sql);
     const handler = testBatchHandler(db.sql, 3);
-    await handler.handle(
+    await handler.accept(
       kafkaMessages([{ ...tradeEvent(3001, "107"), tradeTime: Date.now() }]),
       BATCH_CONTEXT,
-    );
+    )();
     const [{ id }] = await db.sql`select id::int from trades where trade_id = 3001`;
     assert.equal(id, 3001);
   } finally {
@@ -188,7 +188,7 @@ Deno.test("the candles API serves any stored interval over a range, and says wha
     const now = Date.now();
     const events = trades(300, now, 3 * 3_600_000);
     const handler = testBatchHandler(db.sql, 5);
-    await handler.handle(kafkaMessages(events), BATCH_CONTEXT);
+    await handler.accept(kafkaMessages(events), BATCH_CONTEXT)();
     const app = createApp(manifest, { log, sql: db.sql, symbols: ["BTCUSDT", "ETHUSDT"] });
     const get = (path: string) =>
       Promise.resolve(app.fetch(new Request(`http://dashboard${path}`)));

@@ -70,10 +70,10 @@ Deno.test("a filled history is what the consumer stores for the same trades", as
     assert.ok(Number(rows.at(-1)!.ms) <= endMs && Number(rows[0].ms) >= endMs - 3 * 86_400_000);
     const handler = testBatchHandler(consumed.sql, 7);
     for (let i = 0; i < events.length; i += 1_000) {
-      await handler.handle(
+      await handler.accept(
         kafkaMessages(events.slice(i, i + 1_000)),
         BATCH_CONTEXT,
-      );
+      )();
     }
     const expected = await storedState(consumed.sql);
     const actual = await storedState(filled.sql);

@@ -35,7 +35,7 @@ function trades(prices: string[][], firstId = 1, symbol = "BTCUSDT"): TradeEvent
 async function consume(sql: Sql, events: TradeEvent[], batchSize: number) {
   const handler = testBatchHandler(sql, 3);
   for (let i = 0; i < events.length; i += batchSize) {
-    await handler.handle(kafkaMessages(events.slice(i, i + batchSize)), BATCH_CONTEXT);
+    await handler.accept(kafkaMessages(events.slice(i, i + batchSize)), BATCH_CONTEXT)();
   }
   return handler.stats;
 }

@@ -13,10 +13,10 @@ Deno.test("whole days past retention are dropped with their price alerts; counts
     const now = Date.now();
     const handler = testBatchHandler(db.sql, 2);
     const at = (id: number, ms: number) => ({ ...tradeEvent(id, "100"), tradeTime: ms });
-    await handler.handle(
+    await handler.accept(
       kafkaMessages([at(1, now - 40 * DAY), at(2, now - 10 * DAY), at(3, now)]),
       BATCH_CONTEXT,
-    );
+    )();
 
     // Price alerts of the day dropped, and of one kept.
     await db.sql`
@@ -74,7 +74,7 @@ Deno.test("a trade past retention is dead-lettered, not stored again after its d
     });
     const expired = { ...tradeEvent(1, "100"), tradeTime: now - 31 * DAY };
     const fresh = { ...tradeEvent(2, "100"), tradeTime: now };
-    await handler.handle(kafkaMessages([expired, fresh]), BATCH_CONTEXT);
+    await handler.accept(kafkaMessages([expired, fresh]), BATCH_CONTEXT)();
     assert.deepEqual(
       (await db.sql`select trade_id::int from trades`).map((r) => r.trade_id),
       [2],
