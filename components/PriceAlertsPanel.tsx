@@ -170,83 +170,91 @@ function RuleForm({ symbols, symbol, token, onToken, onSubmit }: RuleFormProps) 
       setSending(false);
     }
   };
-  const value = (set: (value: string) => void) => (event: Event) =>
-    set((event.currentTarget as HTMLInputElement).value);
   return (
     <form class="rule-form" onSubmit={submit}>
-      <label>
-        Symbol{" "}
-        <select name="symbol" value={ruleSymbol} onChange={value(setRuleSymbol)}>
-          {symbols.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-      </label>
-      <label>
-        Alert when it{" "}
-        <select
-          name="kind"
-          value={kind}
-          onChange={value((v) => setKind(v as PriceRuleKind))}
-        >
-          <option value="crosses">crosses a price</option>
-          <option value="moves">moves by a percentage</option>
-        </select>
-      </label>
-      <label>
-        Way{" "}
-        <select
-          name="direction"
-          value={direction}
-          onChange={value((v) => setDirection(v as PriceDirection))}
-        >
-          <option value="any">either way</option>
-          <option value="up">up</option>
-          <option value="down">down</option>
-        </select>
-      </label>
+      <Select
+        label="Symbol"
+        name="symbol"
+        value={ruleSymbol}
+        options={symbols.map((s) => [s, s])}
+        onChange={setRuleSymbol}
+      />
+      <Select
+        label="Alert when it"
+        name="kind"
+        value={kind}
+        options={[["crosses", "crosses a price"], ["moves", "moves by a percentage"]]}
+        onChange={(v) => setKind(v as PriceRuleKind)}
+      />
+      <Select
+        label="Way"
+        name="direction"
+        value={direction}
+        options={[["any", "either way"], ["up", "up"], ["down", "down"]]}
+        onChange={(v) => setDirection(v as PriceDirection)}
+      />
       {kind === "crosses"
-        ? (
-          <label>
-            Price{" "}
-            <input
-              name="level"
-              inputMode="decimal"
-              required
-              value={level}
-              onInput={value(setLevel)}
-            />
-          </label>
-        )
+        ? <Field label="Price" name="level" value={level} onInput={setLevel} />
         : (
           <>
-            <label>
-              Percent{" "}
-              <input
-                name="percent"
-                inputMode="decimal"
-                required
-                value={percent}
-                onInput={value(setPercent)}
-              />
-            </label>
-            <label>
-              Within{" "}
-              <select name="window" value={window} onChange={value(setWindow)}>
-                {MOVE_WINDOWS.map((w) => <option key={w} value={w}>{w}</option>)}
-              </select>
-            </label>
+            <Field label="Percent" name="percent" value={percent} onInput={setPercent} />
+            <Select
+              label="Within"
+              name="window"
+              value={window}
+              options={MOVE_WINDOWS.map((w) => [w, w])}
+              onChange={setWindow}
+            />
           </>
         )}
-      <label>
-        Admin token{" "}
-        <input
-          name="token"
-          type="password"
-          autoComplete="off"
-          value={token}
-          onInput={value(onToken)}
-        />
-      </label>
+      <Field label="Admin token" name="token" value={token} onInput={onToken} secret />
       <button type="submit" disabled={sending}>Add rule</button>
     </form>
+  );
+}
+
+/** The text of the form control an event came from. */
+function valueOf(event: Event): string {
+  return (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
+}
+
+/** A labelled choice among `options` (value, words). */
+function Select(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: [string, string][];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}{" "}
+      <select name={props.name} value={props.value} onChange={(e) => props.onChange(valueOf(e))}>
+        {props.options.map(([value, words]) => <option key={value} value={value}>{words}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** A labelled text field: a decimal amount, or a secret kept from view and autocomplete. */
+function Field(props: {
+  label: string;
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+  secret?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}{" "}
+      <input
+        name={props.name}
+        value={props.value}
+        onInput={(e) => props.onInput(valueOf(e))}
+        {...(props.secret
+          ? { type: "password", autoComplete: "off" }
+          : { inputMode: "decimal", required: true })}
+      />
+    </label>
   );
 }

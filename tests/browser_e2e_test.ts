@@ -14,6 +14,7 @@ import { startSimulator } from "../stack/simulator.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 import { CANDLE_COLOURS } from "../ui/candle_plot.ts";
 import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
 
@@ -121,15 +122,13 @@ Deno.test({
       whaleProbability: 0.01,
       paused: true,
     });
-    const env = {
-      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
-      KAFKA_TOPIC: `trades-${crypto.randomUUID().slice(0, 8)}`,
-      KAFKA_GROUP_ID: "browser",
-      DATABASE_URL: db.url,
-      SYMBOLS: SYMBOLS.join(","),
-      BINANCE_WS_URL: simulator.url,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
-    };
+    const env = stackEnv({
+      bootstrap: broker.bootstrap,
+      databaseUrl: db.url,
+      simulator,
+      symbols: SYMBOLS,
+      groupId: "browser",
+    });
     const consumer = await startComponent("consumer.ts", "browser-consumer", env);
     const producer = await startComponent("producer.ts", "browser-producer", env);
     const copy = await freshCopy();

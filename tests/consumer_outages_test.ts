@@ -21,6 +21,7 @@ import {
   storedAggregates,
   storedTrades,
 } from "./helpers/expected_trades.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const WINDOW = 50;
@@ -57,18 +58,17 @@ Deno.test({
       maxTradesPerSymbol: TRADES_PER_SYMBOL,
       paused: true,
     });
-    const env = {
-      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
-      KAFKA_TOPIC: `trades-${crypto.randomUUID().slice(0, 8)}`,
-      KAFKA_GROUP_ID: "rejoin",
+    const env = stackEnv({
+      bootstrap: broker.bootstrap,
+      databaseUrl: postgres.url,
+      simulator,
+      symbols: SYMBOLS,
+      groupId: "rejoin",
+    }, {
       KAFKA_SESSION_TIMEOUT_MS: "10000",
-      DATABASE_URL: postgres.url,
-      SYMBOLS: SYMBOLS.join(","),
       MOVING_AVERAGE_WINDOW: String(WINDOW),
       WHALE_THRESHOLD: THRESHOLD,
-      BINANCE_WS_URL: simulator.url,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
-    };
+    });
     let consumer = await startComponent("consumer.ts", "rejoin-consumer-1", env);
     const producer = await startComponent("producer.ts", "rejoin-producer", env);
     try {
@@ -140,14 +140,13 @@ Deno.test({
       maxTradesPerSymbol: 100,
       paused: true,
     });
-    const env = {
-      KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${brokerPort}`,
-      KAFKA_TOPIC: "late-start",
-      DATABASE_URL: postgres.url,
-      SYMBOLS: SYMBOLS.join(","),
-      BINANCE_WS_URL: simulator.url,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
-    };
+    const env = stackEnv({
+      bootstrap: `127.0.0.1:${brokerPort}`,
+      databaseUrl: postgres.url,
+      simulator,
+      symbols: SYMBOLS,
+      topic: "late-start",
+    });
     const consumer = await startComponent("consumer.ts", "late-start-consumer", env);
     let broker: Awaited<ReturnType<typeof startKafkaBroker>> | undefined;
     let producer: Awaited<ReturnType<typeof startComponent>> | undefined;

@@ -19,23 +19,17 @@ import {
   storedAggregates,
   storedTrades,
 } from "./helpers/expected_trades.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 
 const WINDOW = 20;
 const THRESHOLD = "100000";
 const SYMBOLS = ["BNBUSDT", "DOGEUSDT"];
 
 function pipelineEnv(bootstrap: string, databaseUrl: string, simulator: Simulator) {
-  return {
-    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
-    KAFKA_TOPIC: `trades-${crypto.randomUUID().slice(0, 8)}`,
-    KAFKA_GROUP_ID: "recovery",
-    DATABASE_URL: databaseUrl,
-    SYMBOLS: SYMBOLS.join(","),
+  return stackEnv({ bootstrap, databaseUrl, simulator, symbols: SYMBOLS, groupId: "recovery" }, {
     MOVING_AVERAGE_WINDOW: String(WINDOW),
     WHALE_THRESHOLD: THRESHOLD,
-    BINANCE_WS_URL: simulator.url,
-    BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
-  };
+  });
 }
 
 async function count(sql: Sql): Promise<number> {

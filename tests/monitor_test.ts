@@ -17,6 +17,7 @@ import type { HealthView } from "../domain/dashboard_views.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
@@ -48,19 +49,18 @@ Deno.test({
       notices.push(notice);
       return new Response(null, { status: 204 });
     });
-    const env = {
-      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
-      KAFKA_TOPIC: `monitor-${crypto.randomUUID().slice(0, 8)}`,
-      KAFKA_GROUP_ID: "monitored",
-      DATABASE_URL: db.url,
-      SYMBOLS: SYMBOLS.join(","),
-      BINANCE_WS_URL: simulator.url,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
+    const env = stackEnv({
+      bootstrap: broker.bootstrap,
+      databaseUrl: db.url,
+      simulator,
+      symbols: SYMBOLS,
+      groupId: "monitored",
+    }, {
       HEARTBEAT_INTERVAL_MS: "500",
       ALERT_KAFKA_LAG: "30",
       ALERT_PRODUCER_DISCONNECTED_SECONDS: "2",
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/alerts`,
-    };
+    });
     const live = await startLiveHub(db.sql, createLogger("test", "error"));
     const health: HealthView[] = [];
     live.hub.subscribe((event) => {

@@ -17,6 +17,7 @@ import {
   storedAggregates,
   storedTrades,
 } from "./helpers/expected_trades.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const WINDOW = 7;
@@ -76,19 +77,21 @@ Deno.test({
       paused: true,
     });
     const databases: TestDatabase[] = [];
-    const env = (db: TestDatabase, group: string) => ({
-      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
-      KAFKA_TOPIC: topic,
-      KAFKA_GROUP_ID: group,
-      DATABASE_URL: db.url,
-      SYMBOLS: SYMBOLS.join(","),
-      MOVING_AVERAGE_WINDOW: String(WINDOW),
-      WHALE_THRESHOLD: THRESHOLD,
-      BINANCE_WS_URL: `${simulator.url}/ws`,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
-      SILENCE_TIMEOUT_MS: "5000",
-      LOG_LEVEL: "info",
-    });
+    const env = (db: TestDatabase, groupId: string) =>
+      stackEnv({
+        bootstrap: broker.bootstrap,
+        databaseUrl: db.url,
+        simulator,
+        symbols: SYMBOLS,
+        topic,
+        groupId,
+      }, {
+        MOVING_AVERAGE_WINDOW: String(WINDOW),
+        WHALE_THRESHOLD: THRESHOLD,
+        BINANCE_WS_URL: `${simulator.url}/ws`,
+        SILENCE_TIMEOUT_MS: "5000",
+        LOG_LEVEL: "info",
+      });
     try {
       const live = await createTestDatabase();
       databases.push(live);

@@ -20,9 +20,11 @@ import type { PriceAlertsView, SymbolSummary } from "../domain/dashboard_views.t
 import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";
 import { type ComponentProcess, startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
+import { stackEnv } from "./helpers/stack_env.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const TOKEN = "price-alerts-e2e-admin-token";
+const GROUP_ID = "price-alerts";
 /**
  * The simulator's walk moves about 0.02 % a second, so a 1-minute window holds such a move as
  * soon as the rule is made: it fires on its first candle and, watching both ways, stays
@@ -339,17 +341,16 @@ Deno.test({
       accepted.push(notice);
       return new Response(null, { status: 204 });
     });
-    const env = {
-      KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
-      KAFKA_TOPIC: `price-alerts-${crypto.randomUUID().slice(0, 8)}`,
-      KAFKA_GROUP_ID: "price-alerts",
-      DATABASE_URL: db.url,
-      SYMBOLS: SYMBOLS.join(","),
-      BINANCE_WS_URL: simulator.url,
-      BINANCE_REST_URL: `http://127.0.0.1:${simulator.port}`,
+    const env = stackEnv({
+      bootstrap: broker.bootstrap,
+      databaseUrl: db.url,
+      simulator,
+      symbols: SYMBOLS,
+      groupId: GROUP_ID,
+    }, {
       HEARTBEAT_INTERVAL_MS: "500",
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/alerts`,
-    };
+    });
     // Small batches, so kills land between and inside many judging transactions; a short
     // session lets the group hand a killed member's partitions on quickly.
     const consumerEnv = {
@@ -426,7 +427,7 @@ Deno.test({
         await storing(`consumer ${kill - 1}`);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 1_000));
         await consumer.stop("SIGKILL");
-        await rewindGroup(admin, env.KAFKA_GROUP_ID, env.KAFKA_TOPIC, REWIND_MESSAGES);
+        await rewindGroup(admin, GROUP_ID, env.KAFKA_TOPIC, REWIND_MESSAGES);
         consumer = await startComponent(
           "consumer.ts",
           `price-alerts-consumer-${kill}`,
