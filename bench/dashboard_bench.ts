@@ -1,8 +1,7 @@
 /**
  * The dashboard on an empty database and on one with history, side by side: every read path
  * over real HTTP (median of sequential requests), and the delay from a committed batch to its
- * `update` event on `/api/stream`, with batches stored by `storeTrades` as the consumer stores
- * them, at a fixed rate. A history is first brought up to now, so every chart window has trades.
+ * `update` event on `/api/stream` for one client and for many (`sse_delay.ts`). A history is first brought up to now, so every chart window has trades.
  */
 import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
@@ -24,6 +23,7 @@ import type { Cleanup } from "./cleanup.ts";
 import { grouped } from "./measure.ts";
 import { startPipelineProcess } from "./pipeline_process.ts";
 import { createScratchDatabase } from "./scratch_database.ts";
+import { type LiveDelay, liveDelay } from "./sse_delay.ts";
 import { waitUntil } from "./wait_until.ts";
 
 /** Medians of the read paths, and the live path, on one database. */
@@ -33,17 +33,12 @@ export interface DashboardFigures {
   caughtUp: number;
   /** Median milliseconds per path. */
   readMs: Record<string, number>;
+  /** One stream client. */
   live: LiveDelay;
-}
-
-/** Commit → `update` event delays. */
-export interface LiveDelay {
-  batchesPerSecond: number;
-  batches: number;
-  delivered: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+  /** {@link DashboardOptions.streamClients} at once. */
+  fanOut: LiveDelay;
+  /** The dashboard's peak RSS (`VmHWM`) after both, in MiB. */
+  dashboardPeakRssMiB: number | undefined;
 }
 
 /** The two databases side by side. */
@@ -64,14 +59,13 @@ export interface DashboardOptions {
   historyUrl?: string;
   /** Requests per read path. */
   requests: number;
-  /** Seconds of live batches at {@link BATCHES_PER_SECOND}. */
+  /** Seconds of live batches, with one stream client and again with `streamClients`. */
   liveSeconds: number;
+  /** Concurrent stream clients of the fan-out measurement. */
+  streamClients: number;
   workDir: string;
   cleanup: Cleanup;
 }
-
-const BATCHES_PER_SECOND = 20;
-const TRADES_PER_BATCH = 50;
 
 /** Runs the read and live measurements on an empty database, then on the history. */
 export async function benchDashboard(options: DashboardOptions): Promise<DashboardResult> {
@@ -150,8 +144,10 @@ async function measureDatabase(
     const caughtUp = await catchUp(sql);
     const readMs: Record<string, number> = {};
     for (const [name, path] of readPaths()) readMs[name] = await medianMs(base + path, options);
-    const live = await liveDelay(base, sql, options.liveSeconds);
-    return { trades, caughtUp, readMs, live };
+    const live = await liveDelay(base, sql, options.liveSeconds, 1);
+    const fanOut = await liveDelay(base, sql, options.liveSeconds, options.streamClients);
+    const dashboardPeakRssMiB = await dashboard.peakRssMiB();
+    return { trades, caughtUp, readMs, live, fanOut, dashboardPeakRssMiB };
   } finally {
     await dashboard.stop();
   }
@@ -234,102 +230,6 @@ async function medianMs(url: string, options: DashboardOptions): Promise<number>
   return Math.round(times[times.length >> 1] * 10) / 10;
 }
 
-/**
- * Stores {@link BATCHES_PER_SECOND} batches a second for `seconds`, alternating symbols, and
- * times each from its commit to the first `update` of its symbol with its last trade id or a
- * later one (the hub merges what arrives while it is busy).
- */
-async function liveDelay(base: string, sql: Sql, seconds: number): Promise<LiveDelay> {
-  const controller = new AbortController();
-  const response = await fetch(`${base}/api/stream`, { signal: controller.signal });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  // Batches stored and not yet announced; `committedAt` is Infinity until the commit returns.
-  const pending: { symbol: string; lastTradeId: number; committedAt: number }[] = [];
-  const delays: number[] = [];
-  let buffer = "";
-  const reading = (async () => {
-    while (true) {
-      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
-      if (done) return;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^event: update\ndata: (.*)$/m.exec(event)?.[1];
-        if (!data) continue;
-        const update = JSON.parse(data) as { symbol: string; lastTradeId: string };
-        const arrived = performance.now();
-        for (let i = pending.length - 1; i >= 0; i--) {
-          const batch = pending[i];
-          if (batch.symbol === update.symbol && batch.lastTradeId <= Number(update.lastTradeId)) {
-            delays.push(Math.max(0, arrived - batch.committedAt));
-            pending.splice(i, 1);
-          }
-        }
-      }
-    }
-  })();
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the stream is subscribed
-
-  const windows = await loadWindows(sql, WINDOW_SIZE);
-  // Each symbol goes on from its newest trade: the next id, its price, and a whale quantity.
-  const next = new Map<string, { id: number; price: string; whale: string }>();
-  for (const symbol of BENCH_SYMBOLS) {
-    const [row] = await sql<{ id: string; price: string }[]>`
-      select last_trade_id::text as id, last_price::text as price
-      from trade_aggregates where symbol = ${symbol}
-    `;
-    const price = row?.price ?? "100.00";
-    const whale = (2 * Number(WHALE_THRESHOLD) / Number(price)).toFixed(5);
-    next.set(symbol, { id: Math.max(Number(row?.id ?? 0) + 1, Date.now()), price, whale });
-  }
-  const batches = BATCHES_PER_SECOND * seconds;
-  const started = performance.now();
-  for (let b = 0; b < batches; b++) {
-    const due = started + (b * 1000) / BATCHES_PER_SECOND;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-    const symbol = BENCH_SYMBOLS[b % BENCH_SYMBOLS.length];
-    const { id: first, price, whale } = next.get(symbol)!;
-    next.set(symbol, { id: first + TRADES_PER_BATCH, price, whale });
-    const now = Date.now();
-    const events = Array.from({ length: TRADES_PER_BATCH }, (_, i) => ({
-      v: 1 as const,
-      symbol,
-      tradeId: first + i,
-      price,
-      quantity: i === 0 && b % 10 === 0 ? whale : "0.01",
-      tradeTime: now,
-      eventTime: now,
-      isBuyerMaker: i % 2 === 0,
-      receivedAt: now,
-    }));
-    const plan = planBatch(events, windows, WINDOW_SIZE, WHALE_THRESHOLD);
-    // Listed before the commit: its update may overtake the commit's reply.
-    const batch = { symbol, lastTradeId: first + TRADES_PER_BATCH - 1, committedAt: Infinity };
-    pending.push(batch);
-    await storeTrades(sql, plan.rows, WINDOW_SIZE, plan.windowEnds);
-    batch.committedAt = performance.now();
-  }
-  await waitUntil("the last updates", () => pending.length === 0, { timeoutMs: 10_000 })
-    .catch(() => {});
-  controller.abort();
-  await reading;
-  delays.sort((a, b) => a - b);
-  const at = (q: number) =>
-    delays.length
-      ? Math.round(delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] * 10) / 10
-      : NaN;
-  return {
-    batchesPerSecond: BATCHES_PER_SECOND,
-    batches,
-    delivered: delays.length,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    maxMs: delays.length ? Math.round(delays[delays.length - 1] * 10) / 10 : NaN,
-  };
-}
-
 function printFigures(label: string, figures: DashboardFigures): void {
   const caughtUp = figures.caughtUp
     ? ` (${grouped(figures.caughtUp)} trades stored first, from its newest trade up to now)`
@@ -338,9 +238,13 @@ function printFigures(label: string, figures: DashboardFigures): void {
   for (const [path, ms] of Object.entries(figures.readMs)) {
     console.log(`     ${path.padEnd(30)} ${ms.toFixed(1).padStart(8)} ms median`);
   }
-  const { live } = figures;
-  console.log(
-    `     commit → SSE update at ${live.batchesPerSecond} batches/s: p50 ${live.p50Ms} ms, ` +
-      `p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ${live.delivered} of ${live.batches} delivered`,
-  );
+  for (const live of [figures.live, figures.fanOut]) {
+    console.log(
+      `     commit → SSE update at ${live.batchesPerSecond} batches/s, ${
+        grouped(live.clients)
+      } client(s): p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ` +
+        `${grouped(live.delivered)} of ${grouped(live.batches * live.clients)} delivered`,
+    );
+  }
+  console.log(`     dashboard peak RSS ${figures.dashboardPeakRssMiB} MiB`);
 }

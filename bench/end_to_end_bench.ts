@@ -1,7 +1,7 @@
 /**
  * End to end on real parts: a Kafka broker, the simulator, `producer.ts` and `consumer.ts`
- * as child processes and fresh databases. Three phases: latency at a modest rate, sustained
- * storing at a high rate, and a second consumer draining that topic's backlog.
+ * as child processes and fresh databases. Three phases: latency at 1,000 trades/s, the highest
+ * rate the pipeline sustains, and a second consumer draining that run's topic as a backlog.
  */
 import { startKafkaBroker } from "../stack/kafka_broker.ts";
 import { freePort } from "../stack/free_port.ts";
@@ -9,12 +9,8 @@ import { BENCH_SYMBOLS } from "./bench_trades.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { grouped } from "./measure.ts";
 import { startPipelineRun } from "./pipeline_run.ts";
-import {
-  pollUntilStored,
-  type StoreLatency,
-  storeLatency,
-  sustainedRate,
-} from "./stored_trades.ts";
+import { pollUntilStored, type StoreLatency, storeLatency } from "./stored_trades.ts";
+import { type RateSearchResult, searchSustainedRate } from "./rate_search.ts";
 import { type DrainPhase, drainTopic } from "./backlog_drain.ts";
 
 /** Latency at a modest rate, after a warm-up. */
@@ -23,31 +19,10 @@ export interface LatencyPhase extends StoreLatency {
   symbols: number;
 }
 
-/** The pipeline fed at a high rate. */
-export interface ThroughputPhase {
-  ratePerSymbol: number;
-  /** Trades per second the simulator offered, all symbols. */
-  offeredPerSecond: number;
-  trades: number;
-  /** Stored trades per second while the count went from 10% to 90%. */
-  storedPerSecond: number | undefined;
-  /**
-   * From the first trade generated until the simulator had sent the last one, seen at a poll
-   * (every 200 ms), as is `allStoredAfterMs`.
-   */
-  sourceFinishedAfterMs: number | undefined;
-  /** From the first trade generated until every trade was stored. */
-  allStoredAfterMs: number;
-  /** trade time → stored, under this load, after a warm-up. */
-  latency: StoreLatency;
-  producerPeakRssMiB: number | undefined;
-  consumerPeakRssMiB: number | undefined;
-}
-
 /** All three phases. */
 export interface EndToEndResult {
   latency: LatencyPhase;
-  throughput: ThroughputPhase;
+  rateSearch: RateSearchResult;
   drain: DrainPhase;
 }
 
@@ -59,8 +34,12 @@ export interface EndToEndOptions {
   cleanup: Cleanup;
 }
 
-const LATENCY_RATE = 50;
-const THROUGHPUT_RATE = 2_000;
+/** Per symbol: 1,000 trades/s in all, the rate the latency target is set at. */
+const LATENCY_RATE = 500;
+/** Offered rates of the search, all symbols; 10,000/s is where memory is read. */
+const SEARCH_RATES = [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000];
+/** The step whose peak RSS is reported as the memory at that rate. */
+export const MEMORY_RATE = 10_000;
 /** Trades this early in a phase are left out of latencies: connections and JIT warm up. */
 const WARM_UP_MS = 2_000;
 
@@ -113,65 +92,38 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
         `consumer's storing transaction, through WebSocket, producer, Kafka and consumer)`,
     );
 
-    const tradesPerSymbol = THROUGHPUT_RATE * (quick ? 5 : 20);
-    const total = BENCH_SYMBOLS.length * tradesPerSymbol;
-    const fast = await startPipelineRun({
-      ...context,
-      label: "throughput",
-      rate: THROUGHPUT_RATE,
-      tradesPerSymbol,
-    });
-    let throughput: ThroughputPhase;
-    try {
-      const start = await fast.start();
-      const from = Date.now() + WARM_UP_MS;
-      let sourceFinishedAfterMs: number | undefined;
-      const samples = await pollUntilStored({
-        sql: fast.db.sql,
-        total,
-        expectedMs: tradesPerSymbol / THROUGHPUT_RATE * 1000,
-        watched: [fast.producer, fast.consumer],
-        start,
-        onPoll(ms) {
-          if (sourceFinishedAfterMs === undefined && fast.simulator.sentTrades().length >= total) {
-            sourceFinishedAfterMs = Math.round(ms);
-          }
-        },
-      });
-      throughput = {
-        ratePerSymbol: THROUGHPUT_RATE,
-        offeredPerSecond: BENCH_SYMBOLS.length * THROUGHPUT_RATE,
-        trades: total,
-        storedPerSecond: sustainedRate(samples, total),
-        sourceFinishedAfterMs,
-        allStoredAfterMs: Math.round(samples[samples.length - 1].ms),
-        latency: await storeLatency(fast.db.sql, from),
-        producerPeakRssMiB: await fast.producer.peakRssMiB(),
-        consumerPeakRssMiB: await fast.consumer.peakRssMiB(),
-      };
-    } finally {
-      await fast.stop();
-    }
     console.log(
-      `sustained end to end at ${grouped(throughput.offeredPerSecond)} trades/s offered: ` +
-        `${grouped(throughput.storedPerSecond ?? NaN)} trades/s stored ` +
-        `(${grouped(total)} trades; the source finished after ` +
-        `${grouped(throughput.sourceFinishedAfterMs ?? NaN)} ms, the last trade was stored after ` +
-        `${grouped(throughput.allStoredAfterMs)} ms; latency under this load p50 ` +
-        `${throughput.latency.p50Ms} ms, p99 ${throughput.latency.p99Ms} ms)`,
+      `highest sustained rate: rising offered rates for ${quick ? 5 : 10} s each, ` +
+        "every step stored before the next",
     );
+    const searching = await startPipelineRun({ ...context, label: "search", rate: 1 });
+    let rateSearch: RateSearchResult;
+    try {
+      await searching.start();
+      rateSearch = await searchSustainedRate(searching, SEARCH_RATES, quick ? 5 : 10);
+    } finally {
+      await searching.stop();
+    }
+    const atMemoryRate = rateSearch.steps.find((s) => s.offeredPerSecond === MEMORY_RATE);
     console.log(
-      `peak RSS (VmHWM) at that load: producer ${throughput.producerPeakRssMiB} MiB, ` +
-        `consumer ${throughput.consumerPeakRssMiB} MiB`,
+      `highest sustained end to end: ${grouped(rateSearch.sustainedPerSecond)} trades/s; ` +
+        `peak RSS (VmHWM) after the ${grouped(MEMORY_RATE)}/s step: producer ` +
+        `${atMemoryRate?.producerPeakRssMiB} MiB, consumer ${atMemoryRate?.consumerPeakRssMiB} MiB`,
     );
 
-    const drain = await drainTopic(broker.bootstrap, fast.topic, total, context, fast.simulator);
+    const drain = await drainTopic(
+      broker.bootstrap,
+      searching.topic,
+      rateSearch.generated,
+      context,
+      searching.simulator,
+    );
     console.log(
-      `consumer draining a backlog of ${grouped(total)} trades from Kafka: ` +
+      `consumer draining a backlog of ${grouped(rateSearch.generated)} trades from Kafka: ` +
         `${grouped(drain.storedPerSecond ?? NaN)} trades/s stored (the consumer's capacity, ` +
         `no producer running); peak RSS ${drain.consumerPeakRssMiB} MiB`,
     );
-    return { latency, throughput, drain };
+    return { latency, rateSearch, drain };
   } finally {
     await stopBroker();
   }

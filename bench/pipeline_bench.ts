@@ -8,11 +8,17 @@ import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.ts";
 import { benchDomain } from "./domain_bench.ts";
 import { benchStorage } from "./storage_bench.ts";
-import { benchEndToEnd } from "./end_to_end_bench.ts";
+import { benchEndToEnd, type EndToEndResult, MEMORY_RATE } from "./end_to_end_bench.ts";
+import type { StorageResult } from "./storage_bench.ts";
+import type { DashboardResult } from "./dashboard_bench.ts";
 import { benchDashboard } from "./dashboard_bench.ts";
 import { wholeNumber } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
+import { ratio } from "./measure.ts";
+
+/** Concurrent `/api/stream` clients of the fan-out measurement. */
+const STREAM_CLIENTS = 1_000;
 
 const USAGE = "usage: deno task bench [--quick] [--history-trades N] [--history-days D] " +
   "[--history-database URL]";
@@ -97,6 +103,7 @@ async function main(): Promise<number> {
       historyUrl: history.url,
       requests: 10,
       liveSeconds: quick ? 5 : 20,
+      streamClients: STREAM_CLIENTS,
       workDir,
       cleanup,
     });
@@ -109,7 +116,10 @@ async function main(): Promise<number> {
       `\nbenchmark took ${(durationMs / 1000).toFixed(1)} s; load average ${loadAverage1mAtEnd} ` +
         "at the end (other work on the machine skews every number)",
     );
+    const headline = headlineFigures(storage, endToEnd, dashboard);
+    console.log(`headline: ${JSON.stringify(headline)}`);
     console.log(JSON.stringify({
+      ...headline,
       benchmark: "pipeline",
       quick,
       startedAt: new Date(Date.now() - durationMs).toISOString(),
@@ -130,6 +140,43 @@ async function main(): Promise<number> {
     Deno.removeSignalListener("SIGINT", interrupted);
     Deno.removeSignalListener("SIGTERM", interrupted);
   }
+}
+
+/**
+ * The figures the issue's targets are set on, flat, first in the JSON line: storage rates, the
+ * consumer's capacity and the highest sustained rate end to end (each also over the `\copy`
+ * ceiling), latency at 1,000 trades/s, the fan-out to many stream clients beside one, and the
+ * peak memory of producer and consumer at {@link MEMORY_RATE} trades/s and while draining.
+ */
+function headlineFigures(
+  storage: StorageResult,
+  endToEnd: EndToEndResult,
+  dashboard: DashboardResult,
+) {
+  const copy = storage.copyCeiling.tradesPerSecond;
+  const consumer = endToEnd.drain.storedPerSecond ?? 0;
+  const e2e = endToEnd.rateSearch.sustainedPerSecond;
+  const atMemoryRate = endToEnd.rateSearch.steps.find((s) => s.offeredPerSecond === MEMORY_RATE);
+  const peak = (...values: (number | undefined)[]) => {
+    const known = values.filter((v) => v !== undefined);
+    return known.length ? Math.max(...known) : null;
+  };
+  return {
+    copy_tps: copy,
+    seed_style_tps: storage.perTradeTransaction.tradesPerSecond,
+    store_trades_tps: storage.batched.tradesPerSecond,
+    consumer_tps: consumer,
+    consumer_over_copy: ratio(consumer, copy),
+    e2e_tps: e2e,
+    e2e_over_copy: ratio(e2e, copy),
+    latency_p50_ms: endToEnd.latency.p50Ms,
+    latency_p99_ms: endToEnd.latency.p99Ms,
+    sse_clients: dashboard.history.fanOut.clients,
+    sse_p99_ms: dashboard.history.fanOut.p99Ms,
+    sse_one_client_p99_ms: dashboard.history.live.p99Ms,
+    producer_rss_mib: peak(atMemoryRate?.producerPeakRssMiB),
+    consumer_rss_mib: peak(atMemoryRate?.consumerPeakRssMiB, endToEnd.drain.consumerPeakRssMiB),
+  };
 }
 
 if (import.meta.main) Deno.exit(await main());

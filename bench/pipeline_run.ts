@@ -19,8 +19,8 @@ export interface PipelineRunOptions {
   bootstrap: string;
   /** Simulated trades per second per symbol. */
   rate: number;
-  /** Trades per symbol before the simulator falls silent. */
-  tradesPerSymbol: number;
+  /** Trades per symbol before the simulator falls silent; default no limit. */
+  tradesPerSymbol?: number;
   logDir: string;
   cleanup: Cleanup;
 }
@@ -77,6 +77,8 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     symbols: BENCH_SYMBOLS,
     rate: options.rate,
     maxTradesPerSymbol: options.tradesPerSymbol,
+    // Counted from the stored rows instead: a search offers millions of trades.
+    trackSentTrades: false,
     paused: true,
   });
   const stopSimulator = cleanup.add(`stopping the ${label} simulator`, () => simulator.stop());

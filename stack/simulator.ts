@@ -50,6 +50,10 @@ export interface Simulator {
   pause(): void;
   /** Resumes generating (or replaying). */
   resume(): void;
+  /** Changes the trades per second per symbol from the next tick on (0 < rate ≤ 100,000). */
+  setRate(rate: number): void;
+  /** Trades generated so far, all symbols (counted whether or not `trackSentTrades` is on). */
+  generatedCount(): number;
 }
 
 interface Feed {
@@ -69,7 +73,8 @@ const RECENT_FRAMES = 8;
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const settings = resolveSimulatorOptions(options);
-  const { symbols, rate, seed, firstTradeId, whaleProbability, dropAfter, logger } = settings;
+  const { symbols, seed, firstTradeId, whaleProbability, dropAfter, logger } = settings;
+  let { rate } = settings;
   const { duplicateProbability, malformedProbability, maxTradesPerSymbol } = settings;
   const feeds = symbols.map((symbol): Feed => ({
     stream: `${symbol.toLowerCase()}@trade`,
@@ -256,6 +261,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resume() {
       paused = false;
     },
+    setRate(next) {
+      rate = resolveSimulatorOptions({ ...options, rate: next }).rate;
+    },
+    generatedCount: () => feeds.reduce((sum, feed) => sum + feed.generated, 0),
   };
 }
 

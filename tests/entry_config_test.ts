@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestDatabase, SERVER_URL } from "./helpers/test_database.ts";
-import { entryCommand } from "../stack/entry_command.ts";
+import { ENTRY_V8_FLAGS, entryCommand } from "../stack/entry_command.ts";
 
 async function run(entry: string, env: Record<string, string>) {
   const output = await entryCommand(entry, { env, stdout: "null", stderr: "piped" }).output();
@@ -24,6 +24,14 @@ for (const entry of ["producer.ts", "consumer.ts", "db/migrate.ts"]) {
     assert.ok(!stderr.includes("hunter2"), "secrets never appear");
   });
 }
+
+Deno.test("deno task runs each entry point with the V8 settings the stack gives it", async () => {
+  const { tasks } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const taskOf: Record<string, string> = { "consumer.ts": tasks.consume };
+  for (const [entry, flags] of Object.entries(ENTRY_V8_FLAGS)) {
+    assert.ok(taskOf[entry]?.split(" ").includes(flags), `the task of ${entry} lacks ${flags}`);
+  }
+});
 
 Deno.test("the consumer refuses a database that was never migrated, naming the fix", async () => {
   const db = await createTestDatabase({ migrated: false });

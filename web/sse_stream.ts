@@ -22,6 +22,16 @@ export interface LiveStreamOptions {
 }
 
 const encoder = new TextEncoder();
+/** Each event's bytes, made once however many clients it goes to. */
+const encoded = new WeakMap<LiveEvent, Uint8Array>();
+
+function eventBytes(event: LiveEvent): Uint8Array {
+  let bytes = encoded.get(event);
+  if (!bytes) encoded.set(event, bytes = encoder.encode(formatLiveEvent(event)));
+  return bytes;
+}
+
+const HEARTBEAT = encoder.encode(": heartbeat\n\n");
 
 /** A byte stream of the hub's events for one client, pulled at the client's pace. */
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
@@ -32,10 +42,15 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
   let close = () => {};
   let wake: (() => void) | undefined;
   let unsubscribe = () => {};
+  let stopHeartbeat = () => {};
+  let heartbeatDue = false;
+  let cancelled = false;
   const add = (event: LiveEvent) => {
     // A client that never reads is let go rather than served forever.
     if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) return close();
-    if (event.type === "update") {
+    if (waiting.length === 0) {
+      // The common case, a client that keeps up: nothing to coalesce.
+    } else if (event.type === "update") {
       const { symbol } = event.data;
       waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
     } else if (event.type === "health" || event.type === "price_alerts") {
@@ -49,8 +64,17 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      // One timer per stream for its lifetime, not one per event: a stream quiet for half a
+      // period at a tick gets a heartbeat, so an idle one hears every `heartbeatMs`.
+      const heartbeat = setInterval(() => {
+        if (Date.now() - lastRead < heartbeatMs / 2) return;
+        heartbeatDue = true;
+        wake?.();
+      }, heartbeatMs);
+      stopHeartbeat = () => clearInterval(heartbeat);
       close = () => {
         unsubscribe();
+        stopHeartbeat();
         controller.error(new Error("client stopped reading"));
       };
       controller.enqueue(encoder.encode(`retry: 3000\n: connected\n\n`));
@@ -63,23 +87,32 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
       unsubscribe = hub.subscribe(add);
     },
     async pull(controller) {
-      if (waiting.length === 0) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, heartbeatMs);
-        });
-        clearTimeout(timer);
+      while (waiting.length === 0 && !heartbeatDue && !cancelled) {
+        await new Promise<void>((resolve) => wake = resolve);
         wake = undefined;
       }
+      heartbeatDue = false;
       lastRead = Date.now();
-      const text = waiting.length === 0 ? ": heartbeat\n\n" : waiting.map(formatLiveEvent).join("");
+      if (waiting.length === 0) controller.enqueue(HEARTBEAT);
+      else controller.enqueue(joined(waiting.map(eventBytes)));
       waiting = [];
-      controller.enqueue(encoder.encode(text));
     },
     cancel() {
+      cancelled = true;
       unsubscribe();
+      stopHeartbeat();
       wake?.();
     },
   }, { highWaterMark: 0 });
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
 }
