@@ -30,7 +30,10 @@ export interface RateStep {
 /** What the search found. */
 export interface RateSearchResult {
   steps: RateStep[];
-  /** The stored rate of the highest step that was sustained; 0 when none was. */
+  /**
+   * The generated rate of the highest step that was sustained (its stored rate can exceed it
+   * while a standing lag is caught up); 0 when none was.
+   */
   sustainedPerSecond: number;
   /** Trades the run's topic holds afterwards, for the drain phase. */
   generated: number;
@@ -107,7 +110,7 @@ export async function searchSustainedRate(
   const sustained = steps.filter((s) => s.sustained);
   return {
     steps,
-    sustainedPerSecond: sustained.length ? sustained[sustained.length - 1].storedPerSecond : 0,
+    sustainedPerSecond: sustained.length ? sustained[sustained.length - 1].generatedPerSecond : 0,
     generated: simulator.generatedCount(),
   };
 }
