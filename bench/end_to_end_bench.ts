@@ -1,7 +1,8 @@
 /**
  * End to end on real parts: a Kafka broker, the simulator, `producer.ts` and `consumer.ts`
- * as child processes and fresh databases. Three phases: latency at 1,000 trades/s, the highest
- * rate the pipeline sustains, and a second consumer draining that run's topic as a backlog.
+ * as child processes and fresh databases. First the producer's Kafka client beside another,
+ * then three phases: latency at 1,000 trades/s, the highest rate the pipeline sustains, and a
+ * second consumer draining that run's topic as a backlog.
  */
 import { startKafkaBroker } from "../stack/kafka_broker.ts";
 import { freePort } from "../stack/free_port.ts";
@@ -11,6 +12,7 @@ import { grouped } from "./measure.ts";
 import { startPipelineRun } from "./pipeline_run.ts";
 import { pollUntilStored, type StoreLatency, storeLatency } from "./stored_trades.ts";
 import { type RateSearchResult, searchSustainedRate } from "./rate_search.ts";
+import { benchKafkaClients, type KafkaClientResult } from "./kafka_client_bench.ts";
 import { type DrainPhase, drainTopic } from "./backlog_drain.ts";
 
 /** Latency at a modest rate, after a warm-up. */
@@ -19,8 +21,9 @@ export interface LatencyPhase extends StoreLatency {
   symbols: number;
 }
 
-/** All three phases. */
+/** Every phase. */
 export interface EndToEndResult {
+  kafkaClients: KafkaClientResult;
   latency: LatencyPhase;
   rateSearch: RateSearchResult;
   drain: DrainPhase;
@@ -58,6 +61,10 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
   );
   try {
     const context = { bootstrap: broker.bootstrap, logDir: workDir, cleanup };
+    const kafkaClients = await benchKafkaClients(broker.bootstrap, {
+      batchSize: 2_000,
+      rounds: quick ? 10 : 30,
+    });
 
     const latencySeconds = quick ? 8 : 20;
     const slow = await startPipelineRun({
@@ -123,7 +130,7 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
         `${grouped(drain.storedPerSecond ?? NaN)} trades/s stored (the consumer's capacity, ` +
         `no producer running); peak RSS ${drain.consumerPeakRssMiB} MiB`,
     );
-    return { latency, rateSearch, drain };
+    return { kafkaClients, latency, rateSearch, drain };
   } finally {
     await stopBroker();
   }

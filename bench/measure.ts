@@ -37,6 +37,30 @@ export function measureThroughput(round: () => number, options: ThroughputOption
     ops = round();
     rates.push(perSecond(ops, performance.now() - start));
   }
+  return summarized(rates, ops);
+}
+
+/**
+ * As {@link measureThroughput} for a round that waits (a request and its reply), one round at a
+ * time, after `warmupRounds` untimed rounds (connections, metadata, the JIT).
+ */
+export async function measureThroughputAsync(
+  round: () => Promise<number>,
+  options: { warmupRounds: number; rounds: number },
+): Promise<Throughput> {
+  for (let i = 0; i < options.warmupRounds; i++) await round();
+  const rates: number[] = [];
+  let ops = 0;
+  for (let i = 0; i < options.rounds; i++) {
+    const start = performance.now();
+    ops = await round();
+    rates.push(perSecond(ops, performance.now() - start));
+  }
+  return summarized(rates, ops);
+}
+
+/** The median and spread of per-round rates. */
+function summarized(rates: number[], opsPerRound: number): Throughput {
   rates.sort((a, b) => a - b);
   const middle = rates.length >> 1;
   const median = rates.length % 2 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
@@ -44,8 +68,8 @@ export function measureThroughput(round: () => number, options: ThroughputOption
     opsPerSecond: Math.round(median),
     minOpsPerSecond: rates[0],
     maxOpsPerSecond: rates[rates.length - 1],
-    rounds: options.rounds,
-    opsPerRound: ops,
+    rounds: rates.length,
+    opsPerRound,
   };
 }
 

@@ -145,8 +145,9 @@ async function main(): Promise<number> {
 /**
  * The figures the issue's targets are set on, flat, first in the JSON line: storage rates, the
  * consumer's capacity and the highest sustained rate end to end (each also over the `\copy`
- * ceiling), latency at 1,000 trades/s, the fan-out to many stream clients beside one, and the
- * peak memory of producer and consumer at {@link MEMORY_RATE} trades/s and while draining.
+ * ceiling), the producer's Kafka client beside `@platformatic/kafka`, latency at 1,000 trades/s,
+ * the fan-out to many stream clients beside one, and the peak memory of producer and consumer at
+ * {@link MEMORY_RATE} trades/s and while draining.
  */
 function headlineFigures(
   storage: StorageResult,
@@ -169,6 +170,8 @@ function headlineFigures(
     consumer_over_copy: ratio(consumer, copy),
     e2e_tps: e2e,
     e2e_over_copy: ratio(e2e, copy),
+    producer_client_kafkajs_mps: endToEnd.kafkaClients.kafkajs.opsPerSecond,
+    producer_client_platformatic_mps: endToEnd.kafkaClients.platformatic.opsPerSecond,
     latency_p50_ms: endToEnd.latency.p50Ms,
     latency_p99_ms: endToEnd.latency.p99Ms,
     sse_clients: dashboard.history.fanOut.clients,
