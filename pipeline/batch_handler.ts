@@ -189,7 +189,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   function keep(progress: StoreProgress, result: StoreResult) {
     progress.changes.push(...result.changes);
     progress.late.push(...result.late);
-    progress.priceAlerts.push(...result.priceAlerts);
+    progress.priceAlerts += result.priceAlerts;
     if (result.priceRuleFault !== undefined) {
       stats.priceRuleFaults++;
       log.error("price rules not judged; the trades are stored and the next batch judges again", {
@@ -289,7 +289,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       next: 0,
       changes: [],
       late: [],
-      priceAlerts: [],
+      priceAlerts: 0,
       refused: [],
     };
     if (decoded.length > 0) {
@@ -311,7 +311,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     stats.stored += stored;
     stats.duplicates += decoded.length - stored - progress.refused.length;
     stats.whales += progress.changes.reduce((sum, change) => sum + change.whaleTradeIds.length, 0);
-    stats.priceAlerts += progress.priceAlerts.length;
+    stats.priceAlerts += progress.priceAlerts;
     stats.batches++;
     for (const { event } of decoded) {
       if (event.receivedAt > stats.lastReceivedAt) stats.lastReceivedAt = event.receivedAt;

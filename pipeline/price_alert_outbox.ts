@@ -17,7 +17,7 @@ const MAX_AGE = "1 day";
 /**
  * Claims for `instance` up to `limit` undelivered alerts besides those it is already posting
  * (`posting`, whose claims are renewed); alerts too old to post are given up first. Returns the
- * ids claimed, oldest first.
+ * ids claimed, in no order.
  */
 export async function claimPriceAlerts(
   sql: Sql,
@@ -49,7 +49,7 @@ export async function claimPriceAlerts(
       )
       returning id::text
     `;
-    return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
+    return rows.map((r) => r.id);
   });
 }
 

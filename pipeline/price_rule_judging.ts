@@ -5,6 +5,7 @@
  * trades. Its state and the alerts it fired commit with the trades, so a batch stored twice,
  * or redelivered after a crash, judges nothing twice: one alert per crossing or move.
  */
+import { unrecoverableKind } from "../runtime/unrecoverable.ts";
 import type postgres from "postgres";
 import { coveringSpans } from "../domain/candles.ts";
 import {
@@ -15,30 +16,18 @@ import {
   type Side,
   type WindowRange,
 } from "../domain/price_rule_judge.ts";
-import type { PriceDirection, PriceRuleKind } from "../domain/price_rule.ts";
+import type { PriceRuleView } from "../domain/dashboard_views.ts";
 import { encodePriceAlertUpdates, PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
 
-interface RuleRow {
-  id: string;
-  symbol: string;
-  kind: PriceRuleKind;
-  direction: PriceDirection;
-  level: string | null;
-  percent: string | null;
-  window_seconds: number | null;
+/** A rule as judging reads it: its view, and where its judging stands. */
+interface RuleRow extends
+  Pick<
+    PriceRuleView,
+    "id" | "symbol" | "kind" | "direction" | "level" | "percent" | "windowSeconds"
+  > {
   side: Side | null;
   armed: boolean;
   judged_until: number;
-}
-
-interface CandleRow {
-  symbol: string;
-  bucket: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  close_trade_id: string;
 }
 
 /** What judging changed for one rule. */
@@ -72,6 +61,8 @@ export async function judgePriceRules(
   try {
     return { alertIds: await tx.savepoint((sp) => judge(sp, symbols)) };
   } catch (fault) {
+    // Refused permissions or a missing table are no rule's fault: the consumer stops on them.
+    if (unrecoverableKind(fault)) throw fault;
     const code = (fault as { code?: unknown }).code;
     const ours = fault instanceof RangeError ||
       (typeof code === "string" && /^(22|23|42)/.test(code));
@@ -83,7 +74,8 @@ export async function judgePriceRules(
 async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<string[]> {
   // Locked, so two consumers briefly sharing a partition after a rebalance judge in turn.
   const rules = await tx<RuleRow[]>`
-    select id::text, symbol, kind, direction, level::text, percent::text, window_seconds, side,
+    select id::text, symbol, kind, direction, level::text, percent::text,
+      window_seconds as "windowSeconds", side,
       armed, (extract(epoch from judged_until) * 1000)::float8 as judged_until
     from price_rules
     where symbol = any(${tx.array(symbols)}::varchar[]) and deleted_at is null
@@ -109,7 +101,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
         const result = judgeCrossing(state.side ?? undefined, candle, rule.level!, rule.direction);
         [state.side, move] = [result.side, result.fired];
       } else {
-        const range = ranges.get(rangeKey(rule.symbol, rule.window_seconds!, candle.bucket))!;
+        const range = ranges.get(rangeKey(rule.symbol, rule.windowSeconds!, candle.bucket))!;
         const result = judgeMove(state.armed, candle, range, rule.percent!, rule.direction);
         [state.armed, move] = [result.armed, result.fired];
       }
@@ -129,9 +121,9 @@ async function completedCandles(
   for (const rule of rules) {
     from.set(rule.symbol, Math.min(from.get(rule.symbol) ?? Infinity, rule.judged_until));
   }
-  const rows = await tx<CandleRow[]>`
+  const rows = await tx<(SecondCandle & { symbol: string })[]>`
     select c.symbol, (extract(epoch from c.bucket) * 1000)::float8 as bucket, c.open::text,
-      c.high::text, c.low::text, c.close::text, c.close_trade_id::text
+      c.high::text, c.low::text, c.close::text, c.close_trade_id::text as "closeTradeId"
     from unnest(
       ${tx.array([...from.keys()])}::varchar[],
       ${tx.array([...from.values()])}::float8[]
@@ -146,14 +138,7 @@ async function completedCandles(
   for (const row of rows) {
     const list = candles.get(row.symbol) ?? [];
     if (list.length === 0) candles.set(row.symbol, list);
-    list.push({
-      bucket: row.bucket,
-      open: row.open,
-      high: row.high,
-      low: row.low,
-      close: row.close,
-      closeTradeId: row.close_trade_id,
-    });
+    list.push(row);
   }
   return candles;
 }
@@ -176,11 +161,11 @@ async function windowRanges(
   for (const rule of rules) {
     if (rule.kind !== "moves") continue;
     for (const candle of candles.get(rule.symbol) ?? []) {
-      const key = rangeKey(rule.symbol, rule.window_seconds!, candle.bucket);
+      const key = rangeKey(rule.symbol, rule.windowSeconds!, candle.bucket);
       if (candle.bucket <= rule.judged_until || seen.has(key)) continue;
       seen.add(key);
       const end = candle.bucket + 1_000;
-      for (const span of coveringSpans(end - rule.window_seconds! * 1_000, end)) {
+      for (const span of coveringSpans(end - rule.windowSeconds! * 1_000, end)) {
         spans.push({ key, symbol: rule.symbol, ...span });
       }
     }

@@ -20,8 +20,8 @@ export interface StoreResult {
   changes: SymbolChange[];
   /** Symbols whose averages were recomputed after a late trade. */
   late: string[];
-  /** Ids of the price alerts the batch's candles fired. */
-  priceAlerts: string[];
+  /** Price alerts the batch's candles fired. */
+  priceAlerts: number;
   /** Why the price rules could not be judged (the trades are stored all the same). */
   priceRuleFault?: unknown;
 }
@@ -74,7 +74,7 @@ export async function storeTrades(
   windowSize: number,
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
-  if (rows.length === 0) return { changes: [], late: [], priceAlerts: [] };
+  if (rows.length === 0) return { changes: [], late: [], priceAlerts: 0 };
   // Outside the transaction: creating a partition locks trades only for that moment.
   const days = [...new Set(rows.map((r) => new Date(r.tradeTime).toISOString().slice(0, 10)))];
   await sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
@@ -135,6 +135,7 @@ export async function storeTrades(
             then excluded.last_trade_time else a.last_trade_time end,
           last_trade_id = greatest(a.last_trade_id, excluded.last_trade_id),
           updated_at = excluded.updated_at
+        returning symbol, last_trade_time
       ),
       seconds as (
         -- The inserted trades as 1-second candles, from which every interval is cut.
@@ -179,8 +180,12 @@ export async function storeTrades(
           trades = c.trades + excluded.trades
       )
       select symbol, inserted, first_trade_id, last_trade_id, whales,
+        -- Judging is due only for a rule whose next second has ended before the newest trade's.
         exists (
-          select 1 from price_rules r where r.symbol = p.symbol and r.deleted_at is null
+          select 1 from price_rules r join upserted u on u.symbol = r.symbol
+          where r.symbol = p.symbol and r.deleted_at is null
+            and r.judged_until < date_bin(interval '1 second', u.last_trade_time,
+              timestamptz 'epoch') - interval '1 second'
         ) as watched
       from per_symbol p order by symbol
     `;
@@ -206,7 +211,7 @@ export async function storeTrades(
     return {
       changes: result,
       late,
-      priceAlerts: judged.alertIds,
+      priceAlerts: judged.alertIds.length,
       priceRuleFault: judged.fault,
     };
   });

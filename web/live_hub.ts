@@ -26,8 +26,8 @@ import { priceAlertsView } from "./price_rule_queries.ts";
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
 
-/** Events that stand for the whole of a panel: only the newest of each is kept for catch-up. */
-const PANEL_EVENTS: readonly LiveEventType[] = ["health", "price_alerts"];
+/** Events that stand for the whole of a panel: only the newest of each is kept, for catch-up and for a slow client. */
+export const PANEL_EVENTS: readonly LiveEventType[] = ["health", "price_alerts"];
 
 /** The fan-out point; {@link startLiveHub} makes one. */
 export class LiveHub {

@@ -5,7 +5,7 @@
  * panel wait) and, past a bound of waiting whale alerts, one `resync` instead; one that reads
  * nothing for a minute is disconnected. Nothing is buffered without limit.
  */
-import type { LiveHub } from "./live_hub.ts";
+import { type LiveHub, PANEL_EVENTS } from "./live_hub.ts";
 import { formatLiveEvent, type LiveEvent } from "../domain/live_event.ts";
 
 /** Options of {@link liveEventStream}. */
@@ -53,7 +53,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     } else if (event.type === "update") {
       const { symbol } = event.data;
       waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
-    } else if (event.type === "health" || event.type === "price_alerts") {
+    } else if (PANEL_EVENTS.includes(event.type)) {
       waiting = waiting.filter((e) => e.type !== event.type);
     }
     waiting.push(event);
