@@ -9,7 +9,7 @@ import { type PipelineProcess, startPipelineProcess } from "./pipeline_process.t
 import { createScratchDatabase } from "./scratch_database.ts";
 import { pollUntilStored, sustainedRate } from "./stored_trades.ts";
 
-/** A new consumer group reading the throughput phase's topic from the start. */
+/** A new consumer group reading a run's topic from the start. */
 export interface DrainPhase {
   trades: number;
   /** Stored trades per second while the count went from 10% to 90%. */

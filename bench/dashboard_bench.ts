@@ -1,7 +1,8 @@
 /**
  * The dashboard on an empty database and on one with history, side by side: every read path
  * over real HTTP (median of sequential requests), and the delay from a committed batch to its
- * `update` event on `/api/stream` for one client and for many (`sse_delay.ts`). A history is first brought up to now, so every chart window has trades.
+ * `update` event on `/api/stream` for one client and for many (`sse_delay.ts`). A history is
+ * first brought up to now, so every chart window has trades.
  */
 import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";

@@ -4,6 +4,7 @@
  * behind what was generated with a lag that keeps growing. Between steps the simulator pauses
  * until everything generated is stored, so each step starts level.
  */
+import { sleep } from "../runtime/sleep.ts";
 import { BENCH_SYMBOLS } from "./bench_trades.ts";
 import type { PipelineRun } from "./pipeline_run.ts";
 import { grouped, perSecond } from "./measure.ts";
@@ -74,7 +75,7 @@ export async function searchSustainedRate(
     simulator.resume();
     const samples: { ms: number; generated: number; stored: number }[] = [];
     while (performance.now() - start < stepSeconds * 1000) {
-      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+      await sleep(SAMPLE_MS);
       const generated = simulator.generatedCount();
       samples.push({ ms: performance.now() - start, generated, stored: await countStored(db.sql) });
     }

@@ -3,6 +3,7 @@
  * consumer stores them, at a fixed rate, while real HTTP clients (on a worker thread, see
  * `sse_client_worker.ts`) read `/api/stream` from a running dashboard.
  */
+import { sleep } from "../runtime/sleep.ts";
 import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
 import type { Sql } from "../runtime/database.ts";
@@ -56,7 +57,7 @@ export async function liveDelay(
     worker.postMessage({ url: `${base}/api/stream`, clients } satisfies StartClients);
     await connected;
     const stored = await storeBatches(sql, seconds);
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last updates arrive
+    await sleep(2_000); // the last updates arrive; one later than this counts as undelivered
     const stopped = answer<StoppedClients>();
     worker.postMessage({ stop: true });
     const { arrivals, failed } = await stopped;
@@ -100,7 +101,7 @@ async function storeBatches(sql: Sql, seconds: number): Promise<StoredBatch[]> {
   const started = performance.now();
   for (let b = 0; b < batches; b++) {
     const due = started + (b * 1000) / BATCHES_PER_SECOND;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    await sleep(Math.max(0, due - performance.now()));
     const symbol = BENCH_SYMBOLS[b % BENCH_SYMBOLS.length];
     const { id: first, price, whale } = next.get(symbol)!;
     next.set(symbol, { id: first + TRADES_PER_BATCH, price, whale });

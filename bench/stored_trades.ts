@@ -86,12 +86,8 @@ export interface PollOptions {
   expectedMs?: number;
   /** Children whose exit fails the wait at once. */
   watched: readonly PipelineProcess[];
-  /** The `performance.now()` sample times count from; default now. */
-  start?: number;
   /** Milliseconds between polls, default 200. */
   pollMs?: number;
-  /** Runs at each poll, before the count, with the poll's time (ms since `start`). */
-  onPoll?: (ms: number) => void;
 }
 
 /**
@@ -99,11 +95,11 @@ export interface PollOptions {
  * the rows in `trades` then disagree with the aggregates' count.
  */
 export async function pollUntilStored(options: PollOptions): Promise<StoredSample[]> {
-  const { sql, total, expectedMs = 0, watched, start = performance.now(), onPoll } = options;
+  const { sql, total, expectedMs = 0, watched } = options;
+  const start = performance.now();
   const samples: StoredSample[] = [];
   await waitUntil(`${grouped(total)} trades stored`, async () => {
     const ms = performance.now() - start;
-    onPoll?.(ms);
     const stored = await countStored(sql);
     samples.push({ ms, stored });
     return stored >= total;

@@ -1,4 +1,5 @@
 /** Polling for the benchmark: wait until a condition holds, while the children stay alive. */
+import { sleep } from "../runtime/sleep.ts";
 import type { PipelineProcess } from "./pipeline_process.ts";
 
 /**
@@ -25,6 +26,6 @@ export async function waitUntil(
     if (performance.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }

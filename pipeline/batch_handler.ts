@@ -27,7 +27,7 @@ export interface ConsumerStats {
   whales: number;
   /** Users' price alerts fired. */
   priceAlerts: number;
-  /** Batches whose price rules could not be judged (their trades were stored). */
+  /** Storing transactions whose price rules could not be judged (their trades were stored). */
   priceRuleFaults: number;
   batches: number;
   databaseErrors: number;

@@ -39,7 +39,7 @@ export function registerConsumerMetrics(
   counter("price_alerts_total", "Users' price alerts fired.", () => stats.priceAlerts);
   counter(
     "price_rule_faults_total",
-    "Batches whose price rules could not be judged (their trades were stored).",
+    "Storing transactions whose price rules could not be judged (their trades were stored).",
     () => stats.priceRuleFaults,
   );
   counter("batches_total", "Batches stored and committed.", () => stats.batches);

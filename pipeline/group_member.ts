@@ -68,6 +68,8 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
   let storing: Promise<boolean> = Promise.resolve(true);
   let committing: Promise<void> = Promise.resolve();
   let failed = false;
+  // Counts group joins: a commit queued before a rebalance is dropped, not sent after it.
+  let generation = 0;
   let failures = 0;
   let joined = false;
   let rejoins = 0;
@@ -81,7 +83,9 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
     stopping.signal.addEventListener("abort", onAbort, { once: true });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       lag.clear();
-      // A batch of a partition taken away may still be storing: the next one waits for it.
+      generation++;
+      // A chain that an abandoned batch left false starts again (unless a store failed), so
+      // the batches after the join are stored; they still wait for one that is storing.
       storing = storing.then(() => !failed);
       options.onJoin();
     });
@@ -116,7 +120,8 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
     end: (reason: unknown) => void,
   ): Promise<void> {
     const last = batch.messages.at(-1);
-    if (!last || stopping.signal.aborted) return;
+    if (!last || stopping.signal.aborted || failed) return;
+    const joinedAs = generation;
     const store = options.accept(batch.messages, {
       topic: batch.topic,
       partition: batch.partition,
@@ -140,6 +145,9 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
       // kafkajs commits exactly this offset: the next one to read.
       const next = (BigInt(last.offset) + 1n).toString();
       committing = committing.then(async () => {
+        // After a rebalance the partition may be another member's: its commits must not go
+        // back. The batch comes again to whoever reads it, and storing it again changes nothing.
+        if (generation !== joinedAs) return;
         await consumer.commitOffsets([{
           topic: batch.topic,
           partition: batch.partition,

@@ -10,12 +10,13 @@ import { startKafkaBroker } from "../stack/kafka_broker.ts";
 import { startLocalPostgres } from "../stack/local_postgres.ts";
 import { freePort } from "../stack/free_port.ts";
 import { startSimulator } from "../stack/simulator.ts";
-import { connectDatabase, type Sql } from "../runtime/database.ts";
+import { connectDatabase } from "../runtime/database.ts";
 import { migrate } from "../db/migrations.ts";
 import { startComponent } from "./helpers/component_process.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { stableFor, waitFor } from "./helpers/wait.ts";
 import {
+  countTrades,
   expectedAggregates,
   expectedTrades,
   storedAggregates,
@@ -28,11 +29,6 @@ const WINDOW = 50;
 const THRESHOLD = "100000";
 const RATE = 1_000;
 const TRADES_PER_SYMBOL = 45_000;
-
-async function count(sql: Sql): Promise<number> {
-  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from trades`;
-  return n;
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,16 +71,19 @@ Deno.test({
       await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
       simulator.resume();
       for (const restart of [2, 3]) {
-        const before = await count(sql);
+        const before = await countTrades(sql);
         await waitFor(
           "the consumer to store more",
-          async () => (await count(sql)) > before + 5_000,
+          async () => (await countTrades(sql)) > before + 5_000,
         );
         await consumer.stop("SIGKILL");
         consumer = await startComponent("consumer.ts", `rejoin-consumer-${restart}`, env);
       }
-      const before = await count(sql);
-      await waitFor("the consumer to store again", async () => (await count(sql)) > before + 2_000);
+      const before = await countTrades(sql);
+      await waitFor(
+        "the consumer to store again",
+        async () => (await countTrades(sql)) > before + 2_000,
+      );
       await postgres.crash();
       postgres = await startLocalPostgres({ port: pgPort, dataDir: pgDir });
       await pause(5_000);
@@ -101,7 +100,7 @@ Deno.test({
       assert.equal(sent.length, SYMBOLS.length * TRADES_PER_SYMBOL);
       await waitFor(
         `${sent.length} trades stored`,
-        async () => (await count(sql)) >= sent.length,
+        async () => (await countTrades(sql)) >= sent.length,
         120_000,
       );
       assert.deepEqual(await storedTrades(sql), await expectedTrades(sql, sent, WINDOW, THRESHOLD));
@@ -168,7 +167,7 @@ Deno.test({
       producer = await startComponent("producer.ts", "late-start-producer", env);
       await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
       simulator.resume();
-      await waitFor("200 trades stored", async () => (await count(sql)) === 200);
+      await waitFor("200 trades stored", async () => (await countTrades(sql)) === 200);
       const exited = await Promise.race([consumer.status.then(() => true), pause(0)]);
       assert.equal(exited, undefined, "the consumer is still running");
     } finally {

@@ -13,6 +13,7 @@ import { manifest } from "../dashboard_manifest.ts";
 import { createLogger } from "../runtime/log.ts";
 import { startLiveHub } from "../web/live_hub.ts";
 import type { AlertNotice } from "../domain/alert_notice.ts";
+import { startWebhook } from "./helpers/webhook.ts";
 import type { HealthView } from "../domain/dashboard_views.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 import { startComponent } from "./helpers/component_process.ts";
@@ -36,19 +37,9 @@ Deno.test({
       seed: 5,
       historySize: 5,
     });
-    const notices: AlertNotice[] = [];
-    const webhookPort = freePort();
-    let refuseFirst = true;
-    const webhook = Deno.serve({ port: webhookPort, onListen() {} }, async (request) => {
-      const notice = await request.json() as AlertNotice;
-      // The first POST fails: the monitor must retry it, not lose it.
-      if (refuseFirst) {
-        refuseFirst = false;
-        return new Response("busy", { status: 503 });
-      }
-      notices.push(notice);
-      return new Response(null, { status: 204 });
-    });
+    // The first POST fails: the monitor must retry it, not lose it.
+    const webhook = startWebhook<AlertNotice>();
+    const notices = webhook.accepted;
     const env = stackEnv({
       bootstrap: broker.bootstrap,
       databaseUrl: db.url,
@@ -59,7 +50,7 @@ Deno.test({
       HEARTBEAT_INTERVAL_MS: "500",
       ALERT_KAFKA_LAG: "30",
       ALERT_PRODUCER_DISCONNECTED_SECONDS: "2",
-      ALERT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/alerts`,
+      ALERT_WEBHOOK_URL: webhook.url,
     });
     const live = await startLiveHub(db.sql, createLogger("test", "error"));
     const health: HealthView[] = [];

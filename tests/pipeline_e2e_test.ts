@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "./helpers/test_database.t
 import { startComponent } from "./helpers/component_process.ts";
 import { stableFor, waitFor } from "./helpers/wait.ts";
 import {
+  countTrades,
   expectedAggregates,
   expectedTrades,
   storedAggregates,
@@ -23,11 +24,6 @@ const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const WINDOW = 7;
 const THRESHOLD = "25000.5";
 const TRADES_PER_SYMBOL = 1_200;
-
-async function countTrades(db: TestDatabase): Promise<number> {
-  const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from trades`;
-  return count;
-}
 
 async function sendRaw(bootstrap: string, topic: string, values: string[]) {
   const producer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
@@ -116,7 +112,7 @@ Deno.test({
           simulator.dropConnections();
           await waitFor(
             "half of the trades stored",
-            async () => (await countTrades(live)) > TRADES_PER_SYMBOL * 1.5,
+            async () => (await countTrades(live.sql)) > TRADES_PER_SYMBOL * 1.5,
           );
           await consumer.stop("SIGKILL");
           // A day past the 30-day retention, which the next consumer drops as it starts.
@@ -154,7 +150,7 @@ Deno.test({
           );
           await waitFor(
             `${sent.length} trades stored`,
-            async () => (await countTrades(live)) >= sent.length,
+            async () => (await countTrades(live.sql)) >= sent.length,
             60_000,
           );
 
@@ -251,7 +247,7 @@ Deno.test({
             "e2e-steady",
             env(steady, "steady"),
           );
-          const total = await countTrades(live);
+          const total = await countTrades(live.sql);
           // Small batches, so kills land between and inside many transactions; a short session
           // lets the group hand a killed member's partitions on quickly.
           const crashing = {
@@ -262,14 +258,14 @@ Deno.test({
           const killedAt: number[] = [];
           for (let kill = 1; kill <= 5; kill++) {
             const victim = await startComponent("consumer.ts", `e2e-crashed-${kill}`, crashing);
-            const before = await countTrades(crashed);
+            const before = await countTrades(crashed.sql);
             await waitFor(
               "the consumer to store something",
-              async () => (await countTrades(crashed)) > before,
+              async () => (await countTrades(crashed.sql)) > before,
             );
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
             await victim.stop("SIGKILL");
-            killedAt.push(await countTrades(crashed));
+            killedAt.push(await countTrades(crashed.sql));
           }
           assert.ok(
             killedAt.filter((n) => n < total).length >= 3,
@@ -279,7 +275,8 @@ Deno.test({
           await waitFor(
             "both copies complete",
             async () =>
-              (await countTrades(steady)) === total && (await countTrades(crashed)) === total,
+              (await countTrades(steady.sql)) === total &&
+              (await countTrades(crashed.sql)) === total,
           );
           const reference = await storedTrades(live.sql);
           assert.deepEqual(await storedTrades(crashed.sql), reference);

@@ -21,6 +21,8 @@ import { createTestDatabase, type TestDatabase } from "./helpers/test_database.t
 import { type ComponentProcess, startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
 import { stackEnv } from "./helpers/stack_env.ts";
+import { countTrades } from "./helpers/expected_trades.ts";
+import { startWebhook } from "./helpers/webhook.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const TOKEN = "price-alerts-e2e-admin-token";
@@ -112,11 +114,6 @@ function units(text: string, scale: number): bigint {
 }
 
 /** Trades stored, all symbols. */
-async function countTrades(sql: Sql): Promise<number> {
-  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from trades`;
-  return count;
-}
-
 /** Whether every trade the simulator sent is stored (it sends no duplicates here). */
 async function caughtUp(sql: Sql, simulator: Simulator): Promise<boolean> {
   return (await countTrades(sql)) === simulator.sentTrades().length;
@@ -326,21 +323,10 @@ Deno.test({
     const db: TestDatabase = await createTestDatabase();
     const simulator = await startSimulator({ port: 0, symbols: SYMBOLS, rate: 50, seed: 11 });
     // The webhook: the first price alert POSTed is refused, so the monitor must retry it.
-    const accepted: PriceAlertNotice[] = [];
-    let refusedId: string | undefined;
-    const webhookPort = freePort();
-    const webhook = Deno.serve({ port: webhookPort, onListen() {} }, async (request) => {
-      const notice = await request.json();
-      if (typeof notice.rule !== "string" || !notice.rule.startsWith("price_")) {
-        return new Response(null, { status: 204 });
-      }
-      if (refusedId === undefined) {
-        refusedId = notice.id;
-        return new Response("busy", { status: 503 });
-      }
-      accepted.push(notice);
-      return new Response(null, { status: 204 });
-    });
+    const webhook = startWebhook<PriceAlertNotice>((notice) =>
+      typeof notice.rule === "string" && notice.rule.startsWith("price_")
+    );
+    const accepted = webhook.accepted;
     const env = stackEnv({
       bootstrap: broker.bootstrap,
       databaseUrl: db.url,
@@ -349,7 +335,7 @@ Deno.test({
       groupId: GROUP_ID,
     }, {
       HEARTBEAT_INTERVAL_MS: "500",
-      ALERT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/alerts`,
+      ALERT_WEBHOOK_URL: webhook.url,
     });
     // Small batches, so kills land between and inside many judging transactions; a short
     // session lets the group hand a killed member's partitions on quickly.
@@ -499,7 +485,10 @@ Deno.test({
         `;
         return pending === 0 && accepted.length >= alerts.length;
       }, 30_000);
-      assert.ok(alerts.some((a) => a.id === refusedId), "a price alert's POST was refused");
+      assert.ok(
+        alerts.some((a) => a.id === webhook.refused()?.id),
+        "a price alert's POST was refused",
+      );
       assert.ok(monitor.logs().some((l) => l.msg === "alert webhook refused the notice"));
       assert.deepEqual(
         accepted.map((n) => n.id).sort((a, b) => Number(a) - Number(b)),

@@ -46,15 +46,16 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
   let heartbeatDue = false;
   let cancelled = false;
   const add = (event: LiveEvent) => {
-    // A client that never reads is let go rather than served forever.
-    if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) return close();
-    if (waiting.length === 0) {
-      // The common case, a client that keeps up: nothing to coalesce.
-    } else if (event.type === "update") {
-      const { symbol } = event.data;
-      waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
-    } else if (PANEL_EVENTS.includes(event.type)) {
-      waiting = waiting.filter((e) => e.type !== event.type);
+    // A client that keeps up has nothing waiting; one that never reads is let go rather than
+    // served forever.
+    if (waiting.length > 0) {
+      if (Date.now() - lastRead > idleLimitMs) return close();
+      if (event.type === "update") {
+        const { symbol } = event.data;
+        waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
+      } else if (PANEL_EVENTS.includes(event.type)) {
+        waiting = waiting.filter((e) => e.type !== event.type);
+      }
     }
     waiting.push(event);
     if (waiting.length > maxWaiting) {
@@ -91,6 +92,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
         await new Promise<void>((resolve) => wake = resolve);
         wake = undefined;
       }
+      if (cancelled) return;
       heartbeatDue = false;
       lastRead = Date.now();
       if (waiting.length === 0) controller.enqueue(HEARTBEAT);

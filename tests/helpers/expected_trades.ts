@@ -65,3 +65,9 @@ export async function expectedAggregates(sql: Sql): Promise<string[]> {
   `;
   return rows.map((r) => r.row);
 }
+
+/** `count(*)` of `trades`. */
+export async function countTrades(sql: Sql): Promise<number> {
+  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from trades`;
+  return count;
+}
