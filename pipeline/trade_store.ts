@@ -9,6 +9,7 @@ import { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeRow } from "../domain/batch_plan.ts";
 import { CANDLE_SECONDS } from "../domain/candles.ts";
 import { judgePriceRules } from "./price_rule_judging.ts";
+import { arrayLiteral } from "../runtime/array_literal.ts";
 import {
   encodeTradeUpdates,
   type SymbolChange,
@@ -89,15 +90,15 @@ export async function storeTrades(
           timestamptz 'epoch' + trade_ms * interval '1 millisecond',
           trade_value, is_buyer_maker, moving_average, is_whale_trade
         from unnest(
-          ${tx.array(rows.map((r) => r.symbol))}::varchar[],
-          ${tx.array(rows.map((r) => r.tradeId))}::bigint[],
-          ${tx.array(rows.map((r) => r.price))}::numeric[],
-          ${tx.array(rows.map((r) => r.quantity))}::numeric[],
-          ${tx.array(rows.map((r) => r.tradeTime))}::bigint[],
-          ${tx.array(rows.map((r) => r.tradeValue))}::numeric[],
-          ${tx.array(rows.map((r) => r.isBuyerMaker))}::boolean[],
-          ${tx.array(rows.map((r) => r.movingAverage))}::numeric[],
-          ${tx.array(rows.map((r) => r.isWhale))}::boolean[]
+          ${arrayLiteral(rows.map((r) => r.symbol))}::varchar[],
+          ${arrayLiteral(rows.map((r) => r.tradeId))}::bigint[],
+          ${arrayLiteral(rows.map((r) => r.price))}::numeric[],
+          ${arrayLiteral(rows.map((r) => r.quantity))}::numeric[],
+          ${arrayLiteral(rows.map((r) => r.tradeTime))}::bigint[],
+          ${arrayLiteral(rows.map((r) => r.tradeValue))}::numeric[],
+          ${arrayLiteral(rows.map((r) => r.isBuyerMaker))}::boolean[],
+          ${arrayLiteral(rows.map((r) => r.movingAverage))}::numeric[],
+          ${arrayLiteral(rows.map((r) => r.isWhale))}::boolean[]
         ) as batch(
           symbol, trade_id, price, quantity, trade_ms, trade_value,
           is_buyer_maker, moving_average, is_whale_trade
