@@ -53,13 +53,9 @@ export function judgeCrossing(
   const after = sideOf(close, at);
   const up = (before === -1 && high >= at) || (before === 1 && low < at && after === 1);
   const down = (before === 1 && low < at) || (before === -1 && high >= at && after === -1);
-  const way = direction === "up"
-    ? (up ? "up" : undefined)
-    : direction === "down"
-    ? (down ? "down" : undefined)
-    : before === -1
-    ? (up ? "up" : undefined)
-    : (down ? "down" : undefined);
+  // A rule for either way watches the way that leaves the side the price was on.
+  const watched = direction === "any" ? (before === -1 ? "up" : "down") : direction;
+  const way = (watched === "up" ? up : down) ? watched : undefined;
   if (!way) return { side: after };
   return {
     side: after,
