@@ -3,13 +3,15 @@
 const ROOT = new URL("../", import.meta.url);
 
 /**
- * V8 settings per entry point, as `deno task` gives them too. The consumer's young generation
- * is kept to 1 MiB semi-spaces: its batches die young in bulk, and V8's default of up to 16 MiB
- * added 50–60 MiB to its peak RSS at 10,000 trades/s and while draining, for about 10% more
- * draining speed (measured with the bench's phases).
+ * V8 settings per entry point, as `deno task` gives them too: young generations smaller than
+ * V8's default of up to 16 MiB semi-spaces, since both components' garbage dies young in bulk.
+ * Measured in paired runs of the bench's phases: the consumer with 1 MiB peaked 50–60 MiB lower
+ * at 10,000 trades/s and while draining, draining about 10% slower; the producer with 2 MiB
+ * peaked about 40 MiB lower at 10,000 trades/s (1 MiB cost it throughput at 15,000).
  */
 export const ENTRY_V8_FLAGS: Readonly<Record<string, string>> = {
   "consumer.ts": "--v8-flags=--max-semi-space-size=1",
+  "producer.ts": "--v8-flags=--max-semi-space-size=2",
 };
 
 /** Options of {@link entryCommand}. */

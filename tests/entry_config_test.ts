@@ -27,7 +27,10 @@ for (const entry of ["producer.ts", "consumer.ts", "db/migrate.ts"]) {
 
 Deno.test("deno task runs each entry point with the V8 settings the stack gives it", async () => {
   const { tasks } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  const taskOf: Record<string, string> = { "consumer.ts": tasks.consume };
+  const taskOf: Record<string, string> = {
+    "consumer.ts": tasks.consume,
+    "producer.ts": tasks.produce,
+  };
   for (const [entry, flags] of Object.entries(ENTRY_V8_FLAGS)) {
     assert.ok(taskOf[entry]?.split(" ").includes(flags), `the task of ${entry} lacks ${flags}`);
   }
