@@ -13,7 +13,7 @@ import {
   sendDeadLetters,
 } from "./pipeline/kafka.ts";
 import { redactUrl } from "./runtime/config.ts";
-import { createBatchHandler } from "./pipeline/batch_handler.ts";
+import { createBatchHandler, STORE_LANES } from "./pipeline/batch_handler.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { migratedPool } from "./db/migrations.ts";
@@ -39,7 +39,8 @@ await runEntry("consumer", async (config, log) => {
   // Registered first: a signal while PostgreSQL or Kafka is still awaited stops the wait.
   onShutdown(log, () => stop());
 
-  const database = await migratedPool(config.databaseUrl, log, stopping.signal);
+  // A connection per storing lane, and one for the status, the partitions and the windows.
+  const database = await migratedPool(config.databaseUrl, log, stopping.signal, STORE_LANES + 1);
   if (!database) return;
   const stopKeeper = startPartitionKeeper(database, config, log);
 

@@ -94,16 +94,17 @@ export async function assertMigrated(sql: Sql): Promise<void> {
 }
 
 /**
- * A pool on `url` once the database answers with an up-to-date schema, waiting out outages with
- * backoff; undefined (the pool closed) when `signal` aborts first. A schema behind, refused
- * credentials or permissions are thrown.
+ * A pool of `connections` on `url` once the database answers with an up-to-date schema, waiting
+ * out outages with backoff; undefined (the pool closed) when `signal` aborts first. A schema
+ * behind, refused credentials or permissions are thrown.
  */
 export async function migratedPool(
   url: string,
   log: Logger,
   signal: AbortSignal,
+  connections = 2,
 ): Promise<DatabasePool | undefined> {
-  const database = new DatabasePool(url, { max: 2 });
+  const database = new DatabasePool(url, { max: connections });
   await retryTransient("database check", () => assertMigrated(database.sql), {
     log,
     service: "database",

@@ -71,3 +71,20 @@ export function planBatch(
   }
   return { rows, windowEnds };
 }
+
+/**
+ * Splits `rows` into at most `lanes` groups, each holding whole symbols, balanced by row count
+ * (the largest symbols first, each to the lightest group). Symbols share no rows in any table,
+ * so each group can be stored in its own transaction, concurrently with the others. A symbol's
+ * rows keep their order; empty groups are left out.
+ */
+export function symbolLanes(rows: readonly TradeRow[], lanes: number): TradeRow[][] {
+  const bySymbol = Map.groupBy(rows, (row) => row.symbol);
+  const groups = Array.from({ length: Math.max(1, lanes) }, () => [] as TradeRow[]);
+  const largestFirst = [...bySymbol.values()].sort((a, b) => b.length - a.length);
+  for (const symbolRows of largestFirst) {
+    const lightest = groups.reduce((min, group) => group.length < min.length ? group : min);
+    lightest.push(...symbolRows);
+  }
+  return groups.filter((group) => group.length > 0);
+}

@@ -11,12 +11,18 @@ import type { Logger } from "../runtime/log.ts";
 import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 import { type DeadLetter, deadLetter } from "../domain/dead_letter.ts";
 import { type BatchPlan, planBatch } from "../domain/batch_plan.ts";
-import { loadWindows, type StoreResult, storeTrades } from "./trade_store.ts";
+import { loadWindows, type StoreResult, storeTradesInLanes } from "./trade_store.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { backoffDelay } from "../domain/backoff.ts";
 import { retentionCutoff } from "../domain/retention.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
+
+/**
+ * Transactions storing one batch at once, each holding whole symbols: PostgreSQL works on them
+ * in parallel (see `storeTradesInLanes`). The consumer's pool has a connection for each.
+ */
+export const STORE_LANES = 2;
 
 /** Counters the consumer reports in its status line. */
 export interface ConsumerStats {
@@ -105,6 +111,8 @@ interface StoreProgress extends StoreResult {
   oneByOne: boolean;
   /** In one-by-one mode, the index of the next trade to store. */
   next: number;
+  /** Symbols whose trades a transaction of the whole batch stored: never stored again. */
+  storedSymbols: Set<string>;
   /** Dead letters for the trades the database refused. */
   refused: DeadLetter[];
 }
@@ -167,8 +175,18 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     }
   }
 
-  /** Stores `events` with `planned` rows while those are not stale, else planned afresh. */
-  async function store(events: TradeEvent[], planned?: Planned): Promise<StoreResult> {
+  /**
+   * Stores `events` with `planned` rows while those are not stale, else planned afresh, each
+   * lane of symbols in its own transaction. The symbols in `done` are skipped, and those a lane
+   * stored are added to it and their result to `progress`, even when another lane failed: then
+   * that lane's error is thrown.
+   */
+  async function store(
+    events: TradeEvent[],
+    planned: Planned | undefined,
+    progress: StoreProgress,
+    done: Set<string>,
+  ): Promise<void> {
     const attempt = (async () => {
       let plan: BatchPlan | undefined = planned?.generation === windowsGeneration
         ? planned
@@ -180,9 +198,24 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         windows = current;
         plan = planBatch(events, current, windowSize, whaleThreshold);
       }
-      return await storeTrades(database.sql, plan.rows, windowSize, plan.windowEnds);
+      const rows = plan.rows.filter((row) => !done.has(row.symbol));
+      const outcomes = await storeTradesInLanes(
+        database.sql,
+        rows,
+        windowSize,
+        plan.windowEnds,
+        STORE_LANES,
+      );
+      let failed: { error: unknown } | undefined;
+      for (const outcome of outcomes) {
+        if ("stored" in outcome) {
+          keep(progress, outcome.stored);
+          for (const symbol of outcome.symbols) done.add(symbol);
+        } else failed ??= outcome;
+      }
+      if (failed) throw failed.error;
     })();
-    return await withDeadline(attempt, storeTimeoutMs);
+    await withDeadline(attempt, storeTimeoutMs);
   }
 
   /** Adds what a store did to `progress`, and reports price rules it could not judge. */
@@ -207,7 +240,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   ) {
     if (!progress.oneByOne) {
       try {
-        keep(progress, await store(decoded.map((d) => d.event), planned));
+        await store(decoded.map((d) => d.event), planned, progress, progress.storedSymbols);
         return;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -219,8 +252,9 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     // A value the database refuses would fail its batch forever: find it and dead-letter it.
     for (; progress.next < decoded.length; progress.next++) {
       const { event, offset } = decoded[progress.next];
+      if (progress.storedSymbols.has(event.symbol)) continue;
       try {
-        keep(progress, await store([event]));
+        await store([event], undefined, progress, new Set());
       } catch (error) {
         if (!isDataError(error)) throw error;
         forgetWindows();
@@ -287,6 +321,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
     const progress: StoreProgress = {
       oneByOne: false,
       next: 0,
+      storedSymbols: new Set(),
       changes: [],
       late: [],
       priceAlerts: 0,

@@ -6,7 +6,7 @@
 import type postgres from "postgres";
 import type { Sql } from "../runtime/database.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
-import type { TradeRow } from "../domain/batch_plan.ts";
+import { symbolLanes, type TradeRow } from "../domain/batch_plan.ts";
 import { CANDLE_SECONDS } from "../domain/candles.ts";
 import { judgePriceRules } from "./price_rule_judging.ts";
 import { arrayLiteral } from "../runtime/array_literal.ts";
@@ -76,9 +76,54 @@ export async function storeTrades(
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
   if (rows.length === 0) return { changes: [], late: [], priceAlerts: 0 };
-  // Outside the transaction: creating a partition locks trades only for that moment.
+  await ensurePartitions(sql, rows);
+  return await storeInTransaction(sql, rows, windowSize, windowEnds);
+}
+
+/** What storing one lane of {@link storeTradesInLanes} came to. */
+export type LaneOutcome =
+  & { symbols: string[] }
+  & ({ stored: StoreResult } | { error: unknown });
+
+/**
+ * Stores `rows` as {@link storeTrades} does, but split into at most `lanes` groups of whole
+ * symbols (see `symbolLanes`), each in its own transaction, all at once: they touch no common
+ * row, and PostgreSQL works on each with its own process. Resolves when every lane has settled,
+ * with each lane's symbols and result or error: some lanes may be durable while another failed.
+ */
+export async function storeTradesInLanes(
+  sql: Sql,
+  rows: TradeRow[],
+  windowSize: number,
+  windowEnds: ReadonlyMap<string, number>,
+  lanes: number,
+): Promise<LaneOutcome[]> {
+  if (rows.length === 0) return [];
+  await ensurePartitions(sql, rows);
+  const groups = symbolLanes(rows, lanes);
+  const settled = await Promise.allSettled(
+    groups.map((group) => storeInTransaction(sql, group, windowSize, windowEnds)),
+  );
+  return settled.map((outcome, i) => ({
+    symbols: [...new Set(groups[i].map((row) => row.symbol))],
+    ...(outcome.status === "fulfilled" ? { stored: outcome.value } : { error: outcome.reason }),
+  }));
+}
+
+/** Creates the missing day partitions of the rows' trade times. */
+async function ensurePartitions(sql: Sql, rows: readonly TradeRow[]): Promise<void> {
+  // Outside the storing transactions: creating a partition locks trades only for that moment.
   const days = [...new Set(rows.map((r) => new Date(r.tradeTime).toISOString().slice(0, 10)))];
   await sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
+}
+
+/** The transaction of {@link storeTrades}, its partitions in place. */
+async function storeInTransaction(
+  sql: Sql,
+  rows: TradeRow[],
+  windowSize: number,
+  windowEnds: ReadonlyMap<string, number>,
+): Promise<StoreResult> {
   return await sql.begin(async (tx) => {
     const changes = await tx<ChangeRow[]>`
       with inserted as (

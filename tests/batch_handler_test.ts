@@ -140,3 +140,96 @@ Deno.test("a batch stored trade by trade and cut by an outage is not stored or d
     await db.drop();
   }
 });
+
+/** A batch of two symbols: three BTCUSDT trades (the second at 5000) and two ETHUSDT ones. */
+function twoSymbolBatch() {
+  return [
+    tradeEvent(1, "10"),
+    tradeEvent(11, "7", "1", "ETHUSDT"),
+    tradeEvent(2, "5000"),
+    tradeEvent(12, "9", "1", "ETHUSDT"),
+    tradeEvent(3, "30"),
+  ];
+}
+
+async function storedRows(db: { sql: DatabasePool["sql"] }) {
+  const rows = await db.sql`
+    select symbol, trade_id::int, moving_average::text from trades order by 1, 2
+  `;
+  return rows.map((r) => [r.symbol, r.trade_id, r.moving_average]);
+}
+
+Deno.test("a symbol the database refuses goes trade by trade; the other symbol's lane is kept", async () => {
+  const db = await createTestDatabase();
+  try {
+    await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
+    const letters: DeadLetter[] = [];
+    const handler = createBatchHandler({
+      database: { sql: db.sql, renew() {} },
+      windowSize: 2,
+      whaleThreshold: "100000",
+      log,
+      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
+    });
+    await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
+    assert.deepEqual(await storedRows(db), [
+      ["BTCUSDT", 1, "10.00000000"],
+      ["BTCUSDT", 3, "20.00000000"],
+      ["ETHUSDT", 11, "7.00000000"],
+      ["ETHUSDT", 12, "8.00000000"],
+    ]);
+    assert.deepEqual(letters.map((l) => l.source?.offset), ["2"]);
+    // The ETHUSDT lane's result counts although the BTCUSDT lane failed beside it.
+    assert.deepEqual(
+      [handler.stats.stored, handler.stats.duplicates, handler.stats.deadLettered],
+      [4, 0, 1],
+    );
+  } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("after one lane's outage only that lane's symbols are stored again", async () => {
+  const db = await createTestDatabase();
+  try {
+    // ETHUSDT's first insert fails as an outage would (40001 is retried); BTCUSDT's inserts
+    // are counted, since a BEFORE trigger runs even for a row ON CONFLICT then skips.
+    await db.sql`create sequence eth_outage_once`;
+    await db.sql`create sequence btc_inserts`;
+    await db.sql.unsafe(`
+      create function lane_outage() returns trigger language plpgsql as $$
+      begin
+        if new.symbol = 'BTCUSDT' then perform nextval('btc_inserts'); end if;
+        if new.symbol = 'ETHUSDT' and nextval('eth_outage_once') = 1 then
+          raise exception 'simulated outage' using errcode = '40001';
+        end if;
+        return new;
+      end $$;
+      create trigger lane_outage before insert on trades
+        for each row execute function lane_outage();
+    `);
+    const handler = createBatchHandler({
+      database: { sql: db.sql, renew() {} },
+      windowSize: 2,
+      whaleThreshold: "100000",
+      log,
+      sendDeadLetters: () => Promise.resolve(),
+    });
+    await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
+    assert.deepEqual(await storedRows(db), [
+      ["BTCUSDT", 1, "10.00000000"],
+      ["BTCUSDT", 2, "2505.00000000"],
+      ["BTCUSDT", 3, "2515.00000000"],
+      ["ETHUSDT", 11, "7.00000000"],
+      ["ETHUSDT", 12, "8.00000000"],
+    ]);
+    const [{ last_value }] = await db.sql`select last_value::int from btc_inserts`;
+    assert.equal(last_value, 3, "BTCUSDT's trades were inserted once, not again on the retry");
+    assert.deepEqual(
+      [handler.stats.stored, handler.stats.duplicates, handler.stats.databaseErrors],
+      [5, 0, 1],
+    );
+  } finally {
+    await db.drop();
+  }
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planBatch } from "../domain/batch_plan.ts";
+import { planBatch, symbolLanes } from "../domain/batch_plan.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
@@ -73,4 +73,20 @@ Deno.test("whale flags and values are planned with the trade", () => {
     "99995.00",
     false,
   ]]);
+});
+
+Deno.test("lanes hold whole symbols, balanced by rows, each symbol's rows in order", () => {
+  const counts: [string, number][] = [["A", 5], ["B", 1], ["C", 3], ["D", 3]];
+  const events = counts.flatMap(([symbol, count]) =>
+    Array.from({ length: count }, (_, i) => trade(symbol, i + 1, "1"))
+  );
+  const { rows } = planBatch(events, new Map(), 2, "100000");
+  const lanes = symbolLanes(rows, 2);
+  assert.deepEqual(
+    lanes.map((lane) => lane.map((r) => `${r.symbol}${r.tradeId}`).join(" ")),
+    ["A1 A2 A3 A4 A5 B1", "C1 C2 C3 D1 D2 D3"],
+  );
+  assert.deepEqual(symbolLanes(rows, 8).map((lane) => lane.length), [5, 3, 3, 1]);
+  assert.deepEqual(symbolLanes(rows, 1).map((lane) => lane.length), [12]);
+  assert.deepEqual(symbolLanes([], 2), []);
 });
