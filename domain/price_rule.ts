@@ -4,7 +4,7 @@
  * one direction or both. Checked where they enter; a bad field throws {@link PriceRuleError}
  * naming it.
  */
-import { amountProblem, SYMBOL_PATTERN } from "./trade_event.ts";
+import { amountProblem, configuredSymbol } from "./trade_event.ts";
 import { toUnits } from "./decimal.ts";
 
 /** What a rule watches for. */
@@ -94,8 +94,8 @@ function parseSymbol(raw: unknown, symbols: readonly string[]): string {
   if (raw === undefined) {
     throw new PriceRuleError("symbol", `is required, one of ${symbols.join(", ")}`);
   }
-  const symbol = typeof raw === "string" ? raw.toUpperCase() : "";
-  if (!SYMBOL_PATTERN.test(symbol) || !symbols.includes(symbol)) {
+  const symbol = configuredSymbol(raw, symbols);
+  if (symbol === undefined) {
     throw new PriceRuleError("symbol", `${shown(raw)} is not one of ${symbols.join(", ")}`);
   }
   return symbol;

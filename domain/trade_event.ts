@@ -34,6 +34,12 @@ const MAX_VALUE_CENTS = 10n ** 20n;
 /** A Binance symbol such as BTCUSDT: upper-case letters and digits. */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 
+/** `raw` upper-cased when it names one of `symbols` (the configured ones), else undefined. */
+export function configuredSymbol(raw: unknown, symbols: readonly string[]): string | undefined {
+  const symbol = typeof raw === "string" ? raw.toUpperCase() : undefined;
+  return symbol !== undefined && symbols.includes(symbol) ? symbol : undefined;
+}
+
 /**
  * Checks the fields of a trade; returns why it is unusable, or undefined when it is fine.
  * Price and quantity must be positive decimal strings with at most 8 decimals that fit

@@ -3,7 +3,7 @@
  * average, volume by taker side, users' price alerts and rules, the pipeline's health, the whale
  * feed and the connection badge, kept current by `/api/stream`.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import SymbolCard from "../components/SymbolCard.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import CandleCharts from "../components/CandleCharts.tsx";
@@ -52,6 +52,16 @@ const STALE_MS = 60_000;
  */
 const CHART_REFRESH_MS = 1_000;
 
+/** Keys shown highlighted for {@link FRESH_MS} from when they are marked: what just arrived. */
+function useFresh(): [string[], (keys: string[]) => void] {
+  const [fresh, setFresh] = useState<string[]>([]);
+  const mark = useCallback((keys: string[]) => {
+    setFresh((all) => [...all, ...keys]);
+    setTimeout(() => setFresh((all) => all.filter((key) => !keys.includes(key))), FRESH_MS);
+  }, []);
+  return [fresh, mark];
+}
+
 export default function LiveBoard(props: LiveBoardProps) {
   const [symbol, setSymbol] = useState(props.summaries[0]?.symbol ?? props.symbols[0]);
   const [window, setWindow] = useState<ChartWindow>(DEFAULT_CHART_WINDOW);
@@ -60,9 +70,9 @@ export default function LiveBoard(props: LiveBoardProps) {
   );
   const [whales, setWhales] = useState(props.whales);
   const [health, setHealth] = useState(props.health);
-  const [fresh, setFresh] = useState<string[]>([]);
+  const [freshWhales, markFreshWhales] = useFresh();
   const [priceAlerts, setPriceAlerts] = useState(props.priceAlerts ?? { rules: [], alerts: [] });
-  const [freshAlerts, setFreshAlerts] = useState<string[]>([]);
+  const [freshAlerts, markFreshAlerts] = useFresh();
   // Alerts already on the page: only others are highlighted when a panel update arrives.
   const seenAlerts = useRef(new Set(props.priceAlerts?.alerts.map((a) => a.id)));
   const [status, setStatus] = useState<Status>("connecting");
@@ -97,21 +107,15 @@ export default function LiveBoard(props: LiveBoardProps) {
     });
     source.addEventListener("whale", (message) => {
       const whale = parseLiveEventData("whale", message.data);
-      const key = `${whale.symbol}:${whale.tradeId}`;
       setWhales((all) => [whale, ...all].slice(0, 50));
-      setFresh((keys) => [...keys, key]);
-      setTimeout(() => setFresh((keys) => keys.filter((k) => k !== key)), FRESH_MS);
+      markFreshWhales([`${whale.symbol}:${whale.tradeId}`]);
     });
     const showPriceAlerts = (view: PriceAlertsView) => {
       setPriceAlerts(view);
       const arrived = view.alerts.map((a) => a.id).filter((id) => !seenAlerts.current.has(id));
       if (arrived.length === 0) return;
       arrived.forEach((id) => seenAlerts.current.add(id));
-      setFreshAlerts((ids) => [...ids, ...arrived]);
-      setTimeout(
-        () => setFreshAlerts((ids) => ids.filter((id) => !arrived.includes(id))),
-        FRESH_MS,
-      );
+      markFreshAlerts(arrived);
     };
     source.addEventListener("price_alerts", (message) => {
       showPriceAlerts(parseLiveEventData("price_alerts", (message as MessageEvent).data));
@@ -221,7 +225,7 @@ export default function LiveBoard(props: LiveBoardProps) {
       <p class="note">Times are UTC.</p>
       <WhaleList
         whales={whales}
-        fresh={fresh}
+        fresh={freshWhales}
         priceDecimals={(of, price) => decimalsFor(of, [price])}
       />
     </div>

@@ -4,6 +4,7 @@
  */
 import { CHART_WINDOWS, type ChartWindow } from "../ui/chart_windows.ts";
 import { CANDLE_INTERVALS, type CandleInterval } from "../domain/candles.ts";
+import { configuredSymbol } from "../domain/trade_event.ts";
 
 /**
  * A request the API cannot answer as asked, answered with `status` (400 unless the problem has
@@ -31,8 +32,8 @@ export function symbolParam(
     if (required) throw new BadRequest("symbol", `is required, one of ${symbols.join(", ")}`);
     return undefined;
   }
-  const symbol = raw.toUpperCase();
-  if (!symbols.includes(symbol)) {
+  const symbol = configuredSymbol(raw, symbols);
+  if (symbol === undefined) {
     throw new BadRequest("symbol", `"${raw.slice(0, 40)}" is not one of ${symbols.join(", ")}`);
   }
   return symbol;
