@@ -10,19 +10,24 @@ import { BATCH_CONTEXT, kafkaMessages } from "./helpers/batch_input.ts";
 
 const log = createLogger("test", "error");
 
+/** A handler on `sql` (windows of 2, whales from 100,000) sending its dead letters to `letters`. */
+function handlerOn(sql: DatabasePool["sql"], letters: DeadLetter[] = [], renew = () => {}) {
+  return createBatchHandler({
+    database: { sql, renew },
+    windowSize: 2,
+    whaleThreshold: "100000",
+    log,
+    sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
+  });
+}
+
 Deno.test("a trade the database refuses is dead-lettered and the rest of its batch stored", async () => {
   const db = await createTestDatabase();
   try {
     // A constraint the validation does not know stands in for any value PostgreSQL refuses.
     await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
     const letters: DeadLetter[] = [];
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
-    });
+    const handler = handlerOn(db.sql, letters);
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
     await handler.accept(
       kafkaMessages([...batch.map(encodeTradeEvent), "garbage"]),
@@ -103,13 +108,7 @@ Deno.test("a batch stored trade by trade and cut by an outage is not stored or d
     `);
     const letters: DeadLetter[] = [];
     let renewed = 0;
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew: () => void renewed++ },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
-    });
+    const handler = handlerOn(db.sql, letters, () => void renewed++);
     const batch = [tradeEvent(1, "10"), tradeEvent(2, "5000"), tradeEvent(3, "30")];
     await handler.accept(kafkaMessages(batch.map(encodeTradeEvent)), BATCH_CONTEXT)();
     const rows = await db.sql`select trade_id::int, moving_average::text from trades order by 1`;
@@ -164,13 +163,7 @@ Deno.test("a symbol the database refuses goes trade by trade; the other symbol's
   try {
     await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
     const letters: DeadLetter[] = [];
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
-    });
+    const handler = handlerOn(db.sql, letters);
     await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
     assert.deepEqual(await storedRows(db), [
       ["BTCUSDT", 1, "10.00000000"],
@@ -208,13 +201,7 @@ Deno.test("after one lane's outage only that lane's symbols are stored again", a
       create trigger lane_outage before insert on trades
         for each row execute function lane_outage();
     `);
-    const handler = createBatchHandler({
-      database: { sql: db.sql, renew() {} },
-      windowSize: 2,
-      whaleThreshold: "100000",
-      log,
-      sendDeadLetters: () => Promise.resolve(),
-    });
+    const handler = handlerOn(db.sql);
     await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
     assert.deepEqual(await storedRows(db), [
       ["BTCUSDT", 1, "10.00000000"],
