@@ -179,7 +179,8 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
    * Stores `events` with `planned` rows while those are not stale, else planned afresh, each
    * lane of symbols in its own transaction. The symbols in `done` are skipped, and those a lane
    * stored are added to it and their result to `progress`, even when another lane failed: then
-   * that lane's error is thrown.
+   * that lane's error is thrown. An attempt past its deadline still adds what it stores later;
+   * once the batch is done, that is too late to count, and its trades count as duplicates.
    */
   async function store(
     events: TradeEvent[],
@@ -206,14 +207,16 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         plan.windowEnds,
         STORE_LANES,
       );
-      let failed: { error: unknown } | undefined;
+      const errors: unknown[] = [];
       for (const outcome of outcomes) {
         if ("stored" in outcome) {
           keep(progress, outcome.stored);
           for (const symbol of outcome.symbols) done.add(symbol);
-        } else failed ??= outcome;
+        } else errors.push(outcome.error);
       }
-      if (failed) throw failed.error;
+      // An outage before a refused value: it is retried (the pool renewed), not gone through
+      // trade by trade on a connection that may be broken.
+      if (errors.length > 0) throw errors.find((error) => !isDataError(error)) ?? errors[0];
     })();
     await withDeadline(attempt, storeTimeoutMs);
   }

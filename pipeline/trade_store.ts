@@ -1,6 +1,7 @@
 /**
- * The consumer's SQL: restoring moving windows, and storing a batch of trades with its
- * aggregates, candles and NOTIFY in one transaction. Writes are idempotent on
+ * The consumer's SQL: restoring moving windows, and storing trades with their aggregates,
+ * candles and NOTIFY, in one transaction or in concurrent lanes of whole symbols (the consumer;
+ * `storeTrades` serves the benchmark and tests). Writes are idempotent on
  * `(symbol, trade_id, trade_time)`: a trade id has one time, so that is `(symbol, trade_id)`.
  */
 import type postgres from "postgres";

@@ -7,7 +7,7 @@ export type Sql = postgres.Sql;
 
 /** Options for {@link connectDatabase}. */
 export interface ConnectOptions {
-  /** Pool size; the consumer needs one connection, the dashboard a few. */
+  /** Pool size; the consumer needs one per storing lane and one more, the dashboard a few. */
   max?: number;
   /** Seconds to wait for a connection before a query fails. */
   connectTimeout?: number;

@@ -220,3 +220,43 @@ Deno.test("after one lane's outage only that lane's symbols are stored again", a
     await db.drop();
   }
 });
+
+Deno.test("when one lane is refused and the other cut by an outage, the outage is retried first", async () => {
+  const db = await createTestDatabase();
+  try {
+    // BTCUSDT (the larger lane, so the first) holds a refused price; ETHUSDT's first insert
+    // fails as an outage would. Going trade by trade on a connection an outage may have broken
+    // would wait for it; the batch is retried on a renewed pool instead.
+    await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
+    await db.sql`create sequence eth_outage_once`;
+    await db.sql.unsafe(`
+      create function eth_outage() returns trigger language plpgsql as $$
+      begin
+        if new.symbol = 'ETHUSDT' and nextval('eth_outage_once') = 1 then
+          raise exception 'simulated outage' using errcode = '40001';
+        end if;
+        return new;
+      end $$;
+      create trigger eth_outage before insert on trades
+        for each row execute function eth_outage();
+    `);
+    const letters: DeadLetter[] = [];
+    let renewed = 0;
+    const handler = handlerOn(db.sql, letters, () => void renewed++);
+    await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
+    assert.deepEqual(await storedRows(db), [
+      ["BTCUSDT", 1, "10.00000000"],
+      ["BTCUSDT", 3, "20.00000000"],
+      ["ETHUSDT", 11, "7.00000000"],
+      ["ETHUSDT", 12, "8.00000000"],
+    ]);
+    assert.deepEqual(letters.map((l) => l.source?.offset), ["2"]);
+    assert.equal(renewed, 1, "the outage was retried on a renewed pool");
+    assert.deepEqual(
+      [handler.stats.stored, handler.stats.duplicates, handler.stats.databaseErrors],
+      [4, 0, 1],
+    );
+  } finally {
+    await db.drop();
+  }
+});
