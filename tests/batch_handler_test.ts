@@ -21,6 +21,27 @@ function handlerOn(sql: DatabasePool["sql"], letters: DeadLetter[] = [], renew =
   });
 }
 
+/**
+ * Makes the first insert into trades of a row matching `condition` (SQL on `new`) fail as an
+ * outage would: 40001, a serialization failure, is retried. Sequences are not rolled back, so
+ * it fails only once. `before` (PL/pgSQL) runs first, for every row.
+ */
+async function outageOnce(sql: DatabasePool["sql"], condition: string, before = "") {
+  await sql`create sequence outage_once`;
+  await sql.unsafe(`
+    create function outage_once() returns trigger language plpgsql as $$
+    begin
+      ${before}
+      if ${condition} and nextval('outage_once') = 1 then
+        raise exception 'simulated outage' using errcode = '40001';
+      end if;
+      return new;
+    end $$;
+    create trigger outage_once before insert on trades
+      for each row execute function outage_once();
+  `);
+}
+
 Deno.test("a trade the database refuses is dead-lettered and the rest of its batch stored", async () => {
   const db = await createTestDatabase();
   try {
@@ -92,20 +113,8 @@ Deno.test("a batch stored trade by trade and cut by an outage is not stored or d
   const db = await createTestDatabase();
   try {
     await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
-    // The first time trade 3 is inserted, the database fails as an outage would (40001 is a
-    // serialization failure, which is retried); sequences are not rolled back, so only once.
-    await db.sql`create sequence outage_once`;
-    await db.sql.unsafe(`
-      create function fail_trade_3_once() returns trigger language plpgsql as $$
-      begin
-        if new.trade_id = 3 and nextval('outage_once') = 1 then
-          raise exception 'simulated outage' using errcode = '40001';
-        end if;
-        return new;
-      end $$;
-      create trigger fail_trade_3_once before insert on trades
-        for each row execute function fail_trade_3_once();
-    `);
+    // The first time trade 3 is inserted, the database fails as an outage would.
+    await outageOnce(db.sql, "new.trade_id = 3");
     const letters: DeadLetter[] = [];
     let renewed = 0;
     const handler = handlerOn(db.sql, letters, () => void renewed++);
@@ -151,6 +160,14 @@ function twoSymbolBatch() {
   ];
 }
 
+/** What {@link twoSymbolBatch} leaves stored when the database refuses BTCUSDT's 5000. */
+const STORED_BUT_REFUSED = [
+  ["BTCUSDT", 1, "10.00000000"],
+  ["BTCUSDT", 3, "20.00000000"],
+  ["ETHUSDT", 11, "7.00000000"],
+  ["ETHUSDT", 12, "8.00000000"],
+];
+
 async function storedRows(db: { sql: DatabasePool["sql"] }) {
   const rows = await db.sql`
     select symbol, trade_id::int, moving_average::text from trades order by 1, 2
@@ -165,12 +182,7 @@ Deno.test("a symbol the database refuses goes trade by trade; the other symbol's
     const letters: DeadLetter[] = [];
     const handler = handlerOn(db.sql, letters);
     await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
-    assert.deepEqual(await storedRows(db), [
-      ["BTCUSDT", 1, "10.00000000"],
-      ["BTCUSDT", 3, "20.00000000"],
-      ["ETHUSDT", 11, "7.00000000"],
-      ["ETHUSDT", 12, "8.00000000"],
-    ]);
+    assert.deepEqual(await storedRows(db), STORED_BUT_REFUSED);
     assert.deepEqual(letters.map((l) => l.source?.offset), ["2"]);
     // The ETHUSDT lane's result counts although the BTCUSDT lane failed beside it.
     assert.deepEqual(
@@ -185,22 +197,14 @@ Deno.test("a symbol the database refuses goes trade by trade; the other symbol's
 Deno.test("after one lane's outage only that lane's symbols are stored again", async () => {
   const db = await createTestDatabase();
   try {
-    // ETHUSDT's first insert fails as an outage would (40001 is retried); BTCUSDT's inserts
-    // are counted, since a BEFORE trigger runs even for a row ON CONFLICT then skips.
-    await db.sql`create sequence eth_outage_once`;
+    // ETHUSDT's first insert fails as an outage would; BTCUSDT's inserts are counted, since a
+    // BEFORE trigger runs even for a row ON CONFLICT then skips.
     await db.sql`create sequence btc_inserts`;
-    await db.sql.unsafe(`
-      create function lane_outage() returns trigger language plpgsql as $$
-      begin
-        if new.symbol = 'BTCUSDT' then perform nextval('btc_inserts'); end if;
-        if new.symbol = 'ETHUSDT' and nextval('eth_outage_once') = 1 then
-          raise exception 'simulated outage' using errcode = '40001';
-        end if;
-        return new;
-      end $$;
-      create trigger lane_outage before insert on trades
-        for each row execute function lane_outage();
-    `);
+    await outageOnce(
+      db.sql,
+      "new.symbol = 'ETHUSDT'",
+      "if new.symbol = 'BTCUSDT' then perform nextval('btc_inserts'); end if;",
+    );
     const handler = handlerOn(db.sql);
     await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
     assert.deepEqual(await storedRows(db), [
@@ -228,28 +232,12 @@ Deno.test("when one lane is refused and the other cut by an outage, the outage i
     // fails as an outage would. Going trade by trade on a connection an outage may have broken
     // would wait for it; the batch is retried on a renewed pool instead.
     await db.sql`alter table trades add constraint price_below_1000 check (price < 1000)`;
-    await db.sql`create sequence eth_outage_once`;
-    await db.sql.unsafe(`
-      create function eth_outage() returns trigger language plpgsql as $$
-      begin
-        if new.symbol = 'ETHUSDT' and nextval('eth_outage_once') = 1 then
-          raise exception 'simulated outage' using errcode = '40001';
-        end if;
-        return new;
-      end $$;
-      create trigger eth_outage before insert on trades
-        for each row execute function eth_outage();
-    `);
+    await outageOnce(db.sql, "new.symbol = 'ETHUSDT'");
     const letters: DeadLetter[] = [];
     let renewed = 0;
     const handler = handlerOn(db.sql, letters, () => void renewed++);
     await handler.accept(kafkaMessages(twoSymbolBatch().map(encodeTradeEvent)), BATCH_CONTEXT)();
-    assert.deepEqual(await storedRows(db), [
-      ["BTCUSDT", 1, "10.00000000"],
-      ["BTCUSDT", 3, "20.00000000"],
-      ["ETHUSDT", 11, "7.00000000"],
-      ["ETHUSDT", 12, "8.00000000"],
-    ]);
+    assert.deepEqual(await storedRows(db), STORED_BUT_REFUSED);
     assert.deepEqual(letters.map((l) => l.source?.offset), ["2"]);
     assert.equal(renewed, 1, "the outage was retried on a renewed pool");
     assert.deepEqual(
