@@ -30,9 +30,9 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Sql 
 
 /**
  * A pool that can be replaced by a fresh one. When the server closes a connection while a
- * transaction is open, postgres.js 3.4.9 writes the rollback to the closed socket from a timer
- * (porsager/postgres#1154, #1208): the TypeError it throws there cannot be caught by the
- * caller, and the connection it leaves never sends again. The guard installed by
+ * transaction is open, postgres.js 3.4.9 writes the rollback to the closed socket from a
+ * `setImmediate` callback (porsager/postgres#1154, #1208): the TypeError it throws there cannot
+ * be caught by the caller, and the connection it leaves never sends again. The guard installed by
  * {@link connectDatabase} keeps the process alive; the pool's user renews the pool after a
  * failed query so the broken connection is dropped.
  */
@@ -67,22 +67,36 @@ export class DatabasePool {
 
 let guarded = false;
 
-/** Swallows (and logs) only the postgres.js defect described at {@link DatabasePool}. */
+/** The TypeError postgres.js' `nextWrite` throws on a socket already closed. */
+function isClosedSocketWrite(error: unknown): boolean {
+  const stack = error instanceof Error ? error.stack ?? "" : "";
+  return error instanceof TypeError && /reading 'write'/.test(error.message) &&
+    /postgres/.test(stack) && /nextWrite/.test(stack);
+}
+
+/**
+ * Swallows (and logs) only the postgres.js defect described at {@link DatabasePool}, inside the
+ * `setImmediate` callback that throws it. Caught any later (as an uncaught error), it would
+ * have cut Deno's run of immediates short: the next run then crashes the process with "Cannot
+ * read properties of undefined (reading '_idleNext')" when an immediate queued behind it was
+ * cleared meanwhile, as the other connection of the consumer's two storing lanes does when the
+ * server goes down under both.
+ */
 function guardAgainstClosedSocketCrash(): void {
   if (guarded) return;
   guarded = true;
   const log = createLogger("database", "warn");
-  globalThis.addEventListener("error", (event) => {
-    const error = event.error;
-    const stack = error instanceof Error ? error.stack ?? "" : "";
-    if (
-      error instanceof TypeError && /reading 'write'/.test(error.message) &&
-      /postgres/.test(stack) && /nextWrite/.test(stack)
-    ) {
-      event.preventDefault();
-      log.warn("postgres.js wrote to a closed connection (porsager/postgres#1154); ignored", {
-        error,
-      });
-    }
-  });
+  const schedule = globalThis.setImmediate;
+  globalThis.setImmediate =
+    ((callback: (...args: unknown[]) => void, ...args: unknown[]) =>
+      schedule((...given: unknown[]) => {
+        try {
+          callback(...given);
+        } catch (error) {
+          if (!isClosedSocketWrite(error)) throw error;
+          log.warn("postgres.js wrote to a closed connection (porsager/postgres#1154); ignored", {
+            error,
+          });
+        }
+      }, ...args)) as typeof setImmediate;
 }
