@@ -7,10 +7,10 @@
  * configuration) ends it.
  *
  * Batches are taken in and stored one after another, but overlapped: while one batch is stored,
- * the next is fetched and taken in (decoded, planned), and the offsets of a stored batch are
- * committed while the next one is stored. A batch's offset is committed only once it is
- * durable; when a store fails, nothing after it is committed and the member rejoins, reading
- * again from the last committed offset.
+ * the next is fetched and taken in (decoded, planned), and the offsets of the batches stored are
+ * committed meanwhile, one request at a time (see `offset_committer.ts`). A batch's offset is
+ * committed only once it is durable; when a store fails, nothing after it is committed and the
+ * member rejoins, reading again from the last committed offset.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../runtime/log.ts";
@@ -18,6 +18,7 @@ import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import { BatchAbandoned, type BatchContext } from "./batch_handler.ts";
+import { createOffsetCommitter, type OffsetCommitter } from "./offset_committer.ts";
 
 const REJOIN_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000 };
 
@@ -62,28 +63,45 @@ export interface GroupMember {
 export function startGroupMember(options: GroupMemberOptions): GroupMember {
   const { kafka, groupId, topic, log } = options;
   const stopping = new AbortController();
-  // The batch being stored (resolving false when it was not stored), the offset commits of the
-  // batches stored, and whether a store of this session failed: then nothing after it may be
-  // committed, until a new kafkajs consumer reads again from the last commit.
+  // The batch being stored (resolving false when it was not stored), and whether a store of this
+  // session failed: then nothing after it may be committed, until a new kafkajs consumer reads
+  // again from the last commit.
   let storing: Promise<boolean> = Promise.resolve(true);
-  let committing: Promise<void> = Promise.resolve();
   let failed = false;
-  // Counts group joins: a commit queued before a rebalance is dropped, not sent after it.
+  // Counts group joins: an offset stored before a rebalance is dropped, not committed after it.
   let generation = 0;
   let failures = 0;
   let joined = false;
   let rejoins = 0;
   const lag = new Map<number, number>();
 
-  /** One kafkajs consumer, from connect to the error that ended it (undefined: stopped). */
+  /**
+   * One kafkajs consumer, from connect to the error that ended it (undefined: stopped). It
+   * returns once the batches in hand are stored and their offsets committed: kafkajs drops a
+   * commit made after its disconnect began.
+   */
   async function session(consumer: Consumer): Promise<unknown> {
     let end: (reason: unknown) => void = () => {};
     const ended = new Promise<unknown>((resolve) => end = resolve);
     const onAbort = () => end(undefined);
+    const commits = createOffsetCommitter({
+      commit: (offsets) =>
+        consumer.commitOffsets(
+          offsets.map(({ partition, offset }) => ({ topic, partition, offset })),
+        ),
+      onCommitted(offsets) {
+        for (const { partition, offset, highWatermark } of offsets) {
+          lag.set(partition, Math.max(0, Number(BigInt(highWatermark) - BigInt(offset))));
+        }
+        failures = 0;
+      },
+      onError: end,
+    });
     stopping.signal.addEventListener("abort", onAbort, { once: true });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       lag.clear();
       generation++;
+      commits.drop();
       // A chain that an abandoned batch left false starts again (unless a store failed), so
       // the batches after the join are stored; they still wait for one that is storing.
       storing = storing.then(() => !failed);
@@ -102,7 +120,7 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => eachBatch(consumer, payload, end),
+        eachBatch: (payload) => eachBatch(payload, commits, end),
       });
       log.info(joined ? "consuming again" : "consuming", { topic, groupId });
       joined = true;
@@ -111,12 +129,14 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
       return await ended;
     } finally {
       stopping.signal.removeEventListener("abort", onAbort);
+      await storing;
+      await commits.settled();
     }
   }
 
   async function eachBatch(
-    consumer: Consumer,
     { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
+    commits: OffsetCommitter,
     end: (reason: unknown) => void,
   ): Promise<void> {
     const last = batch.messages.at(-1);
@@ -142,20 +162,16 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
         }
         return false;
       }
-      // kafkajs commits exactly this offset: the next one to read.
-      const next = (BigInt(last.offset) + 1n).toString();
-      committing = committing.then(async () => {
-        // After a rebalance the partition may be another member's: its commits must not go
-        // back. The batch comes again to whoever reads it, and storing it again changes nothing.
-        if (generation !== joinedAs) return;
-        await consumer.commitOffsets([{
-          topic: batch.topic,
+      // After a rebalance the partition may be another member's: its offset must not go back.
+      // The batch comes again to whoever reads it, and storing it again changes nothing.
+      if (generation === joinedAs) {
+        commits.add({
           partition: batch.partition,
-          offset: next,
-        }]);
-        lag.set(batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
-        failures = 0;
-      }).catch(end);
+          // kafkajs commits exactly this offset: the next one to read.
+          offset: (BigInt(last.offset) + 1n).toString(),
+          highWatermark: batch.highWatermark,
+        });
+      }
       return true;
     })();
     // One batch ahead at most: return (and let kafkajs fetch the next) once the batch before is
@@ -172,9 +188,6 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
         heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
       });
       const error = await session(consumer);
-      // kafkajs drops a commit made after disconnect began: let the batches in hand finish first.
-      await storing;
-      await committing;
       await consumer.disconnect().catch(() => {});
       // The next kafkajs consumer reads from the last commit: nothing failed for it yet.
       [storing, failed] = [Promise.resolve(true), false];

@@ -64,7 +64,6 @@ interface Feed {
   budget: number;
 }
 
-const TICK_MS = 50;
 const RECENT_FRAMES = 8;
 
 /**
@@ -231,7 +230,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const { port, hostname } = settings;
   const server = Deno.serve({ port, hostname, onListen: () => {} }, handle);
-  const timer = setInterval(tick, TICK_MS);
+  const timer = setInterval(tick, settings.tickMs);
   return {
     url: `ws://${hostname}:${server.addr.port}`,
     port: server.addr.port,

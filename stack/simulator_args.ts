@@ -8,6 +8,7 @@ import type { SimulatorOptions } from "./simulator_options.ts";
 const NUMBER_FLAGS = {
   port: "port",
   rate: "rate",
+  "tick-ms": "tickMs",
   seed: "seed",
   "first-trade-id": "firstTradeId",
   "whale-probability": "whaleProbability",

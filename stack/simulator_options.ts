@@ -12,6 +12,12 @@ export interface SimulatorOptions {
   /** Trades per second per symbol (replayed frames per second per connection), default 5. */
   rate?: number;
   /**
+   * Milliseconds between rounds of generation, default 50: each round sends the trades due
+   * since the one before. Binance sends each trade as it happens; a round of 1–5 ms spreads
+   * them as it does, so the pipeline sees small batches, as it does live.
+   */
+  tickMs?: number;
+  /**
    * Seed of every random choice. Without one, trade ids start at the current epoch
    * milliseconds, so a restarted simulator does not reuse ids at rates up to 1000/s.
    */
@@ -59,6 +65,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions): ResolvedSimu
     hostname = "127.0.0.1",
     symbols = ["BTCUSDT", "ETHUSDT"],
     rate = 5,
+    tickMs = 50,
     seed,
     duplicateProbability = 0,
     malformedProbability = 0,
@@ -75,6 +82,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions): ResolvedSimu
     "like BTCUSDT",
   );
   check("rate", rate, rate > 0 && rate <= 100_000, "above 0 and at most 100000");
+  check("tickMs", tickMs, isCount(tickMs, 1) && tickMs <= 1_000, "an integer from 1 to 1000");
   check("seed", seed, seed === undefined || isCount(seed, 0), "an integer ≥ 0");
   check(
     "duplicateProbability",
@@ -98,6 +106,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions): ResolvedSimu
     hostname,
     symbols: [...new Set(symbols)],
     rate,
+    tickMs,
     seed: seed ?? Date.now(),
     firstTradeId: options.firstTradeId ?? (seed === undefined ? Date.now() : undefined),
     duplicateProbability,

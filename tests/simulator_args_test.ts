@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { parseSimulatorArgs } from "../stack/simulator_args.ts";
 import { ConfigError } from "../runtime/config.ts";
+import { resolveSimulatorOptions } from "../stack/simulator_options.ts";
 
 Deno.test("the simulator's flags become options, symbols checked as the configuration checks them", () => {
   const options = parseSimulatorArgs(
-    ["--port", "0", "--rate", "2.5", "--symbols", "btcusdt, solusdt,btcusdt"],
+    ["--port", "0", "--rate", "2.5", "--tick-ms", "2", "--symbols", "btcusdt, solusdt,btcusdt"],
     {},
   );
   assert.equal(options.port, 0);
   assert.equal(options.rate, 2.5);
+  assert.equal(options.tickMs, 2);
   assert.deepEqual(options.symbols, ["BTCUSDT", "SOLUSDT"]);
   assert.deepEqual(parseSimulatorArgs([], { SYMBOLS: "ethusdt" }).symbols, ["ETHUSDT"]);
 });
@@ -26,5 +28,15 @@ Deno.test("a bad flag or variable of the simulator is named in its error", () =>
       assert.match(error.message, message);
       return true;
     });
+  }
+});
+
+Deno.test("a generation round outside 1 to 1000 ms is refused, naming the option", () => {
+  assert.equal(resolveSimulatorOptions({}).tickMs, 50);
+  for (const tickMs of [0, 1.5, 1_001]) {
+    assert.throws(
+      () => resolveSimulatorOptions({ tickMs }),
+      new RangeError(`tickMs must be an integer from 1 to 1000, got ${tickMs}`),
+    );
   }
 });
