@@ -1,8 +1,9 @@
 /**
  * The side-by-side benchmark (`deno task bench`, `--quick` for a shorter run): pure domain
  * throughput, storage paths on fresh databases, the real pipeline end to end, and the dashboard
- * on an empty database beside one with history (filled, or `--history-database`). Lines for
- * people first; the last line on stdout is one JSON object with every result.
+ * on an empty database beside one with history (filled, or `--history-database`). With
+ * `--soak SECONDS` it runs only the soak instead (see `soak.ts`). Lines for people first; the
+ * last line on stdout is one JSON object with every result.
  */
 import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.ts";
@@ -16,12 +17,14 @@ import { wholeNumber } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
 import { ratio } from "./measure.ts";
+import { runSoak, type SoakOptions } from "./soak.ts";
 
 /** Concurrent `/api/stream` clients of the fan-out measurement. */
 const STREAM_CLIENTS = 1_000;
 
 const USAGE = "usage: deno task bench [--quick] [--history-trades N] [--history-days D] " +
-  "[--history-database URL]";
+  "[--history-database URL]\n       deno task bench --soak SECONDS [--soak-rate TRADES_PER_SECOND] " +
+  "[--soak-clients N]";
 
 async function postgresVersion(): Promise<string> {
   const sql = connectDatabase(serverUrl(), { max: 1 });
@@ -36,6 +39,7 @@ async function postgresVersion(): Promise<string> {
 async function main(): Promise<number> {
   let quick: boolean;
   let history: { trades: number; days: number; url?: string };
+  let soak: Omit<SoakOptions, "workDir" | "cleanup"> | undefined;
   try {
     const { values } = parseArgs({
       args: Deno.args,
@@ -44,8 +48,18 @@ async function main(): Promise<number> {
         "history-trades": { type: "string" },
         "history-days": { type: "string" },
         "history-database": { type: "string" },
+        soak: { type: "string" },
+        "soak-rate": { type: "string" },
+        "soak-clients": { type: "string" },
       },
     });
+    if (values.soak !== undefined) {
+      soak = {
+        seconds: wholeNumber("--soak", values.soak, 0, 30, 7 * 86_400),
+        ratePerSecond: wholeNumber("--soak-rate", values["soak-rate"], 1_000, 3, 100_000),
+        streamClients: wholeNumber("--soak-clients", values["soak-clients"], 100, 0, 1_000),
+      };
+    }
     quick = values.quick ?? false;
     history = {
       trades: wholeNumber(
@@ -82,6 +96,7 @@ async function main(): Promise<number> {
       `${machine.loadAverage1mAtStart} at start, Deno ${machine.deno}, PostgreSQL ${machine.postgres}`,
   );
   try {
+    if (soak) return await soakOnly(soak, workDir, cleanup, machine, started);
     console.log("\n1. pure domain, no I/O (median of timed rounds after warm-up)");
     const domain = benchDomain(quick);
 
@@ -140,6 +155,40 @@ async function main(): Promise<number> {
     Deno.removeSignalListener("SIGINT", interrupted);
     Deno.removeSignalListener("SIGTERM", interrupted);
   }
+}
+
+/** Runs the soak alone; its figures are the JSON line. */
+async function soakOnly(
+  options: Omit<SoakOptions, "workDir" | "cleanup">,
+  workDir: string,
+  cleanup: Cleanup,
+  machine: Record<string, unknown>,
+  started: number,
+): Promise<number> {
+  console.log("\nsoak: the whole pipeline at a live rate, memory watched");
+  const soak = await runSoak({ ...options, workDir, cleanup });
+  await Deno.remove(workDir, { recursive: true });
+  console.log(`   ${soak.stored} of ${soak.generated} trades stored, in ${soak.batches} batches`);
+  for (const [name, m] of Object.entries(soak.memory)) {
+    console.log(
+      `   ${name}: resident ${m.rssWarmMiB} MiB from ${soak.warmUpSeconds} s → ` +
+        `${m.rssEndMiB} MiB at the end (medians of a minute: ${
+          (m.rssGrowth * 100).toFixed(1)
+        } %), ` +
+        `peak ${m.rssPeakMiB}; live heap ` +
+        `${m.liveHeapWarmMiB} → ${m.liveHeapEndMiB} MiB`,
+    );
+  }
+  console.log(`   consumer flat (at most 15 % growth): ${soak.consumerFlat ? "yes" : "no"}`);
+  const durationMs = Math.round(performance.now() - started);
+  console.log(JSON.stringify({
+    benchmark: "soak",
+    startedAt: new Date(Date.now() - durationMs).toISOString(),
+    durationMs,
+    machine: { ...machine, loadAverage1mAtEnd: Math.round(Deno.loadavg()[0] * 100) / 100 },
+    ...soak,
+  }));
+  return 0;
 }
 
 /**

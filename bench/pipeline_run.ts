@@ -19,6 +19,12 @@ export interface PipelineRunOptions {
   bootstrap: string;
   /** Simulated trades per second per symbol. */
   rate: number;
+  /** The symbols traded; default `BENCH_SYMBOLS`. */
+  symbols?: readonly string[];
+  /** The simulator's milliseconds between rounds of trades; default its own (50). */
+  tickMs?: number;
+  /** Opens the producer's and the consumer's inspector, for their live heaps. */
+  inspect?: boolean;
   /** Trades per symbol before the simulator falls silent; default no limit. */
   tradesPerSymbol?: number;
   logDir: string;
@@ -43,7 +49,7 @@ export interface PipelineRun {
 
 const READY_TIMEOUT_MS = 60_000;
 
-/** The variables a producer or consumer of this benchmark runs with. */
+/** The variables a component of this benchmark runs with; the symbols are the simulator's. */
 export function componentEnv(
   bootstrap: string,
   topic: string,
@@ -56,7 +62,7 @@ export function componentEnv(
     KAFKA_TOPIC: topic,
     KAFKA_GROUP_ID: groupId,
     DATABASE_URL: databaseUrl,
-    SYMBOLS: BENCH_SYMBOLS.join(","),
+    SYMBOLS: simulator.symbols.join(","),
     MOVING_AVERAGE_WINDOW: String(WINDOW_SIZE),
     WHALE_THRESHOLD,
     BINANCE_WS_URL: `${simulator.url}/ws`,
@@ -74,8 +80,9 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   const db = await createScratchDatabase(label, cleanup);
   const simulator = await startSimulator({
     port: 0,
-    symbols: BENCH_SYMBOLS,
+    symbols: [...options.symbols ?? BENCH_SYMBOLS],
     rate: options.rate,
+    tickMs: options.tickMs,
     maxTradesPerSymbol: options.tradesPerSymbol,
     // Counted from the stored rows instead: a search offers millions of trades.
     trackSentTrades: false,
@@ -83,12 +90,14 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   });
   const stopSimulator = cleanup.add(`stopping the ${label} simulator`, () => simulator.stop());
   const env = componentEnv(bootstrap, topic, label, db.url, simulator);
+  const inspect = { inspect: options.inspect };
   const consumer = await startPipelineProcess(
     "consumer.ts",
     `${label}-consumer`,
     env,
     logDir,
     cleanup,
+    inspect,
   );
   const producer = await startPipelineProcess(
     "producer.ts",
@@ -96,6 +105,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     env,
     logDir,
     cleanup,
+    inspect,
   );
   const watched = [producer, consumer];
   return {

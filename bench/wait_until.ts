@@ -14,18 +14,26 @@ export async function waitUntil(
   const { timeoutMs, intervalMs = 100, watched = [] } = options;
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    for (const process of watched) {
-      const code = process.exitCode();
-      if (code !== undefined) {
-        throw new Error(
-          `${process.name} exited with code ${code} while waiting for ${what}; ` +
-            `last lines of ${process.logPath}:\n${await process.logTail()}`,
-        );
-      }
-    }
+    await throwIfExited(watched, `while waiting for ${what}`);
     if (performance.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     }
     await sleep(intervalMs);
+  }
+}
+
+/** Throws, with its log tail, when one of `watched` has exited; `when` ends the message. */
+export async function throwIfExited(
+  watched: readonly PipelineProcess[],
+  when: string,
+): Promise<void> {
+  for (const process of watched) {
+    const code = process.exitCode();
+    if (code !== undefined) {
+      throw new Error(
+        `${process.name} exited with code ${code} ${when}; ` +
+          `last lines of ${process.logPath}:\n${await process.logTail()}`,
+      );
+    }
   }
 }

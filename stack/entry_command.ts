@@ -4,14 +4,17 @@ const ROOT = new URL("../", import.meta.url);
 
 /**
  * V8 settings per entry point, as `deno task` gives them too: young generations smaller than
- * V8's default of up to 16 MiB semi-spaces, since both components' garbage dies young in bulk.
+ * V8's default of up to 16 MiB semi-spaces, since their garbage dies young.
  * Measured in paired runs of the bench's phases: the consumer with 1 MiB peaked 50–60 MiB lower
  * at 10,000 trades/s and while draining, draining about 10% slower; the producer with 2 MiB
- * peaked about 40 MiB lower at 10,000 trades/s (1 MiB cost it throughput at 15,000).
+ * peaked about 40 MiB lower at 10,000 trades/s (1 MiB cost it throughput at 15,000). In the soak
+ * (`deno task bench --soak`) the monitor's resident memory climbed from 80 to 130 MiB over six
+ * minutes while its live heap stayed at 10 MiB; with 1 MiB it stayed at 74–78 MiB for ten.
  */
 export const ENTRY_V8_FLAGS: Readonly<Record<string, string>> = {
   "consumer.ts": "--v8-flags=--max-semi-space-size=1",
   "producer.ts": "--v8-flags=--max-semi-space-size=2",
+  "monitor.ts": "--v8-flags=--max-semi-space-size=1",
 };
 
 /** Options of {@link entryCommand}. */
@@ -25,6 +28,8 @@ export interface EntryCommandOptions {
   detach?: boolean;
   stdout?: "inherit" | "piped" | "null";
   stderr?: "inherit" | "piped" | "null";
+  /** Opens V8's inspector on this port of 127.0.0.1, for the bench to read the live heap. */
+  inspectPort?: number;
 }
 
 /** A command running `entry` (a path from the repository root) with the permissions it needs. */
@@ -36,6 +41,7 @@ export function entryCommand(entry: string, options: EntryCommandOptions): Deno.
     "--allow-env",
     "--allow-read",
     ...(ENTRY_V8_FLAGS[entry] ? [ENTRY_V8_FLAGS[entry]] : []),
+    ...(options.inspectPort ? [`--inspect=127.0.0.1:${options.inspectPort}`] : []),
     decodeURIComponent(new URL(entry, ROOT).pathname),
   ];
   const [program, ...args] = options.detach ? ["setsid", ...deno] : deno;

@@ -30,6 +30,7 @@ Deno.test("deno task runs each entry point with the V8 settings the stack gives 
   const taskOf: Record<string, string> = {
     "consumer.ts": tasks.consume,
     "producer.ts": tasks.produce,
+    "monitor.ts": tasks.monitor,
   };
   for (const [entry, flags] of Object.entries(ENTRY_V8_FLAGS)) {
     assert.ok(taskOf[entry]?.split(" ").includes(flags), `the task of ${entry} lacks ${flags}`);
