@@ -21,7 +21,7 @@ import {
 } from "./bench_trades.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { grouped } from "./measure.ts";
+import { grouped, median } from "./measure.ts";
 import { startPipelineProcess } from "./pipeline_process.ts";
 import { createScratchDatabase } from "./scratch_database.ts";
 import { type LiveDelay, liveDelay } from "./sse_delay.ts";
@@ -227,8 +227,7 @@ async function medianMs(url: string, options: DashboardOptions): Promise<number>
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
     if (i > 0) times.push(performance.now() - start); // the first warms the connection
   }
-  times.sort((a, b) => a - b);
-  return Math.round(times[times.length >> 1] * 10) / 10;
+  return Math.round(median(times) * 10) / 10;
 }
 
 function printFigures(label: string, figures: DashboardFigures): void {

@@ -5,21 +5,36 @@
  * collected and pages the allocator has not given back.
  */
 
-/** Collects the garbage of the process inspected on `port` and resolves to its used heap in MiB. */
+/** A collection of a few hundred MiB takes seconds at most: longer, the process is stuck. */
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Collects the garbage of the process inspected on `port` and resolves to its used heap in MiB;
+ * throws after 30 s without an answer.
+ */
 export async function liveHeapMiB(port: number): Promise<number> {
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json() as {
-    webSocketDebuggerUrl: string;
-  }[];
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const list = await fetch(`http://127.0.0.1:${port}/json/list`, { signal });
+  const targets = await list.json() as { webSocketDebuggerUrl: string }[];
   const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  const timedOut = new Promise<never>((_, reject) => {
+    const fail = () => reject(new Error(`the inspector on port ${port} gave no answer in 30 s`));
+    if (signal.aborted) fail();
+    signal.addEventListener("abort", fail, { once: true });
+  });
+  timedOut.catch(() => {});
   try {
-    await new Promise((resolve, reject) => {
-      socket.onopen = resolve;
-      socket.onerror = () => reject(new Error(`no inspector session on port ${port}`));
-    });
+    await Promise.race([
+      timedOut,
+      new Promise((resolve, reject) => {
+        socket.onopen = resolve;
+        socket.onerror = () => reject(new Error(`no inspector session on port ${port}`));
+      }),
+    ]);
     const call = devtoolsCaller(socket);
-    await call("HeapProfiler.collectGarbage");
-    const { usedSize } = await call("Runtime.getHeapUsage") as { usedSize: number };
-    return Math.round(usedSize / 1_048_576 * 10) / 10;
+    await Promise.race([timedOut, call("HeapProfiler.collectGarbage")]);
+    const usage = await Promise.race([timedOut, call("Runtime.getHeapUsage")]);
+    return Math.round((usage as { usedSize: number }).usedSize / 1_048_576 * 10) / 10;
   } finally {
     socket.close();
   }

@@ -62,15 +62,20 @@ export async function measureThroughputAsync(
 /** The median and spread of per-round rates. */
 function summarized(rates: number[], opsPerRound: number): Throughput {
   rates.sort((a, b) => a - b);
-  const middle = rates.length >> 1;
-  const median = rates.length % 2 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
   return {
-    opsPerSecond: Math.round(median),
+    opsPerSecond: Math.round(median(rates)),
     minOpsPerSecond: rates[0],
     maxOpsPerSecond: rates[rates.length - 1],
     rounds: rates.length,
     opsPerRound,
   };
+}
+
+/** The middle value of `values` (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** `count` per second over `ms` milliseconds, to a whole number. */

@@ -16,8 +16,8 @@ import { benchDashboard } from "./dashboard_bench.ts";
 import { wholeNumber } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
-import { ratio } from "./measure.ts";
-import { runSoak, type SoakOptions } from "./soak.ts";
+import { grouped, ratio } from "./measure.ts";
+import { FLAT_GROWTH, runSoak, type SoakOptions } from "./soak.ts";
 
 /** Concurrent `/api/stream` clients of the fan-out measurement. */
 const STREAM_CLIENTS = 1_000;
@@ -168,18 +168,25 @@ async function soakOnly(
   console.log("\nsoak: the whole pipeline at a live rate, memory watched");
   const soak = await runSoak({ ...options, workDir, cleanup });
   await Deno.remove(workDir, { recursive: true });
-  console.log(`   ${soak.stored} of ${soak.generated} trades stored, in ${soak.batches} batches`);
+  console.log(
+    `   ${grouped(soak.stored)} of ${grouped(soak.generated)} trades stored ` +
+      `(${grouped(soak.dropped)} dropped by the producer), in ${grouped(soak.batches)} batches`,
+  );
+  console.log(
+    `   resident MiB: medians of ${soak.windowSeconds} s from ${soak.warmUpSeconds} s and at ` +
+      "the end, and the peak; live heap MiB after a full collection",
+  );
   for (const [name, m] of Object.entries(soak.memory)) {
+    const growth = `${m.rssGrowth >= 0 ? "+" : ""}${(m.rssGrowth * 100).toFixed(1)} %`;
     console.log(
-      `   ${name}: resident ${m.rssWarmMiB} MiB from ${soak.warmUpSeconds} s → ` +
-        `${m.rssEndMiB} MiB at the end (medians of a minute: ${
-          (m.rssGrowth * 100).toFixed(1)
-        } %), ` +
-        `peak ${m.rssPeakMiB}; live heap ` +
-        `${m.liveHeapWarmMiB} → ${m.liveHeapEndMiB} MiB`,
+      `   ${name.padEnd(9)} resident ${m.rssWarmMiB} → ${m.rssEndMiB} (${growth}), peak ` +
+        `${m.rssPeakMiB}; live heap ${m.liveHeapWarmMiB} → ${m.liveHeapEndMiB}`,
     );
   }
-  console.log(`   consumer flat (at most 15 % growth): ${soak.consumerFlat ? "yes" : "no"}`);
+  console.log(
+    `   consumer flat (resident growth at most ${FLAT_GROWTH * 100} %): ` +
+      (soak.consumerFlat ? "yes" : "no"),
+  );
   const durationMs = Math.round(performance.now() - started);
   console.log(JSON.stringify({
     benchmark: "soak",

@@ -9,8 +9,7 @@ import { sleep } from "../runtime/sleep.ts";
 import { BENCH_SYMBOLS } from "./bench_trades.ts";
 import type { PipelineRun } from "./pipeline_run.ts";
 import { grouped, perSecond } from "./measure.ts";
-import { countStored } from "./stored_trades.ts";
-import { waitUntil } from "./wait_until.ts";
+import { countStored, storedAllSent } from "./stored_trades.ts";
 
 /** One offered rate and what became of it. */
 export interface RateStep {
@@ -86,7 +85,7 @@ export async function searchSustainedRate(
     const mid = samples.find((s) => s.ms >= end.ms / 2)!;
     const generated = simulator.generatedCount();
     const what = `the backlog of the ${grouped(offered)}/s step`;
-    const dropped = await storedAllSent(run, generated, what);
+    const dropped = await storedAllSent(run, generated, what, SAMPLE_MS);
     const step: RateStep = {
       offeredPerSecond: offered,
       generatedPerSecond: perSecond(end.generated - generatedBefore, end.ms),
@@ -118,28 +117,4 @@ export async function searchSustainedRate(
     sustainedPerSecond: sustained.length ? sustained[sustained.length - 1].generatedPerSecond : 0,
     generated: await countStored(db.sql),
   };
-}
-
-/**
- * Waits until every trade generated so far is stored but those the producer dropped on a full
- * buffer, which never come; resolves to how many it dropped.
- */
-async function storedAllSent(run: PipelineRun, generated: number, what: string): Promise<number> {
-  let dropped = 0;
-  await waitUntil(`${what} to be stored`, async () => {
-    dropped = await producerDropped(run);
-    return await countStored(run.db.sql) >= generated - dropped;
-  }, { timeoutMs: 120_000, intervalMs: SAMPLE_MS, watched: [run.producer, run.consumer] });
-  return dropped;
-}
-
-/** The producer's `dropped` count from its newest status line (it logs one every second). */
-async function producerDropped(run: PipelineRun): Promise<number> {
-  const lines = (await run.producer.logTail(50)).split("\n").reverse();
-  for (const line of lines) {
-    if (!line.startsWith("{")) continue;
-    const entry = JSON.parse(line);
-    if (entry.msg === "status" && typeof entry.dropped === "number") return entry.dropped;
-  }
-  return 0;
 }

@@ -10,12 +10,12 @@
 import { startKafkaBroker } from "../stack/kafka_broker.ts";
 import { freePort } from "../stack/free_port.ts";
 import { sleep } from "../runtime/sleep.ts";
-import type { Sql } from "../runtime/database.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { grouped } from "./measure.ts";
+import { grouped, median } from "./measure.ts";
 import { componentEnv, startPipelineRun } from "./pipeline_run.ts";
 import { type PipelineProcess, startPipelineProcess } from "./pipeline_process.ts";
-import { type ChurnResult, startStreamChurn } from "./stream_churn.ts";
+import { type ChurnResult, startStreamChurn, type StreamChurn } from "./stream_churn.ts";
+import { countRows, countStored, statusFigure, storedAllSent } from "./stored_trades.ts";
 import { throwIfExited, waitUntil } from "./wait_until.ts";
 
 /** Three symbols, as an operator watching BTC, ETH and SOL would run it. */
@@ -24,7 +24,7 @@ const SOAK_SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const SOAK_TICK_MS = 2;
 const SAMPLE_MS = 10_000;
 /** Growth of resident memory from the warm-up to the end still called flat. */
-const FLAT_GROWTH = 0.15;
+export const FLAT_GROWTH = 0.15;
 
 /** What {@link runSoak} needs. */
 export interface SoakOptions {
@@ -44,9 +44,10 @@ export interface ComponentMemory {
   rssFirstMiB: number;
   /**
    * Resident once warmed up (from minute 2, or a third of a shorter soak) and at the end: each
-   * the median of a minute's samples (fewer in a short soak). Resident memory rises and falls by
-   * some 20 MiB between V8's major collections; one sample would measure where in that swing it
-   * fell (in a 30-minute soak, 16 % for one pair of samples where the medians gave 6 %).
+   * the median of the samples of a window (a minute; a sixth of a short soak). Resident memory
+   * rises and falls by some 20 MiB between V8's major collections; one sample would measure where
+   * in that swing it fell (in a 30-minute soak, 16 % for one pair of samples where the medians of
+   * a minute gave 6 %).
    */
   rssWarmMiB: number;
   rssEndMiB: number;
@@ -64,6 +65,8 @@ export interface SoakResult {
   symbols: string[];
   tickMs: number;
   warmUpSeconds: number;
+  /** The span each end's median of resident memory is taken over. */
+  windowSeconds: number;
   /** Each component's memory. */
   memory: Record<string, ComponentMemory>;
   /** Each component's resident MiB at every sample, by seconds since the start. */
@@ -75,12 +78,18 @@ export interface SoakResult {
   batches: number;
   generated: number;
   stored: number;
+  /** Trades the producer dropped on a full buffer: it could not keep up (never stored). */
+  dropped: number;
 }
 
-/** Runs the soak; throws when a component exits or a trade is not stored. */
+/** Runs the soak; throws when a component exits or a trade sent is not stored. */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { seconds, ratePerSecond, workDir, cleanup } = options;
   const warmUpSeconds = Math.min(120, Math.floor(seconds / 3));
+  const windowSeconds = Math.max(
+    SAMPLE_MS / 1000,
+    Math.min(60, Math.floor(seconds / 6 / (SAMPLE_MS / 1000)) * (SAMPLE_MS / 1000)),
+  );
   const broker = await startKafkaBroker({
     port: freePort(),
     dataDir: `${workDir}/kafka`,
@@ -123,6 +132,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     dashboard,
   };
   const watched = Object.values(components);
+  let churn: StreamChurn | undefined;
   try {
     await waitUntil("the dashboard to answer", async () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
@@ -130,12 +140,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       return response !== undefined;
     }, { timeoutMs: 60_000, watched });
     const started = await run.start();
-    const churn = startStreamChurn(`http://127.0.0.1:${port}/api/stream`, options.streamClients);
+    churn = startStreamChurn(`http://127.0.0.1:${port}/api/stream`, options.streamClients);
     console.log(
       `   ${grouped(ratePerSecond)} trades/s over ${SOAK_SYMBOLS.join(", ")} in rounds of ` +
         `${SOAK_TICK_MS} ms, ${options.streamClients} stream clients coming and going, ` +
-        `${seconds} s; memory read every ${SAMPLE_MS / 1000} s, live heaps at ${warmUpSeconds} s ` +
-        "and at the end",
+        `${seconds} s; resident memory read every ${SAMPLE_MS / 1000} s, live heaps after ` +
+        `${warmUpSeconds + windowSeconds} s and at the end`,
     );
     const samples: SoakResult["samples"] = [];
     let warmHeaps: Record<string, number> | undefined;
@@ -145,7 +155,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const atSeconds = next / 1000;
       const rssMiB = await readAll(components, (c) => c.rssMiB());
       samples.push({ atSeconds, rssMiB });
-      if (!warmHeaps && atSeconds >= warmUpSeconds) {
+      // After the warm window's samples: the collection it forces would lower those after it.
+      if (!warmHeaps && atSeconds >= warmUpSeconds + windowSeconds - SAMPLE_MS / 1000) {
         warmHeaps = await readAll(components, (c) => c.liveHeapMiB());
       }
       if (atSeconds % 60 === 0 || next + SAMPLE_MS > seconds * 1000) {
@@ -156,29 +167,48 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const streams = await churn.stop();
     run.simulator.pause();
     const generated = run.simulator.generatedCount();
-    const stored = await storedCount(run.db.sql, generated, watched);
+    const dropped = await storedAllSent(run, generated, "every trade sent", 1_000);
+    const stored = await countRows(run.db.sql);
+    if (stored !== await countStored(run.db.sql)) {
+      throw new Error(`trades holds ${stored} rows, trade_aggregates counts otherwise`);
+    }
     const memory = Object.fromEntries(
-      Object.keys(components).map((name) => [
-        name,
-        componentMemory(name, samples, warmUpSeconds, warmHeaps!, endHeaps),
-      ]),
+      Object.keys(components).map((name) => {
+        const rss = samples.map((sample) => sample.rssMiB[name]);
+        const warmFrom = samples.findIndex((sample) => sample.atSeconds >= warmUpSeconds);
+        const window = windowSeconds / (SAMPLE_MS / 1000);
+        const warm = medianMiB(rss.slice(warmFrom, warmFrom + window));
+        const end = medianMiB(rss.slice(-window));
+        const figures: ComponentMemory = {
+          rssFirstMiB: rss[0],
+          rssWarmMiB: warm,
+          rssEndMiB: end,
+          rssPeakMiB: Math.max(...rss),
+          rssGrowth: Math.round((end - warm) / warm * 1000) / 1000,
+          liveHeapWarmMiB: warmHeaps![name],
+          liveHeapEndMiB: endHeaps[name],
+        };
+        return [name, figures];
+      }),
     );
-    const batches = await consumerBatches(run.consumer);
     return {
       seconds,
       ratePerSecond,
       symbols: SOAK_SYMBOLS,
       tickMs: SOAK_TICK_MS,
       warmUpSeconds,
+      windowSeconds,
       memory,
       samples,
       consumerFlat: memory.consumer.rssGrowth <= FLAT_GROWTH,
       streams,
-      batches,
+      batches: await statusFigure(run.consumer, "batches") ?? NaN,
       generated,
       stored,
+      dropped,
     };
   } finally {
+    await churn?.stop();
     await dashboard.stop();
     await monitor.stop();
     await run.stop();
@@ -197,63 +227,6 @@ async function readAll(
   return Object.fromEntries(entries);
 }
 
-function componentMemory(
-  name: string,
-  samples: SoakResult["samples"],
-  warmUpSeconds: number,
-  warmHeaps: Record<string, number>,
-  endHeaps: Record<string, number>,
-): ComponentMemory {
-  const rss = samples.map((sample) => sample.rssMiB[name]);
-  const window = Math.max(1, Math.min(60_000 / SAMPLE_MS, Math.floor(rss.length / 6)));
-  const first = samples.findIndex((sample) => sample.atSeconds >= warmUpSeconds);
-  const warm = median(rss.slice(first, first + window));
-  const end = median(rss.slice(-window));
-  return {
-    rssFirstMiB: rss[0],
-    rssWarmMiB: warm,
-    rssEndMiB: end,
-    rssPeakMiB: Math.max(...rss),
-    rssGrowth: Math.round((end - warm) / warm * 1000) / 1000,
-    liveHeapWarmMiB: warmHeaps[name],
-    liveHeapEndMiB: endHeaps[name],
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return Math.round(value * 10) / 10;
-}
-
-/** Waits for the consumer to store every trade generated; resolves to the trades stored. */
-async function storedCount(
-  sql: Sql,
-  generated: number,
-  watched: readonly PipelineProcess[],
-): Promise<number> {
-  let stored = 0;
-  const count = async () => {
-    const [row] = await sql<{ count: string }[]>`select count(*)::text as count from trades`;
-    stored = Number(row.count);
-    return stored >= generated;
-  };
-  await waitUntil(`${grouped(generated)} trades to be stored`, count, {
-    timeoutMs: 120_000,
-    intervalMs: 1_000,
-    watched,
-  }).catch((error) => {
-    throw new Error(`${error.message}; ${grouped(stored)} are`);
-  });
-  if (stored !== generated) {
-    throw new Error(`${grouped(stored)} trades stored of ${grouped(generated)} generated`);
-  }
-  return stored;
-}
-
-/** The consumer's batch count from the last status line of its log. */
-async function consumerBatches(consumer: PipelineProcess): Promise<number> {
-  const counts = [...(await consumer.logTail(50)).matchAll(/"batches":(\d+)/g)];
-  return counts.length > 0 ? Number(counts.at(-1)![1]) : NaN;
+function medianMiB(values: number[]): number {
+  return Math.round(median(values) * 10) / 10;
 }

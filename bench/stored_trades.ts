@@ -2,6 +2,7 @@
 import type { Sql } from "../runtime/database.ts";
 import { grouped, perSecond } from "./measure.ts";
 import type { PipelineProcess } from "./pipeline_process.ts";
+import type { PipelineRun } from "./pipeline_run.ts";
 import { waitUntil } from "./wait_until.ts";
 
 /** How many trades are stored, at a moment since the phase began. */
@@ -34,7 +35,7 @@ export async function countStored(sql: Sql): Promise<number> {
 }
 
 /** `count(*)` of `trades`. */
-async function countRows(sql: Sql): Promise<number> {
+export async function countRows(sql: Sql): Promise<number> {
   const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from trades`;
   return count;
 }
@@ -110,4 +111,42 @@ export async function pollUntilStored(options: PollOptions): Promise<StoredSampl
     throw new Error(`trade_aggregates counts ${counted} trades, trades holds ${rows}`);
   }
   return samples;
+}
+
+/**
+ * Waits until every trade generated so far is stored but those the producer dropped on a full
+ * buffer, which never come; resolves to how many it dropped.
+ */
+export async function storedAllSent(
+  run: PipelineRun,
+  generated: number,
+  what: string,
+  intervalMs: number,
+): Promise<number> {
+  let dropped = 0;
+  await waitUntil(`${what} to be stored`, async () => {
+    dropped = await statusFigure(run.producer, "dropped") ?? 0;
+    return await countStored(run.db.sql) >= generated - dropped;
+  }, { timeoutMs: 120_000, intervalMs, watched: [run.producer, run.consumer] });
+  return dropped;
+}
+
+/**
+ * A number from the newest status line in `child`'s log (producer and consumer log one every
+ * `STATUS_INTERVAL_MS`, a second in the benchmark), such as the producer's `dropped` or the
+ * consumer's `batches`; undefined when no status line has it yet.
+ */
+export async function statusFigure(
+  child: PipelineProcess,
+  field: string,
+): Promise<number | undefined> {
+  for (const line of (await child.logTail(50)).split("\n").reverse()) {
+    try {
+      const entry = JSON.parse(line);
+      if (entry.msg === "status" && typeof entry[field] === "number") return entry[field];
+    } catch {
+      // Not a log line of the component's (V8's inspector prints some), or one still written.
+    }
+  }
+  return undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * Viewers who come and go: `/api/stream` clients that each read for a while, leave, and connect
  * again, over and over, so a dashboard that kept anything per client past its leaving would
- * grow. Each stays a random 0.5 to 5 s (from a seeded source, so runs are alike).
+ * grow. Each stays a random 0.5 to 5 s (each client from a seeded source of its own, so runs are
+ * alike); one the server refuses or cuts off waits a second before it comes again.
  */
-import { mulberry32 } from "../stack/seeded_random.ts";
+import { mulberry32, type Random } from "../stack/seeded_random.ts";
 import { sleep } from "../runtime/sleep.ts";
 
 /** What the clients did, once stopped. */
@@ -26,10 +27,9 @@ export interface StreamChurn {
 /** Starts `clients` coming and going on `url` (the dashboard's `/api/stream`). */
 export function startStreamChurn(url: string, clients: number, seed = 1): StreamChurn {
   const stopping = new AbortController();
-  const random = mulberry32(seed);
   const result: ChurnResult = { clients, connections: 0, refused: 0, bytesRead: 0 };
 
-  async function visit(): Promise<void> {
+  async function visit(random: Random): Promise<void> {
     const leaving = new AbortController();
     const leave = () => leaving.abort();
     const timer = setTimeout(leave, 500 + Math.floor(random() * 4_500));
@@ -52,7 +52,10 @@ export function startStreamChurn(url: string, clients: number, seed = 1): Stream
         result.bytesRead += read.value.byteLength;
       }
       // The stream ended before the client left: the server closed it.
-      if (!leaving.signal.aborted) result.refused++;
+      if (!leaving.signal.aborted) {
+        result.refused++;
+        await sleep(1_000, stopping.signal);
+      }
     } catch (error) {
       if (!leaving.signal.aborted) {
         result.refused++;
@@ -65,8 +68,9 @@ export function startStreamChurn(url: string, clients: number, seed = 1): Stream
     }
   }
 
-  const running = Array.from({ length: clients }, async () => {
-    while (!stopping.signal.aborted) await visit();
+  const running = Array.from({ length: clients }, async (_, client) => {
+    const random = mulberry32(seed + client);
+    while (!stopping.signal.aborted) await visit(random);
   });
   return {
     async stop() {

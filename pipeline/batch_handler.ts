@@ -310,7 +310,9 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         ...planBatch(decoded.map((d) => d.event), windows, windowSize, whaleThreshold),
       }
       : undefined;
-    return () => storeAccepted(messages.length, decoded, rejected, planned, context);
+    // Only the count is kept of the raw messages, not the messages.
+    const count = messages.length;
+    return () => storeAccepted(count, decoded, rejected, planned, context);
   }
 
   /** Stores what {@link accept} took in; resolves once it and its dead letters are durable. */

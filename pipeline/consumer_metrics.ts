@@ -42,7 +42,11 @@ export function registerConsumerMetrics(
     "Storing transactions whose price rules could not be judged (their trades were stored).",
     () => stats.priceRuleFaults,
   );
-  counter("batches_total", "Batches stored and committed.", () => stats.batches);
+  counter(
+    "batches_total",
+    "Batches stored (their offsets are committed after).",
+    () => stats.batches,
+  );
   counter("database_errors_total", "Failed attempts to store a batch.", () => stats.databaseErrors);
   counter(
     "rejoins_total",

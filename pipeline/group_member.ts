@@ -68,7 +68,8 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
   // again from the last commit.
   let storing: Promise<boolean> = Promise.resolve(true);
   let failed = false;
-  // Counts group joins: an offset stored before a rebalance is dropped, not committed after it.
+  // Counts group joins: an offset stored before a rebalance and not sent yet is dropped, not
+  // committed after it.
   let generation = 0;
   let failures = 0;
   let joined = false;

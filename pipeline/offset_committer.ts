@@ -58,17 +58,25 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     }
   }
 
+  // Cleared in a later turn even when `commit` throws at once; an offset added between the end
+  // of `send` and that turn is sent by a new one.
+  function start() {
+    sending = send().finally(() => {
+      sending = undefined;
+      if (waiting.size > 0) start();
+    });
+  }
+
   return {
     add(offset) {
       waiting.set(offset.partition, offset);
-      // Cleared in a later turn even when `commit` throws at once, so `sending` is never stale.
-      sending ??= send().finally(() => sending = undefined);
+      if (!sending) start();
     },
     drop() {
       waiting.clear();
     },
-    settled() {
-      return sending ?? Promise.resolve();
+    async settled() {
+      while (sending) await sending;
     },
   };
 }

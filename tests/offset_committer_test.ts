@@ -100,3 +100,23 @@ Deno.test("a commit function that throws at once still leaves the committer able
   assert.equal(calls, 2);
   assert.equal(errors.length, 1);
 });
+
+Deno.test("an offset added just as the last commit ends is still sent, and settled waits for it", async () => {
+  const { requests, commit } = heldCommits();
+  const committed: PartitionOffset[][] = [];
+  const committer = createOffsetCommitter({
+    commit,
+    onCommitted: (offsets) => committed.push(offsets),
+    onError: (error) => assert.fail(`unexpected ${error}`),
+  });
+  committer.add(offset(0, 1));
+  requests[0].answer();
+  // Runs after the commit loop found nothing waiting, before the committer has noticed it ended.
+  queueMicrotask(() => committer.add(offset(0, 2)));
+  const settled = committer.settled();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(requests.map((r) => r.offsets), [[offset(0, 1)], [offset(0, 2)]]);
+  requests[1].answer();
+  await settled;
+  assert.deepEqual(committed, [[offset(0, 1)], [offset(0, 2)]]);
+});
