@@ -7,8 +7,8 @@
 import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { connectDatabase } from "./runtime/database.ts";
 import { redactUrl } from "./runtime/config.ts";
-import { createApp } from "./fresh_compat.ts";
-import { manifest } from "./dashboard_manifest.ts";
+import { createApp } from "./fresh/compat.ts";
+import { manifest } from "./fresh/manifest.ts";
 import { startLiveHub } from "./web/live_hub.ts";
 import { RequestTiming } from "./web/request_timing.ts";
 

@@ -12,7 +12,12 @@ import { startGroupMember } from "./pipeline/group_member.ts";
 import { migratedPool } from "./db/migrations.ts";
 import { decodeStatusEvent, type GapReport, type Heartbeat } from "./domain/status_event.ts";
 import { evaluateRules, type Evaluation } from "./domain/alert_rules.ts";
-import { applyEvaluations, recordGaps, reportStatus } from "./pipeline/status_store.ts";
+import {
+  applyEvaluations,
+  forgetSilentInstances,
+  recordGaps,
+  reportStatus,
+} from "./pipeline/status_store.ts";
 import { readPipeline } from "./pipeline/pipeline_reading.ts";
 import { AlertWebhook } from "./pipeline/alert_webhook.ts";
 import { instanceName } from "./runtime/instance.ts";
@@ -23,7 +28,7 @@ import {
   releasePriceAlerts,
   settlePriceAlert,
 } from "./pipeline/price_alert_outbox.ts";
-import { priceAlertsByIds } from "./web/price_rule_queries.ts";
+import { priceAlertsByIds } from "./store/price_alerts.ts";
 import { priceAlertNotice } from "./domain/alert_notice.ts";
 import { PRICE_ALERTS_CHANNEL } from "./domain/price_alert_updates.ts";
 
@@ -98,7 +103,7 @@ await runEntry("monitor", async (config, log) => {
       evaluations: ++evaluations,
       webhookPending: webhook?.pending ?? 0,
     });
-    await database.sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
+    await forgetSilentInstances(database.sql);
   };
   // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for
   // those a lapsed claim or a failed announcement left), then posted until accepted, on a queue

@@ -10,7 +10,8 @@ import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/
 import { parseBinanceFrame } from "./domain/binance_frame.ts";
 import { encodeTradeEvent, type TradeEvent } from "./domain/trade_event.ts";
 import { deadLetter } from "./domain/dead_letter.ts";
-import { BinanceStream, tradeStreamUrl } from "./pipeline/binance_stream.ts";
+import { BinanceStream } from "./pipeline/binance_stream.ts";
+import { tradeStreamUrl } from "./domain/binance_frame.ts";
 import { TradePublisher } from "./pipeline/trade_publisher.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { GapTracker } from "./domain/gap_tracker.ts";

@@ -9,7 +9,7 @@ import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
 import type { Sql } from "../runtime/database.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { redactUrl } from "../runtime/config.ts";
-import { CHART_WINDOW_NAMES } from "../ui/chart_windows.ts";
+import { CHART_WINDOW_NAMES } from "../domain/chart_windows.ts";
 import { freePort } from "../stack/free_port.ts";
 import { fillHistory } from "./history_fill.ts";
 import {

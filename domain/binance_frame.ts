@@ -1,9 +1,16 @@
 /**
  * Parses one Binance WebSocket text frame: a raw trade (`/ws/...`) or one wrapped as
  * `{"stream":…,"data":…}` (`/stream?streams=…`). Never throws; a bad frame gets a reason.
+ * Also names that combined stream's URL, which the producer and the stack's feed choice open.
  */
 import type { TradeEvent } from "./trade_event.ts";
 import { streamTradeEvent } from "./binance_trade.ts";
+
+/** The combined-stream URL for the trade streams of `symbols`. */
+export function tradeStreamUrl(baseUrl: string, symbols: readonly string[]): string {
+  const streams = symbols.map((symbol) => `${symbol.toLowerCase()}@trade`).join("/");
+  return `${baseUrl}/stream?streams=${streams}`;
+}
 
 /**
  * Frames longer than this many characters (UTF-16 code units, as `string.length` counts) are

@@ -1,6 +1,7 @@
 /**
  * Time as an injected dependency: code that waits or measures takes a {@link Clock}, so tests
- * drive it with fake time instead of sleeping. `runtime/clock.ts` has the real one.
+ * drive it with fake time instead of sleeping. {@link systemClock} is the real one, which entry
+ * points and islands inject; domain code never reaches for it itself.
  */
 
 /** An opaque timer handle, only ever handed back to the clock that made it. */
@@ -17,3 +18,12 @@ export interface Clock {
   setInterval(callback: () => void, ms: number): TimerId;
   clearInterval(id: TimerId | undefined): void;
 }
+
+/** Wall time and the platform's timers, the same in Deno and in the browser. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (id) => clearTimeout(id as number),
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (id) => clearInterval(id as number),
+};

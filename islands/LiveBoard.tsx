@@ -18,11 +18,15 @@ import {
   type TradeView,
 } from "../domain/dashboard_views.ts";
 import { parseLiveEventData } from "../domain/live_event.ts";
-import { CHART_WINDOW_NAMES, type ChartWindow, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
+import {
+  CHART_WINDOW_NAMES,
+  type ChartWindow,
+  DEFAULT_CHART_WINDOW,
+} from "../domain/chart_windows.ts";
 import { pricePrecision } from "../ui/format.ts";
 import type { CandleSeries } from "../ui/candle_plot.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
-import { systemClock } from "../runtime/clock.ts";
+import { systemClock } from "../domain/clock.ts";
 
 /** Props serialised by the server: the state at first paint. */
 export interface LiveBoardProps {

@@ -7,8 +7,8 @@
 import type { Logger } from "../runtime/log.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
-import type { Clock, TimerId } from "../domain/clock.ts";
-import { systemClock } from "../runtime/clock.ts";
+import { type Clock, systemClock, type TimerId } from "../domain/clock.ts";
+import { tradeStreamUrl } from "../domain/binance_frame.ts";
 
 /** What {@link BinanceStream} needs. */
 export interface BinanceStreamOptions {
@@ -36,12 +36,6 @@ const ATTEMPT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000 };
 // How long `stop` waits for close handshakes, in real time whatever the clock: a dead link may
 // never finish one.
 const CLOSE_WAIT_MS = 1_000;
-
-/** The combined-stream URL for the trade streams of `symbols`. */
-export function tradeStreamUrl(baseUrl: string, symbols: readonly string[]): string {
-  const streams = symbols.map((symbol) => `${symbol.toLowerCase()}@trade`).join("/");
-  return `${baseUrl}/stream?streams=${streams}`;
-}
 
 /**
  * A self-healing trade stream. Call {@link BinanceStream.start} once, `stop` to end.

@@ -33,6 +33,11 @@ export async function reportStatus(
   `;
 }
 
+/** Deletes status rows not reported for a day: instances that stopped and did not come back. */
+export async function forgetSilentInstances(sql: Sql): Promise<void> {
+  await sql`delete from pipeline_status where reported_at < now() - interval '1 day'`;
+}
+
 /** Records gaps the producer gave up; a gap reported twice is kept once. */
 export async function recordGaps(sql: Sql, gaps: GapReport[]): Promise<void> {
   if (gaps.length === 0) return;

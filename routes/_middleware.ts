@@ -2,7 +2,7 @@
  * Cross-cutting work for every request: security headers, errors as one-line answers, and the
  * time each route takes.
  */
-import type { Handler } from "../fresh_compat.ts";
+import type { Handler } from "../fresh/compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 import { BadRequest } from "../web/api_params.ts";
 

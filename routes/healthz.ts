@@ -1,5 +1,5 @@
 /** `GET /healthz`: 200 when the database and the listener are up, 503 saying which is not. */
-import type { Handler } from "../fresh_compat.ts";
+import type { Handler } from "../fresh/compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {

@@ -1,5 +1,5 @@
 /** `/`: every symbol's current state, rendered on the server, then live through an island. */
-import { type Handler, island, type PageProps } from "../fresh_compat.ts";
+import { type Handler, island, type PageProps } from "../fresh/compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 import {
   pipelineHealth,

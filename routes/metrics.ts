@@ -4,7 +4,7 @@
  * stored and how much disk and how many connections it takes, the alert rules' state, and the
  * dashboard's own stream and the time each of its routes takes.
  */
-import type { Handler } from "../fresh_compat.ts";
+import type { Handler } from "../fresh/compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 import {
   alertStates,

@@ -2,7 +2,7 @@
 
 const ROOT = new URL("../", import.meta.url);
 
-/** Bundles `dashboard_client.ts` into `static/islands.js`; throws with Deno's output on failure. */
+/** Bundles `fresh/bundle_entry.ts` into `static/islands.js`; throws with Deno's output on failure. */
 export async function buildIslands(): Promise<void> {
   const root = decodeURIComponent(ROOT.pathname);
   const output = await new Deno.Command(Deno.execPath(), {
@@ -10,7 +10,7 @@ export async function buildIslands(): Promise<void> {
       "bundle",
       "--platform=browser",
       "--minify",
-      "dashboard_client.ts",
+      "fresh/bundle_entry.ts",
       "-o",
       "static/islands.js",
     ],

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../runtime/config.ts";
 import type { Logger } from "../runtime/log.ts";
-import { tradeStreamUrl } from "../pipeline/binance_stream.ts";
+import { tradeStreamUrl } from "../domain/binance_frame.ts";
 import { startSimulator } from "./simulator.ts";
 
 /** The feed the producer connects to. */

@@ -16,7 +16,7 @@ import { startComponent } from "./helpers/component_process.ts";
 import { waitFor } from "./helpers/wait.ts";
 import { stackEnv } from "./helpers/stack_env.ts";
 import { CANDLE_COLOURS } from "../ui/candle_plot.ts";
-import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../ui/chart_windows.ts";
+import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../domain/chart_windows.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const ADMIN_TOKEN = "browser-test-admin-token";

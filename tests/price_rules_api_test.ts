@@ -3,8 +3,8 @@
  * token, and every bad request is refused with a status and one line naming the problem.
  */
 import assert from "node:assert/strict";
-import { createApp } from "../fresh_compat.ts";
-import { manifest } from "../dashboard_manifest.ts";
+import { createApp } from "../fresh/compat.ts";
+import { manifest } from "../fresh/manifest.ts";
 import { createLogger } from "../runtime/log.ts";
 import { MAX_RULES_PER_SYMBOL } from "../web/price_rule_queries.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test_database.ts";

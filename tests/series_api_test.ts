@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createApp } from "../fresh_compat.ts";
-import { manifest } from "../dashboard_manifest.ts";
+import { createApp } from "../fresh/compat.ts";
+import { manifest } from "../fresh/manifest.ts";
 import { createLogger } from "../runtime/log.ts";
 import { planBatch } from "../domain/batch_plan.ts";
 import { storeTrades } from "../pipeline/trade_store.ts";

@@ -4,7 +4,7 @@
  * The decimal strings stay in the candles for whatever people read (tooltips).
  */
 import type { Candle } from "../domain/dashboard_views.ts";
-import { CHART_WINDOWS, type ChartWindow } from "./chart_windows.ts";
+import { CHART_WINDOWS, type ChartWindow } from "../domain/chart_windows.ts";
 
 /** Colours of a candle whose close is above, below or at its open (the browser test looks). */
 export const CANDLE_COLOURS = { up: "#1a7f37", down: "#cf222e", unchanged: "#57606a" };

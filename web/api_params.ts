@@ -2,7 +2,7 @@
  * Query parameters of the dashboard's JSON APIs, checked where they enter: a bad one becomes a
  * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
  */
-import { CHART_WINDOWS, type ChartWindow } from "../ui/chart_windows.ts";
+import { CHART_WINDOWS, type ChartWindow } from "../domain/chart_windows.ts";
 import { CANDLE_INTERVALS, type CandleInterval } from "../domain/candles.ts";
 import { configuredSymbol } from "../domain/trade_event.ts";
 

@@ -1,7 +1,8 @@
 /**
- * The SQL of users' price rules on the dashboard's side: reading rules and the alerts they
- * fired, and (with the admin token) creating and deleting rules, each change announced on
- * {@link PRICE_ALERTS_CHANNEL}. The consumer judges them (`pipeline/price_rule_judging.ts`).
+ * The SQL of users' price rules on the dashboard's side: reading rules, the panel of rules and
+ * alerts, and (with the admin token) creating and deleting rules, each change announced on
+ * {@link PRICE_ALERTS_CHANNEL}. The consumer judges them (`pipeline/price_rule_judging.ts`);
+ * the alerts they fired are read through `store/price_alerts.ts`.
  */
 import type postgres from "postgres";
 import type { Sql } from "../runtime/database.ts";
@@ -9,9 +10,9 @@ import type { PriceRuleInput } from "../domain/price_rule.ts";
 import {
   PANEL_ALERTS,
   type PriceAlertsView,
-  type PriceAlertView,
   type PriceRuleView,
 } from "../domain/dashboard_views.ts";
+import { recentPriceAlerts } from "../store/price_alerts.ts";
 import { encodePriceAlertUpdates, PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
 
 /** Live rules one symbol may have; more are refused. */
@@ -93,52 +94,6 @@ export async function deletePriceRule(sql: Sql, id: string): Promise<boolean> {
     await tx`select pg_notify(${PRICE_ALERTS_CHANNEL}, ${encodePriceAlertUpdates("rules")})`;
     return true;
   });
-}
-
-/** Options of {@link recentPriceAlerts}. */
-export interface PriceAlertQuery {
-  /** Only this symbol's, or every one's. */
-  symbol?: string;
-  limit: number;
-  /** Only alerts of seconds that started after this time. */
-  since?: Date;
-}
-
-/** The columns of a {@link PriceAlertView}: `price_alerts a` joined with `price_rules r`. */
-function alertColumns(sql: Sql) {
-  return sql`
-    a.id::text, a.rule_id::text as "ruleId", a.symbol, r.kind, a.direction, r.level::text,
-    r.percent::text, r.window_seconds as "windowSeconds", to_json(a.bucket)#>>'{}' as time,
-    a.price::text, a.close::text, a.reference::text, a.change_percent::text as "changePercent",
-    a.close_trade_id::text as "closeTradeId", to_json(a.created_at)#>>'{}' as "firedAt"
-  `;
-}
-
-/** The newest alerts, newest first. */
-export async function recentPriceAlerts(
-  sql: Sql,
-  query: PriceAlertQuery,
-): Promise<PriceAlertView[]> {
-  const { symbol, limit, since } = query;
-  return await sql<PriceAlertView[]>`
-    select ${alertColumns(sql)}
-    from price_alerts a join price_rules r on r.id = a.rule_id
-    where true
-      ${symbol === undefined ? sql`` : sql`and a.symbol = ${symbol}`}
-      ${since === undefined ? sql`` : sql`and a.bucket > ${since}`}
-    order by a.id desc
-    limit ${limit}
-  `;
-}
-
-/** The alerts with these ids, oldest first. */
-export async function priceAlertsByIds(sql: Sql, ids: string[]): Promise<PriceAlertView[]> {
-  return await sql<PriceAlertView[]>`
-    select ${alertColumns(sql)}
-    from price_alerts a join price_rules r on r.id = a.rule_id
-    where a.id = any(string_to_array(${ids.join(",")}, ',')::bigint[])
-    order by a.id
-  `;
 }
 
 /** The page's price alert panel: every live rule and the newest alerts. */

@@ -1,5 +1,5 @@
 /** `GET /api/aggregates`: every symbol's totals, moving average and newest trade. */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { symbolSummaries } from "../../web/dashboard_queries.ts";
 

@@ -3,7 +3,7 @@
  * any range, oldest first. `to` defaults to now and `from` to 1,000 intervals before it; a range
  * of more than {@link MAX_CANDLES} candles is a 400.
  */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { BadRequest, intervalParam, symbolParam, timeParam } from "../../web/api_params.ts";
 import { CANDLE_INTERVALS, MAX_CANDLES } from "../../domain/candles.ts";

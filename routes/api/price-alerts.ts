@@ -2,10 +2,10 @@
  * `GET /api/price-alerts?symbol=&limit=&since=`: the alerts users' price rules fired, newest
  * first (`limit` 1–1000, default 50; `since` keeps those of seconds that started after it).
  */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { limitParam, symbolParam, timeParam } from "../../web/api_params.ts";
-import { recentPriceAlerts } from "../../web/price_rule_queries.ts";
+import { recentPriceAlerts } from "../../store/price_alerts.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state }) {

@@ -5,7 +5,7 @@
  * `{"symbol":"BTCUSDT","kind":"moves","percent":"2","window":"5m"}`, each with an optional
  * `direction`) creates one: 201 with the rule. A bad rule is a 400 naming the field.
  */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { jsonBody } from "../../web/api_params.ts";
 import { adminRefusal } from "../../web/admin_token.ts";

@@ -2,10 +2,10 @@
  * `GET /api/series?symbol=&window=`: a symbol's chart, the candles of one of the chart windows
  * (5m to 30d) up to now, read from the stored candles.
  */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { symbolParam, windowParam } from "../../web/api_params.ts";
-import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../../ui/chart_windows.ts";
+import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../../domain/chart_windows.ts";
 import { candleSeries } from "../../web/dashboard_queries.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {

@@ -2,7 +2,7 @@
  * `GET /api/stream`: live updates as Server-Sent Events (`update`, `whale`, `resync`). A
  * reconnecting client catches up with `Last-Event-ID` or `?since=<event id>`.
  */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { BadRequest } from "../../web/api_params.ts";
 import { liveEventStream } from "../../web/sse_stream.ts";

@@ -1,5 +1,5 @@
 /** `GET /api/whales?symbol=&limit=&since=`: the newest whale trades, newest first. */
-import type { Handler } from "../../fresh_compat.ts";
+import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { limitParam, symbolParam, timeParam } from "../../web/api_params.ts";
 import { recentTrades } from "../../web/dashboard_queries.ts";

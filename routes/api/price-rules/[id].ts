@@ -3,7 +3,7 @@
  * `Authorization: Bearer <DASHBOARD_ADMIN_TOKEN>` deletes it (204); its alerts are kept. A rule
  * that does not exist, or no longer does, is a 404.
  */
-import type { Handler, RouteContext } from "../../../fresh_compat.ts";
+import type { Handler, RouteContext } from "../../../fresh/compat.ts";
 import type { DashboardState } from "../../../web/dashboard_state.ts";
 import { BadRequest } from "../../../web/api_params.ts";
 import { adminRefusal } from "../../../web/admin_token.ts";

@@ -168,7 +168,7 @@ function notFound(): Promise<Response> {
 
 /**
  * Server side of an island: its markup, rendered now, and its props as JSON beside it, which
- * `hydrateIslands` (fresh_client.ts) reads in the browser. Props must be plain JSON.
+ * `hydrateIslands` (`hydrate.ts`) reads in the browser. Props must be plain JSON.
  */
 export function island<Props>(
   name: string,

@@ -1,5 +1,5 @@
 /**
- * The browser half of fresh_compat.ts: hydrates the islands the server rendered with
+ * The browser half of `compat.ts`: hydrates the islands the server rendered with
  * `island()`. It imports nothing that runs only on the server.
  */
 import { type ComponentType, h, hydrate } from "preact";

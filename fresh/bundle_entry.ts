@@ -1,5 +1,5 @@
 /** The browser bundle's entry (`deno task build` → static/islands.js): every island, hydrated. */
-import { hydrateIslands } from "./fresh_client.ts";
-import LiveBoard from "./islands/LiveBoard.tsx";
+import { hydrateIslands } from "./hydrate.ts";
+import LiveBoard from "../islands/LiveBoard.tsx";
 
 hydrateIslands({ LiveBoard });
