@@ -21,6 +21,7 @@ import { startPartitionKeeper } from "./pipeline/partition_keeper.ts";
 import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
 import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
 import { startStatusReport } from "./pipeline/status_report.ts";
+import type { ConsumerState } from "./domain/status_event.ts";
 
 await runEntry("consumer", async (config, log) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
@@ -85,9 +86,8 @@ await runEntry("consumer", async (config, log) => {
   let lastBatchAt = 0;
   const stopReport = startStatusReport(
     database,
-    "consumer",
     () => {
-      const state = {
+      const state: ConsumerState = {
         processingSecondsMax: slowest,
         lastBatchAt: lastBatchAt || null,
         consumed: handler.stats.consumed,
@@ -95,7 +95,7 @@ await runEntry("consumer", async (config, log) => {
         lag: Object.fromEntries(member.lag),
       };
       slowest = 0;
-      return state;
+      return { component: "consumer", state };
     },
     config.heartbeatIntervalMs,
     log,

@@ -76,7 +76,7 @@ await runEntry("monitor", async (config, log) => {
       }
       return async () => {
         for (const beat of newest.values()) {
-          await reportStatus(database.sql, "producer", beat.instance, beat.at, { ...beat.state });
+          await reportStatus(database.sql, beat, beat.instance, beat.at);
         }
         await recordGaps(database.sql, gaps);
       };
@@ -99,10 +99,15 @@ await runEntry("monitor", async (config, log) => {
       log[notice.state === "firing" ? "warn" : "info"](`alert ${notice.state}`, { ...notice });
       webhook?.send(notice);
     }
-    await reportStatus(database.sql, "monitor", instance, Date.now(), {
-      evaluations: ++evaluations,
-      webhookPending: webhook?.pending ?? 0,
-    });
+    await reportStatus(
+      database.sql,
+      {
+        component: "monitor",
+        state: { evaluations: ++evaluations, webhookPending: webhook?.pending ?? 0 },
+      },
+      instance,
+      Date.now(),
+    );
     await forgetSilentInstances(database.sql);
   };
   // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for

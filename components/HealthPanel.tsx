@@ -36,20 +36,22 @@ function AlertLine({ alert }: { alert: AlertView }) {
 
 /** A component's report in a few words. */
 function describe(view: ComponentView): string {
-  const state = view.state;
-  if (view.component === "producer") {
-    return `${state.connected ? "connected" : "disconnected"} since ${
-      formatDateTime(new Date(Number(state.since)).toISOString())
-    }, ${formatCount(Number(state.tradesPerSecond ?? 0))} trades/s`;
+  switch (view.component) {
+    case "producer": {
+      const { connected, since, tradesPerSecond } = view.state;
+      return `${connected ? "connected" : "disconnected"} since ${
+        formatDateTime(new Date(since).toISOString())
+      }, ${formatCount(tradesPerSecond)} trades/s`;
+    }
+    case "consumer": {
+      const lag = Object.values(view.state.lag).reduce((sum, n) => sum + n, 0);
+      return `lag ${formatCount(lag)}, slowest batch ${
+        view.state.processingSecondsMax.toFixed(3)
+      } s`;
+    }
+    case "monitor":
+      return `${formatCount(view.state.evaluations)} evaluations`;
   }
-  if (view.component === "consumer") {
-    const lag = Object.values(state.lag ?? {}).reduce((sum: number, n) => sum + Number(n), 0);
-    return `lag ${formatCount(lag)}, slowest batch ${
-      Number(state.processingSecondsMax ?? 0)
-        .toFixed(3)
-    } s`;
-  }
-  return `${formatCount(Number(state.evaluations ?? 0))} evaluations`;
 }
 
 /** The panel. */

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { PriceAlertsView, PriceRuleView } from "../domain/dashboard_views.ts";
-import type { PriceDirection, PriceRuleKind } from "../domain/price_rule.ts";
+import type { PriceDirection, PriceRuleBody, PriceRuleKind } from "../domain/price_rule.ts";
 import { formatCount, formatTime } from "../ui/format.ts";
 import { describeAlert, describeRule, MOVE_WINDOWS } from "../ui/price_rule_text.ts";
 
@@ -144,7 +144,7 @@ interface RuleFormProps {
   token: string;
   onToken: (token: string) => void;
   /** Sends the rule; resolves true once it was created. */
-  onSubmit: (body: Record<string, string>) => Promise<boolean>;
+  onSubmit: (body: PriceRuleBody) => Promise<boolean>;
 }
 
 /** The fields of a new rule, sent as the API takes them. */
@@ -160,9 +160,11 @@ function RuleForm({ symbols, symbol, token, onToken, onSubmit }: RuleFormProps) 
   const submit = async (event: Event) => {
     event.preventDefault();
     setSending(true);
-    const amounts: Record<string, string> = kind === "crosses" ? { level } : { percent, window };
+    const body: PriceRuleBody = kind === "crosses"
+      ? { symbol: ruleSymbol, kind, direction, level }
+      : { symbol: ruleSymbol, kind, direction, percent, window };
     try {
-      if (await onSubmit({ symbol: ruleSymbol, kind, direction, ...amounts })) {
+      if (await onSubmit(body)) {
         setLevel("");
         setPercent("");
       }

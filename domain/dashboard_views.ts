@@ -4,7 +4,8 @@
  * events carry, read by the page's island. Amounts stay the decimal strings PostgreSQL stores;
  * ids and counts are strings too (they exceed 2^53).
  */
-import type { PriceDirection, PriceRuleKind } from "./price_rule.ts";
+import type { PriceDirection, PriceRule, PriceRuleKind } from "./price_rule.ts";
+import type { ComponentState } from "./status_event.ts";
 
 /** One symbol's current state, as the page's first paint shows it. */
 export interface SymbolSummary {
@@ -78,13 +79,11 @@ export interface AlertView {
 }
 
 /** A component instance's latest report. */
-export interface ComponentView {
-  component: string;
+export type ComponentView = ComponentState & {
   instance: string;
   /** ISO time of the report. */
   reportedAt: string;
-  state: Record<string, unknown>;
-}
+};
 
 /** Trades the producer could not recover. */
 export interface GapView {
@@ -107,16 +106,7 @@ export interface HealthView {
 }
 
 /** A user's price rule as `/api/price-rules` returns it. */
-export interface PriceRuleView {
-  id: string;
-  symbol: string;
-  kind: PriceRuleKind;
-  direction: PriceDirection;
-  /** `crosses`: the level, a decimal string; null for `moves`. */
-  level: string | null;
-  /** `moves`: the move in percent and the window it must happen within; null for `crosses`. */
-  percent: string | null;
-  windowSeconds: number | null;
+export interface PriceRuleView extends PriceRule {
   /** ISO times. */
   createdAt: string;
   lastFiredAt: string | null;

@@ -26,6 +26,26 @@ export type PriceRuleInput =
     windowSeconds: number;
   };
 
+/** A stored rule, as every reader of `price_rules` knows it. */
+export interface PriceRule {
+  /** `bigint`, as a decimal string. */
+  id: string;
+  symbol: string;
+  kind: PriceRuleKind;
+  direction: PriceDirection;
+  /** `crosses`: the level, a decimal string; null for `moves`. */
+  level: string | null;
+  /** `moves`: the move in percent and the window it must happen within; null for `crosses`. */
+  percent: string | null;
+  windowSeconds: number | null;
+}
+
+/** The JSON body `POST /api/price-rules` takes, which {@link parsePriceRule} checks. */
+export type PriceRuleBody =
+  | { symbol: string; kind: "crosses"; direction?: PriceDirection; level: string }
+  /** `window`: minutes or hours, such as `5m` or `1h`. */
+  | { symbol: string; kind: "moves"; direction?: PriceDirection; percent: string; window: string };
+
 /** A field of a rule that cannot be used; `field` names it. */
 export class PriceRuleError extends Error {
   readonly code = "PRICE_RULE_INVALID";

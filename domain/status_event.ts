@@ -1,7 +1,8 @@
 /**
  * What the producer says about itself on `<topic>.status`, read by the monitor: a heartbeat
  * with its state every few seconds, and a report for each gap in trade ids it could not
- * recover. JSON, versioned like the trade events.
+ * recover. JSON, versioned like the trade events. Also each component's state as stored in
+ * `pipeline_status` (JSON), which the monitor's rules and the dashboard's health panel read.
  */
 
 /** The producer's state as a heartbeat carries it. */
@@ -18,6 +19,32 @@ export interface ProducerState {
   sendErrors: number;
   lostTrades: number;
 }
+
+/** The consumer's state, reported every heartbeat interval. */
+export interface ConsumerState {
+  /** The slowest batch since the previous report, in seconds (0 when none was stored). */
+  processingSecondsMax: number;
+  /** Epoch ms the newest batch was stored; null before the first. */
+  lastBatchAt: number | null;
+  /** Messages taken from Kafka and trades stored, since the process started. */
+  consumed: number;
+  stored: number;
+  /** Messages behind each held partition's high watermark, by partition number. */
+  lag: Record<string, number>;
+}
+
+/** The monitor's state, reported at each evaluation. */
+export interface MonitorState {
+  evaluations: number;
+  /** Notices waiting for the webhook. */
+  webhookPending: number;
+}
+
+/** A component's state in `pipeline_status`, by component. */
+export type ComponentState =
+  | { component: "producer"; state: ProducerState }
+  | { component: "consumer"; state: ConsumerState }
+  | { component: "monitor"; state: MonitorState };
 
 /** A producer's periodic report. */
 export interface Heartbeat {

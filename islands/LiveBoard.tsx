@@ -17,7 +17,7 @@ import {
   type SymbolSummary,
   type TradeView,
 } from "../domain/dashboard_views.ts";
-import { parseLiveEventData } from "../domain/live_event.ts";
+import { trustedLiveEventData } from "../domain/live_event.ts";
 import {
   CHART_WINDOW_NAMES,
   type ChartWindow,
@@ -105,12 +105,12 @@ export default function LiveBoard(props: LiveBoardProps) {
     source.onopen = () => setStatus("live");
     source.onerror = () => setStatus("reconnecting");
     source.addEventListener("update", (message) => {
-      const summary = parseLiveEventData("update", message.data);
+      const summary = trustedLiveEventData("update", message.data);
       setSummaries((all) => ({ ...all, [summary.symbol]: summary }));
       if (summary.symbol === shownSymbol.current) chartPacer.current?.changed();
     });
     source.addEventListener("whale", (message) => {
-      const whale = parseLiveEventData("whale", message.data);
+      const whale = trustedLiveEventData("whale", message.data);
       setWhales((all) => [whale, ...all].slice(0, 50));
       markFreshWhales([`${whale.symbol}:${whale.tradeId}`]);
     });
@@ -122,7 +122,7 @@ export default function LiveBoard(props: LiveBoardProps) {
       markFreshAlerts(arrived);
     };
     source.addEventListener("price_alerts", (message) => {
-      showPriceAlerts(parseLiveEventData("price_alerts", (message as MessageEvent).data));
+      showPriceAlerts(trustedLiveEventData("price_alerts", (message as MessageEvent).data));
     });
     const reload = async () => {
       try {
@@ -144,7 +144,7 @@ export default function LiveBoard(props: LiveBoardProps) {
       }
     };
     source.addEventListener("health", (message) => {
-      setHealth(parseLiveEventData("health", (message as MessageEvent).data));
+      setHealth(trustedLiveEventData("health", (message as MessageEvent).data));
     });
     source.addEventListener("resync", reload);
     // While the database is away, look again every five seconds.

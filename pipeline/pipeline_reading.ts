@@ -7,6 +7,7 @@ import type { Admin } from "kafkajs";
 import type { Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import type { PipelineReading } from "../domain/alert_rules.ts";
+import type { ComponentState } from "../domain/status_event.ts";
 
 /** What {@link readPipeline} looks at. */
 export interface ReadingScope {
@@ -39,11 +40,8 @@ export async function consumerLag(
   return lag;
 }
 
-interface StatusRow {
-  component: string;
-  reportedMs: number;
-  state: { connected?: boolean; since?: number; processingSecondsMax?: number };
-}
+/** A producer's or consumer's latest report. */
+type StatusRow = Exclude<ComponentState, { component: "monitor" }> & { reportedMs: number };
 
 /** One reading; the lag is left out, with a warning, when Kafka does not answer. */
 export async function readPipeline(
@@ -69,8 +67,9 @@ export async function readPipeline(
     `,
   ]);
   const fresh = (row: StatusRow) => now - row.reportedMs <= scope.silenceMs;
-  const consumers = statuses.filter((s) => s.component === "consumer" && fresh(s));
-  const processing = consumers.map((s) => s.state.processingSecondsMax ?? 0);
+  const processing = statuses.flatMap((s) =>
+    s.component === "consumer" && fresh(s) ? [s.state.processingSecondsMax] : []
+  );
   const lastTrade = new Map(trades.map((t) => [t.symbol, t.ms]));
   return {
     now,
@@ -78,7 +77,7 @@ export async function readPipeline(
     processingSeconds: processing.length ? Math.max(...processing) : undefined,
     databaseBytes: bytes,
     producerDisconnectedSince: producerDisconnectedSince(
-      statuses.filter((s) => s.component === "producer"),
+      statuses.flatMap((s) => s.component === "producer" ? [s] : []),
       scope,
       now,
     ),
@@ -91,7 +90,7 @@ export async function readPipeline(
  * silent producer lost it at its last report at the latest.
  */
 function producerDisconnectedSince(
-  producers: StatusRow[],
+  producers: Extract<StatusRow, { component: "producer" }>[],
   scope: ReadingScope,
   now: number,
 ): number | undefined {
@@ -100,7 +99,7 @@ function producerDisconnectedSince(
   for (const { reportedMs, state } of producers) {
     const silent = now - reportedMs > scope.silenceMs;
     if (state.connected && !silent) return undefined;
-    const lost = state.connected ? reportedMs : Math.min(state.since ?? reportedMs, reportedMs);
+    const lost = state.connected ? reportedMs : Math.min(state.since, reportedMs);
     since = Math.max(since, lost);
   }
   return since;

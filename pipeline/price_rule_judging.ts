@@ -16,23 +16,22 @@ import {
   type Side,
   type WindowRange,
 } from "../domain/price_rule_judge.ts";
-import type { PriceRuleView } from "../domain/dashboard_views.ts";
+import type { PriceRule } from "../domain/price_rule.ts";
 import { encodePriceAlertUpdates, PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
 
-/** A rule as judging reads it: its view, and where its judging stands. */
-interface RuleRow extends
-  Pick<
-    PriceRuleView,
-    "id" | "symbol" | "kind" | "direction" | "level" | "percent" | "windowSeconds"
-  > {
+/** A rule as judging reads it: the stored rule, and where its judging stands. */
+interface RuleToJudge extends PriceRule {
+  /** `crosses`: the side of the level the price was last on; null before the first price. */
   side: Side | null;
+  /** `moves`: true until it fires, again once the move has passed. */
   armed: boolean;
-  judged_until: number;
+  /** Epoch ms of the newest second judged. */
+  judgedUntil: number;
 }
 
 /** What judging changed for one rule. */
 interface Judged {
-  rule: RuleRow;
+  rule: RuleToJudge;
   until: number;
   side: Side | null;
   armed: boolean;
@@ -73,10 +72,10 @@ export async function judgePriceRules(
 
 async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<string[]> {
   // Locked, so two consumers briefly sharing a partition after a rebalance judge in turn.
-  const rules = await tx<RuleRow[]>`
+  const rules = await tx<RuleToJudge[]>`
     select id::text, symbol, kind, direction, level::text, percent::text,
       window_seconds as "windowSeconds", side,
-      armed, (extract(epoch from judged_until) * 1000)::float8 as judged_until
+      armed, (extract(epoch from judged_until) * 1000)::float8 as "judgedUntil"
     from price_rules
     where symbol = any(${tx.array(symbols)}::varchar[]) and deleted_at is null
     order by id
@@ -86,7 +85,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
   const candles = await completedCandles(tx, rules);
   const judged = rules.map((rule): Judged => ({
     rule,
-    until: rule.judged_until,
+    until: rule.judgedUntil,
     side: rule.side,
     armed: rule.armed,
     alerts: [],
@@ -95,7 +94,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
   for (const state of judged) {
     const { rule } = state;
     for (const candle of candles.get(rule.symbol) ?? []) {
-      if (candle.bucket <= rule.judged_until) continue;
+      if (candle.bucket <= rule.judgedUntil) continue;
       let move: PriceMove | undefined;
       if (rule.kind === "crosses") {
         const result = judgeCrossing(state.side ?? undefined, candle, rule.level!, rule.direction);
@@ -109,17 +108,17 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
       state.until = candle.bucket;
     }
   }
-  return await storeJudgements(tx, judged.filter((j) => j.until > j.rule.judged_until));
+  return await storeJudgements(tx, judged.filter((j) => j.until > j.rule.judgedUntil));
 }
 
 /** Each symbol's completed 1-second candles after the earliest point its rules judged to. */
 async function completedCandles(
   tx: postgres.TransactionSql,
-  rules: RuleRow[],
+  rules: RuleToJudge[],
 ): Promise<Map<string, SecondCandle[]>> {
   const from = new Map<string, number>();
   for (const rule of rules) {
-    from.set(rule.symbol, Math.min(from.get(rule.symbol) ?? Infinity, rule.judged_until));
+    from.set(rule.symbol, Math.min(from.get(rule.symbol) ?? Infinity, rule.judgedUntil));
   }
   const rows = await tx<(SecondCandle & { symbol: string })[]>`
     select c.symbol, (extract(epoch from c.bucket) * 1000)::float8 as bucket, c.open::text,
@@ -153,7 +152,7 @@ function rangeKey(symbol: string, windowSeconds: number, bucket: number): string
  */
 async function windowRanges(
   tx: postgres.TransactionSql,
-  rules: RuleRow[],
+  rules: RuleToJudge[],
   candles: Map<string, SecondCandle[]>,
 ): Promise<Map<string, WindowRange>> {
   const spans: { key: string; symbol: string; seconds: number; from: number; to: number }[] = [];
@@ -162,7 +161,7 @@ async function windowRanges(
     if (rule.kind !== "moves") continue;
     for (const candle of candles.get(rule.symbol) ?? []) {
       const key = rangeKey(rule.symbol, rule.windowSeconds!, candle.bucket);
-      if (candle.bucket <= rule.judged_until || seen.has(key)) continue;
+      if (candle.bucket <= rule.judgedUntil || seen.has(key)) continue;
       seen.add(key);
       const end = candle.bucket + 1_000;
       for (const span of coveringSpans(end - rule.windowSeconds! * 1_000, end)) {

@@ -7,19 +7,19 @@ import type { Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { reportStatus } from "./status_store.ts";
 import { instanceName } from "../runtime/instance.ts";
+import type { ComponentState } from "../domain/status_event.ts";
 
-/** Reports `read()` as `component` now and every `intervalMs`; returns a function that stops. */
+/** Reports `read()` now and every `intervalMs`; returns a function that stops. */
 export function startStatusReport(
   database: { readonly sql: Sql },
-  component: "consumer",
-  read: () => Record<string, unknown>,
+  read: () => ComponentState,
   intervalMs: number,
   log: Logger,
 ): () => Promise<void> {
   const instance = instanceName();
   let reporting: Promise<void> | undefined;
   const report = () => {
-    reporting ??= reportStatus(database.sql, component, instance, Date.now(), read())
+    reporting ??= reportStatus(database.sql, read(), instance, Date.now())
       .catch((error) => log.debug("status not reported", { error }))
       .finally(() => reporting = undefined);
   };

@@ -4,20 +4,19 @@
  * `pipeline_health` so the dashboard's health panel follows.
  */
 import type { Sql } from "../runtime/database.ts";
-import type { GapReport } from "../domain/status_event.ts";
+import type { ComponentState, GapReport } from "../domain/status_event.ts";
 import type { Evaluation } from "../domain/alert_rules.ts";
 import { type AlertNotice, PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
 
 /** Serialises the monitors' alert transitions, so one change is announced once. */
 const ALERTS_LOCK = 7_204_115;
 
-/** Replaces the status row of `component`/`instance` with `state`, as of `at` (epoch ms). */
+/** Replaces the status row of the component's `instance` with its state, as of `at` (epoch ms). */
 export async function reportStatus(
   sql: Sql,
-  component: "producer" | "consumer" | "monitor",
+  { component, state }: ComponentState,
   instance: string,
   at: number,
-  state: Record<string, unknown>,
 ): Promise<void> {
   await sql`
     with reported as (
