@@ -12,7 +12,8 @@ import {
   ensureTopics,
   sendDeadLetters,
 } from "./pipeline/kafka.ts";
-import { redactUrl } from "./runtime/config.ts";
+import { consumerConfig } from "./runtime/config.ts";
+import { redactUrl } from "./runtime/env_reader.ts";
 import { createBatchHandler, STORE_LANES } from "./pipeline/batch_handler.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
@@ -23,7 +24,7 @@ import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
 import { startStatusReport } from "./pipeline/status_report.ts";
 import type { ConsumerState } from "./domain/status_event.ts";
 
-await runEntry("consumer", async (config, log) => {
+await runEntry("consumer", consumerConfig, async (config, log) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
   log.info("starting", {
     database: redactUrl(config.databaseUrl),

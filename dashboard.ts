@@ -6,7 +6,8 @@
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
 import { connectDatabase } from "./runtime/database.ts";
-import { redactUrl } from "./runtime/config.ts";
+import { dashboardConfig } from "./runtime/config.ts";
+import { redactUrl } from "./runtime/env_reader.ts";
 import { createApp } from "./fresh/compat.ts";
 import { manifest } from "./fresh/manifest.ts";
 import { startLiveHub } from "./web/live_hub.ts";
@@ -14,7 +15,7 @@ import { RequestTiming } from "./web/request_timing.ts";
 
 const STATIC_DIR = new URL("./static/", import.meta.url);
 
-await runEntry("dashboard", async (config, log) => {
+await runEntry("dashboard", dashboardConfig, async (config, log) => {
   // Without the bundle the page renders but never goes live: say so rather than serve it dead.
   const bundle = new URL("islands.js", STATIC_DIR);
   if (!await Deno.stat(bundle).then(() => true, () => false)) {

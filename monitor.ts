@@ -7,6 +7,7 @@
  * POSTs the users' price alerts the consumer fired, each until the webhook accepts it.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { monitorConfig } from "./runtime/config.ts";
 import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { migratedPool } from "./db/migrations.ts";
@@ -32,7 +33,7 @@ import { priceAlertsByIds } from "./store/price_alerts.ts";
 import { priceAlertNotice } from "./domain/alert_notice.ts";
 import { PRICE_ALERTS_CHANNEL } from "./domain/price_alert_updates.ts";
 
-await runEntry("monitor", async (config, log) => {
+await runEntry("monitor", monitorConfig, async (config, log) => {
   const { topic, statusTopic, groupId } = config.kafka;
   log.info("starting", { topic, statusTopic, groupId, thresholds: config.alerts });
   const stopping = new AbortController();

@@ -5,6 +5,7 @@
  * reconnect or since the last trade published before a restart, are recovered over REST.
  */
 import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { producerConfig } from "./runtime/config.ts";
 import { retryTransient } from "./runtime/retry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { parseBinanceFrame } from "./domain/binance_frame.ts";
@@ -23,7 +24,7 @@ import { registerProducerMetrics } from "./pipeline/producer_metrics.ts";
 import { startHeartbeat } from "./pipeline/producer_heartbeat.ts";
 import { encodeStatusEvent, type StatusEvent } from "./domain/status_event.ts";
 
-await runEntry("producer", async (config, log) => {
+await runEntry("producer", producerConfig, async (config, log) => {
   const { topic, deadLetterTopic, statusTopic } = config.kafka;
   log.info("starting", {
     url: tradeStreamUrl(config.binanceWsUrl, config.symbols),

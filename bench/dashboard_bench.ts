@@ -8,7 +8,7 @@ import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
 import type { Sql } from "../runtime/database.ts";
 import { connectDatabase } from "../runtime/database.ts";
-import { redactUrl } from "../runtime/config.ts";
+import { redactUrl } from "../runtime/env_reader.ts";
 import { CHART_WINDOW_NAMES } from "../domain/chart_windows.ts";
 import { freePort } from "../stack/free_port.ts";
 import { fillHistory } from "./history_fill.ts";

@@ -11,7 +11,8 @@
 import { parseArgs } from "node:util";
 import type { Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
-import { ConfigError, symbolList, wholeNumber } from "../runtime/config.ts";
+import { commonConfig, consumerConfig } from "../runtime/config.ts";
+import { ConfigError, envReader } from "../runtime/env_reader.ts";
 import { runEntry } from "../runtime/entry.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { assertMigrated } from "../db/migrations.ts";
@@ -176,13 +177,15 @@ export function parseFillArgs(
       symbols: { type: "string" },
     },
   });
-  if (values.trades === undefined) throw new ConfigError("--trades", "is required");
+  const flags = envReader(values, (name) => `--${name}`);
+  const trades = flags.int("trades", { default: undefined, min: 1, max: 10_000_000_000 });
+  if (trades === undefined) throw new ConfigError("--trades", "is required");
   return {
-    trades: wholeNumber("--trades", values.trades, 0, 1, 10_000_000_000),
-    days: wholeNumber("--days", values.days, 7, 1, 3_650),
+    trades,
+    days: flags.int("days", { default: 7, min: 1, max: 3_650 }),
     symbols: values.symbols === undefined
-      ? symbolList("SYMBOLS", env.SYMBOLS?.trim() || "BTCUSDT,ETHUSDT")
-      : symbolList("--symbols", values.symbols),
+      ? commonConfig(env).symbols
+      : flags.symbols("symbols", ""),
   };
 }
 
@@ -206,7 +209,7 @@ function progressLog(log: Logger, total: number): (stored: number) => void {
 }
 
 if (import.meta.main) {
-  await runEntry("fill", async (config, log) => {
+  await runEntry("fill", consumerConfig, async (config, log) => {
     const args = parseFillArgs(Deno.args, Deno.env.toObject());
     const sql = connectDatabase(config.databaseUrl, { max: args.symbols.length + 1 });
     try {

@@ -13,7 +13,7 @@ import { benchEndToEnd, type EndToEndResult, MEMORY_RATE } from "./end_to_end_be
 import type { StorageResult } from "./storage_bench.ts";
 import type { DashboardResult } from "./dashboard_bench.ts";
 import { benchDashboard } from "./dashboard_bench.ts";
-import { wholeNumber } from "../runtime/config.ts";
+import { envReader } from "../runtime/env_reader.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
 import { grouped, ratio } from "./measure.ts";
@@ -53,23 +53,22 @@ async function main(): Promise<number> {
         "soak-clients": { type: "string" },
       },
     });
+    const flags = envReader(values as Record<string, string | undefined>, (name) => `--${name}`);
     if (values.soak !== undefined) {
       soak = {
-        seconds: wholeNumber("--soak", values.soak, 0, 30, 7 * 86_400),
-        ratePerSecond: wholeNumber("--soak-rate", values["soak-rate"], 1_000, 3, 100_000),
-        streamClients: wholeNumber("--soak-clients", values["soak-clients"], 100, 0, 1_000),
+        seconds: flags.int("soak", { default: 0, min: 30, max: 7 * 86_400 }),
+        ratePerSecond: flags.int("soak-rate", { default: 1_000, min: 3, max: 100_000 }),
+        streamClients: flags.int("soak-clients", { default: 100, min: 0, max: 1_000 }),
       };
     }
     quick = values.quick ?? false;
     history = {
-      trades: wholeNumber(
-        "--history-trades",
-        values["history-trades"],
-        quick ? 200_000 : 2_000_000,
-        1,
-        10_000_000_000,
-      ),
-      days: wholeNumber("--history-days", values["history-days"], quick ? 2 : 7, 1, 3_650),
+      trades: flags.int("history-trades", {
+        default: quick ? 200_000 : 2_000_000,
+        min: 1,
+        max: 10_000_000_000,
+      }),
+      days: flags.int("history-days", { default: quick ? 2 : 7, min: 1, max: 3_650 }),
       url: values["history-database"],
     };
   } catch (error) {

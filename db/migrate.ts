@@ -4,7 +4,8 @@
  */
 import { runEntry } from "../runtime/entry.ts";
 import { connectDatabase } from "../runtime/database.ts";
-import { redactUrl } from "../runtime/config.ts";
+import { databaseConfig } from "../runtime/config.ts";
+import { redactUrl } from "../runtime/env_reader.ts";
 import { ensureDatabase } from "./ensure_database.ts";
 import { migrate } from "./migrations.ts";
 
@@ -28,7 +29,7 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
 }
 
 if (import.meta.main) {
-  await runEntry("migrate", async (config, log) => {
+  await runEntry("migrate", databaseConfig, async (config, log) => {
     const { created, applied } = await migrateDatabase(config.databaseUrl);
     log.info(applied.length ? "migrations applied" : "schema up to date", {
       database: redactUrl(config.databaseUrl),

@@ -4,7 +4,7 @@
  * events carry, read by the page's island. Amounts stay the decimal strings PostgreSQL stores;
  * ids and counts are strings too (they exceed 2^53).
  */
-import type { PriceDirection, PriceRule, PriceRuleKind } from "./price_rule.ts";
+import type { PriceRule, PriceRuleKind } from "./price_rule.ts";
 import type { ComponentState } from "./status_event.ts";
 
 /** One symbol's current state, as the page's first paint shows it. */

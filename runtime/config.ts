@@ -1,21 +1,18 @@
 /**
- * Configuration from the environment, checked once at start. A bad value throws a
- * {@link ConfigError} whose message names the variable; entry points print it as one line.
+ * Each process's settings from the environment, checked once at start by its own loader, so a
+ * bad producer setting never stops the dashboard. A bad value throws a `ConfigError` naming
+ * the variable; entry points print it as one line. `loadConfig` checks every process's at
+ * once, for `deno task start`, which runs them all. Longer than most modules because it is
+ * the one list of every variable, each with its default and bounds (read by `env_reader.ts`).
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
+import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
-import { SYMBOL_PATTERN } from "../domain/trade_event.ts";
 import type { RetentionDays } from "../domain/retention.ts";
 import type { AlertThresholds } from "../domain/alert_rules.ts";
 
-/** A configuration value that cannot be used; `variable` names the environment variable. */
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
-  constructor(readonly variable: string, reason: string) {
-    super(`${variable}: ${reason}`);
-    this.name = "ConfigError";
-  }
-}
+/** The environment a loader reads. */
+export type Env = Record<string, string | undefined>;
 
 /** SASL mechanisms kafkajs supports for a managed broker. */
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
@@ -33,20 +30,19 @@ export interface KafkaConfig {
   groupId: string;
 }
 
-/** Everything the producer, consumer and dashboard read from the environment. */
-export interface Config {
-  kafka: KafkaConfig;
-  databaseUrl: string;
+/** What every process reads. */
+export interface CommonConfig {
+  logLevel: LogLevel;
   symbols: string[];
-  movingAverageWindow: number;
-  /** In the quote currency, as an exact decimal string. */
-  whaleThreshold: string;
+}
+
+/** The producer's settings. */
+export interface ProducerConfig extends CommonConfig {
+  kafka: KafkaConfig;
   /** The Binance base URL without a trailing `/ws` or `/stream`. */
   binanceWsUrl: string;
   /** Binance's REST API, which the producer asks for the trades a reconnect missed. */
   binanceRestUrl: string;
-  logLevel: LogLevel;
-  port: number;
   /** Milliseconds between the one-line status logs. */
   statusIntervalMs: number;
   /** Milliseconds without a frame after which the producer replaces its connection. */
@@ -55,298 +51,241 @@ export interface Config {
   connectionMaxAgeMs: number;
   /** Trades the producer holds while Kafka is unavailable. */
   producerBufferSize: number;
-  /** Most bytes the consumer fetches from one partition at once: bounds a batch. */
+  /** Where it serves Prometheus metrics; undefined (the default) is off. */
+  metricsPort?: number;
+  /** Milliseconds between the reports it makes of its state. */
+  heartbeatIntervalMs: number;
+}
+
+/** The consumer's settings. */
+export interface ConsumerConfig extends CommonConfig {
+  kafka: KafkaConfig;
+  databaseUrl: string;
+  movingAverageWindow: number;
+  /** In the quote currency, as an exact decimal string. */
+  whaleThreshold: string;
+  statusIntervalMs: number;
+  /** Most bytes fetched from one partition at once: bounds a batch. */
   consumerMaxBatchBytes: number;
   /** How long the group waits for a silent consumer before giving its partitions away. */
   consumerSessionTimeoutMs: number;
-  /** Set by `deno task start` when it fell back to the simulator: the dashboard says so. */
-  feedSimulated: boolean;
   /** Days of trades kept (whole partitions dropped past it); undefined keeps them forever. */
   tradesRetentionDays: RetentionDays;
   /** Days of candles kept, at least as long as trades; undefined (the default) is forever. */
   candlesRetentionDays: RetentionDays;
-  /** Where producer and consumer serve Prometheus metrics; undefined (the default) is off. */
   metricsPort?: number;
-  /** Milliseconds between the reports producer and consumer make of their state. */
   heartbeatIntervalMs: number;
-  /** The monitor's alert thresholds (see `domain/alert_rules.ts`). */
+}
+
+/** The monitor's settings. */
+export interface MonitorConfig extends CommonConfig {
+  kafka: KafkaConfig;
+  databaseUrl: string;
+  consumerMaxBatchBytes: number;
+  consumerSessionTimeoutMs: number;
+  metricsPort?: number;
+  /** Milliseconds between evaluations of the alert rules. */
+  heartbeatIntervalMs: number;
+  /** The alert thresholds (see `domain/alert_rules.ts`). */
   alerts: AlertThresholds;
-  /** Where the monitor POSTs each alert that fires or resolves; undefined: nowhere. */
+  /** Where each alert that fires or resolves is POSTed; undefined: nowhere. */
   alertWebhookUrl?: string;
+}
+
+/** The dashboard's settings. */
+export interface DashboardConfig extends CommonConfig {
+  databaseUrl: string;
+  port: number;
+  /** Set by `deno task start` when it fell back to the simulator: the dashboard says so. */
+  feedSimulated: boolean;
   /**
-   * The token that lets a dashboard request create or delete price rules; undefined (the
-   * default) leaves the dashboard read-only.
+   * The token that lets a request create or delete price rules; undefined (the default)
+   * leaves the dashboard read-only.
    */
   dashboardAdminToken?: string;
 }
+
+/** Every process's settings, as `deno task start` checks them. */
+export type Config = ProducerConfig & ConsumerConfig & MonitorConfig & DashboardConfig;
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
 
 const TOPIC = /^[A-Za-z0-9._-]{1,200}$/;
-
-/** Reads and checks the configuration; throws {@link ConfigError} on the first bad value. */
-export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
-  const get = (name: string) => {
-    const value = env[name]?.trim();
-    return value === "" ? undefined : value;
-  };
-  const username = get("KAFKA_USERNAME");
-  const password = get("KAFKA_PASSWORD");
-  if ((username === undefined) !== (password === undefined)) {
-    throw new ConfigError(
-      username === undefined ? "KAFKA_USERNAME" : "KAFKA_PASSWORD",
-      "KAFKA_USERNAME and KAFKA_PASSWORD must be set together",
-    );
-  }
-  const mechanism = oneOf(
-    "KAFKA_SASL_MECHANISM",
-    get("KAFKA_SASL_MECHANISM")?.toLowerCase() ?? "scram-sha-256",
-    ["plain", "scram-sha-256", "scram-sha-512"] as const,
-  );
-  const topic = get("KAFKA_TOPIC") ?? "crypto-trades";
-  if (!TOPIC.test(topic)) {
-    throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
-  }
-  const tradesRetentionDays = retentionDays(
-    "TRADES_RETENTION_DAYS",
-    get("TRADES_RETENTION_DAYS"),
-    30,
-  );
-  const candlesRetentionDays = retentionDays(
-    "CANDLES_RETENTION_DAYS",
-    get("CANDLES_RETENTION_DAYS"),
-    undefined,
-  );
-  if (
-    candlesRetentionDays !== undefined &&
-    (tradesRetentionDays === undefined || candlesRetentionDays < tradesRetentionDays)
-  ) {
-    throw new ConfigError(
-      "CANDLES_RETENTION_DAYS",
-      `${candlesRetentionDays} is shorter than TRADES_RETENTION_DAYS (${
-        tradesRetentionDays ?? "forever"
-      }): candles are kept at least as long as trades`,
-    );
-  }
-  return {
-    kafka: {
-      brokers: brokers(get("KAFKA_BOOTSTRAP_SERVERS") ?? "localhost:9092"),
-      sasl: username && password ? { mechanism, username, password } : undefined,
-      ssl: bool("KAFKA_SSL", get("KAFKA_SSL"), username !== undefined),
-      topic,
-      deadLetterTopic: `${topic}.dlq`,
-      statusTopic: `${topic}.status`,
-      groupId: get("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
-    },
-    databaseUrl: databaseUrl(get("DATABASE_URL") ?? DEFAULT_DATABASE_URL),
-    symbols: symbolList("SYMBOLS", get("SYMBOLS") ?? "BTCUSDT,ETHUSDT"),
-    movingAverageWindow: wholeNumber(
-      "MOVING_AVERAGE_WINDOW",
-      get("MOVING_AVERAGE_WINDOW"),
-      100,
-      1,
-      100_000,
-    ),
-    whaleThreshold: whaleThreshold(get("WHALE_THRESHOLD") ?? "100000"),
-    binanceWsUrl: binanceWsUrl(get("BINANCE_WS_URL") ?? "wss://stream.binance.com:9443"),
-    binanceRestUrl: httpUrl(
-      "BINANCE_REST_URL",
-      get("BINANCE_REST_URL") ?? "https://api.binance.com",
-    ),
-    logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL")?.toLowerCase() ?? "info", LOG_LEVELS),
-    port: wholeNumber("PORT", get("PORT"), 8000, 1, 65_535),
-    statusIntervalMs: wholeNumber(
-      "STATUS_INTERVAL_MS",
-      get("STATUS_INTERVAL_MS"),
-      10_000,
-      100,
-      3_600_000,
-    ),
-    silenceTimeoutMs: wholeNumber(
-      "SILENCE_TIMEOUT_MS",
-      get("SILENCE_TIMEOUT_MS"),
-      30_000,
-      100,
-      3_600_000,
-    ),
-    connectionMaxAgeMs: wholeNumber(
-      "CONNECTION_MAX_AGE_MS",
-      get("CONNECTION_MAX_AGE_MS"),
-      23 * 3_600_000,
-      1_000,
-      24 * 3_600_000 - 60_000,
-    ),
-    producerBufferSize: wholeNumber(
-      "PRODUCER_BUFFER_SIZE",
-      get("PRODUCER_BUFFER_SIZE"),
-      100_000,
-      1,
-      10_000_000,
-    ),
-    consumerMaxBatchBytes: wholeNumber(
-      "CONSUMER_MAX_BATCH_BYTES",
-      get("CONSUMER_MAX_BATCH_BYTES"),
-      1_048_576,
-      1_024,
-      104_857_600,
-    ),
-    consumerSessionTimeoutMs: wholeNumber(
-      "KAFKA_SESSION_TIMEOUT_MS",
-      get("KAFKA_SESSION_TIMEOUT_MS"),
-      30_000,
-      6_000,
-      300_000,
-    ),
-    feedSimulated: bool("FEED_SIMULATED", get("FEED_SIMULATED"), false),
-    tradesRetentionDays,
-    candlesRetentionDays,
-    heartbeatIntervalMs: wholeNumber(
-      "HEARTBEAT_INTERVAL_MS",
-      get("HEARTBEAT_INTERVAL_MS"),
-      5_000,
-      100,
-      600_000,
-    ),
-    alerts: {
-      kafkaLag: wholeNumber("ALERT_KAFKA_LAG", get("ALERT_KAFKA_LAG"), 1_000, 0, 1e12),
-      processingSeconds: positive("ALERT_PROCESSING_SECONDS", get("ALERT_PROCESSING_SECONDS"), 1),
-      storageRatio: positive("ALERT_STORAGE_RATIO", get("ALERT_STORAGE_RATIO"), 0.8),
-      storageLimitBytes: storageLimit(get("DATABASE_STORAGE_LIMIT")),
-      producerDisconnectedSeconds: positive(
-        "ALERT_PRODUCER_DISCONNECTED_SECONDS",
-        get("ALERT_PRODUCER_DISCONNECTED_SECONDS"),
-        300,
-      ),
-      symbolSilentSeconds: positive(
-        "ALERT_SYMBOL_SILENT_SECONDS",
-        get("ALERT_SYMBOL_SILENT_SECONDS"),
-        300,
-      ),
-    },
-    alertWebhookUrl: get("ALERT_WEBHOOK_URL") === undefined
-      ? undefined
-      : httpUrl("ALERT_WEBHOOK_URL", get("ALERT_WEBHOOK_URL")!),
-    dashboardAdminToken: adminToken(get("DASHBOARD_ADMIN_TOKEN")),
-    metricsPort: get("METRICS_PORT") === undefined
-      ? undefined
-      : wholeNumber("METRICS_PORT", get("METRICS_PORT"), 0, 1, 65_535),
-  };
-}
-
 /** Fewest characters an admin token may have: a short one is guessed. */
 const MIN_TOKEN_LENGTH = 16;
 
-/** `DASHBOARD_ADMIN_TOKEN`: 16 or more printable characters, never echoed in the error. */
-function adminToken(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  if (raw.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(raw)) {
+/** The log level and symbols. */
+export function commonConfig(env: Env): CommonConfig {
+  const read = envReader(env);
+  return {
+    logLevel: read.oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+    symbols: read.symbols("SYMBOLS", "BTCUSDT,ETHUSDT"),
+  };
+}
+
+/** What `deno task migrate` and other database-only tools read. */
+export function databaseConfig(env: Env): CommonConfig & { databaseUrl: string } {
+  return { ...commonConfig(env), databaseUrl: databaseUrl(envReader(env)) };
+}
+
+/** The producer's settings from `env`. */
+export function producerConfig(env: Env): ProducerConfig {
+  const read = envReader(env);
+  const ws = read.url("BINANCE_WS_URL", ["ws:", "wss:"], "wss://stream.binance.com:9443");
+  return {
+    ...commonConfig(env),
+    kafka: kafkaConfig(read),
+    binanceWsUrl: ws.replace(/\/(ws|stream)$/, ""),
+    binanceRestUrl: read.url("BINANCE_REST_URL", ["http:", "https:"], "https://api.binance.com"),
+    statusIntervalMs: statusInterval(read),
+    silenceTimeoutMs: read.int("SILENCE_TIMEOUT_MS", { default: 30_000, min: 100, max: 3_600_000 }),
+    connectionMaxAgeMs: read.int("CONNECTION_MAX_AGE_MS", {
+      default: 23 * 3_600_000,
+      min: 1_000,
+      max: 24 * 3_600_000 - 60_000,
+    }),
+    producerBufferSize: read.int("PRODUCER_BUFFER_SIZE", {
+      default: 100_000,
+      min: 1,
+      max: 10_000_000,
+    }),
+    metricsPort: metricsPort(read),
+    heartbeatIntervalMs: heartbeatInterval(read),
+  };
+}
+
+/** The consumer's settings from `env`. */
+export function consumerConfig(env: Env): ConsumerConfig {
+  const read = envReader(env);
+  const trades = read.days("TRADES_RETENTION_DAYS", 30);
+  const candles = read.days("CANDLES_RETENTION_DAYS", undefined);
+  if (candles !== undefined && (trades === undefined || candles < trades)) {
+    throw new ConfigError(
+      "CANDLES_RETENTION_DAYS",
+      `${candles} is shorter than TRADES_RETENTION_DAYS (${trades ?? "forever"}): ` +
+        "candles are kept at least as long as trades",
+    );
+  }
+  const whaleThreshold = read.text("WHALE_THRESHOLD") ?? "100000";
+  if (!isPositiveDecimal(whaleThreshold)) {
+    throw new ConfigError(
+      "WHALE_THRESHOLD",
+      `"${whaleThreshold}" is not a positive decimal number`,
+    );
+  }
+  return {
+    ...commonConfig(env),
+    ...groupMemberConfig(read),
+    databaseUrl: databaseUrl(read),
+    movingAverageWindow: read.int("MOVING_AVERAGE_WINDOW", { default: 100, min: 1, max: 100_000 }),
+    whaleThreshold,
+    statusIntervalMs: statusInterval(read),
+    tradesRetentionDays: trades,
+    candlesRetentionDays: candles,
+    metricsPort: metricsPort(read),
+    heartbeatIntervalMs: heartbeatInterval(read),
+  };
+}
+
+/** The monitor's settings from `env`. */
+export function monitorConfig(env: Env): MonitorConfig {
+  const read = envReader(env);
+  return {
+    ...commonConfig(env),
+    ...groupMemberConfig(read),
+    databaseUrl: databaseUrl(read),
+    metricsPort: metricsPort(read),
+    heartbeatIntervalMs: heartbeatInterval(read),
+    alerts: {
+      kafkaLag: read.int("ALERT_KAFKA_LAG", { default: 1_000, min: 0, max: 1e12 }),
+      processingSeconds: read.number("ALERT_PROCESSING_SECONDS", { default: 1, above: 0 }),
+      storageRatio: read.number("ALERT_STORAGE_RATIO", { default: 0.8, above: 0 }),
+      storageLimitBytes: read.bytes("DATABASE_STORAGE_LIMIT"),
+      producerDisconnectedSeconds: read.number("ALERT_PRODUCER_DISCONNECTED_SECONDS", {
+        default: 300,
+        above: 0,
+      }),
+      symbolSilentSeconds: read.number("ALERT_SYMBOL_SILENT_SECONDS", { default: 300, above: 0 }),
+    },
+    alertWebhookUrl: read.url("ALERT_WEBHOOK_URL", ["http:", "https:"], undefined),
+  };
+}
+
+/** The dashboard's settings from `env`. */
+export function dashboardConfig(env: Env): DashboardConfig {
+  const read = envReader(env);
+  const token = read.text("DASHBOARD_ADMIN_TOKEN");
+  if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token))) {
     throw new ConfigError(
       "DASHBOARD_ADMIN_TOKEN",
       `is not ${MIN_TOKEN_LENGTH} or more printable characters without spaces ` +
         "(openssl rand -hex 24 makes one)",
     );
   }
-  return raw;
+  return {
+    ...commonConfig(env),
+    databaseUrl: databaseUrl(read),
+    port: read.int("PORT", { default: 8000, min: 1, max: 65_535 }),
+    feedSimulated: read.bool("FEED_SIMULATED", false),
+    dashboardAdminToken: token,
+  };
 }
 
-/** A number above 0, `fallback` when unset. */
-function positive(variable: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = finiteNumber(variable, raw);
-  if (value <= 0) throw new ConfigError(variable, `"${raw}" is not a number above 0`);
-  return value;
+/** Every process's settings: throws on the first bad value any of them has. */
+export function loadConfig(env: Env = Deno.env.toObject()): Config {
+  return {
+    ...producerConfig(env),
+    ...consumerConfig(env),
+    ...monitorConfig(env),
+    ...dashboardConfig(env),
+  };
 }
 
-const BYTE_UNITS: Record<string, number> = {
-  "": 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-};
-
-/** `DATABASE_STORAGE_LIMIT`: bytes, or a number with a unit such as `10GB` or `512MiB`. */
-function storageLimit(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw);
-  const unit = BYTE_UNITS[match?.[2].toLowerCase() ?? "?"];
-  if (!match || unit === undefined || Number(match[1]) <= 0) {
+function kafkaConfig(read: EnvReader): KafkaConfig {
+  const username = read.text("KAFKA_USERNAME");
+  const password = read.text("KAFKA_PASSWORD");
+  if ((username === undefined) !== (password === undefined)) {
     throw new ConfigError(
-      "DATABASE_STORAGE_LIMIT",
-      `"${raw}" is not a size such as 10737418240, 10GB or 10GiB`,
+      username === undefined ? "KAFKA_USERNAME" : "KAFKA_PASSWORD",
+      "KAFKA_USERNAME and KAFKA_PASSWORD must be set together",
     );
   }
-  return Math.round(Number(match[1]) * unit);
-}
-
-/** Whole days from 1 to 36,500, or `forever` (undefined); `fallback` when unset. */
-function retentionDays(
-  variable: string,
-  raw: string | undefined,
-  fallback: RetentionDays,
-): RetentionDays {
-  if (raw === undefined) return fallback;
-  if (raw.toLowerCase() === "forever") return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 36_500) {
-    throw new ConfigError(
-      variable,
-      `"${raw}" is neither a whole number of days from 1 to 36500 nor forever`,
-    );
+  const mechanism = read.oneOf(
+    "KAFKA_SASL_MECHANISM",
+    ["plain", "scram-sha-256", "scram-sha-512"] as const,
+    "scram-sha-256",
+  );
+  const topic = read.text("KAFKA_TOPIC") ?? "crypto-trades";
+  if (!TOPIC.test(topic)) {
+    throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
   }
-  return Number(raw);
+  return {
+    brokers: brokers(read.text("KAFKA_BOOTSTRAP_SERVERS") ?? "localhost:9092"),
+    sasl: username && password ? { mechanism, username, password } : undefined,
+    ssl: read.bool("KAFKA_SSL", username !== undefined),
+    topic,
+    deadLetterTopic: `${topic}.dlq`,
+    statusTopic: `${topic}.status`,
+    groupId: read.text("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
+  };
 }
 
-/** The database URL with its password replaced, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    if (parsed.searchParams.has("password")) parsed.searchParams.set("password", "***");
-    return parsed.toString().replace("password=%2A%2A%2A", "password=***");
-  } catch {
-    return "<unparseable url>";
-  }
-}
-
-/** `value` when it is one of `allowed`; a ConfigError names `variable` otherwise. */
-export function oneOf<T extends string>(
-  variable: string,
-  value: string,
-  allowed: readonly T[],
-): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(variable, `"${value}" is not one of ${allowed.join(", ")}`);
-  }
-  return value as T;
-}
-
-/** `raw` as a whole number from `min` to `max`, `fallback` when unset; else a ConfigError. */
-export function wholeNumber(
-  variable: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(variable, `"${raw}" is not a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function bool(variable: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined) return fallback;
-  const value = raw.toLowerCase();
-  if (["true", "1", "yes"].includes(value)) return true;
-  if (["false", "0", "no"].includes(value)) return false;
-  throw new ConfigError(variable, `"${raw}" is not true or false`);
+/** Kafka and the consumer group settings the consumer and the monitor share. */
+function groupMemberConfig(read: EnvReader) {
+  return {
+    kafka: kafkaConfig(read),
+    consumerMaxBatchBytes: read.int("CONSUMER_MAX_BATCH_BYTES", {
+      default: 1_048_576,
+      min: 1_024,
+      max: 104_857_600,
+    }),
+    consumerSessionTimeoutMs: read.int("KAFKA_SESSION_TIMEOUT_MS", {
+      default: 30_000,
+      min: 6_000,
+      max: 300_000,
+    }),
+  };
 }
 
 function brokers(raw: string): string[] {
@@ -361,58 +300,15 @@ function brokers(raw: string): string[] {
   return list;
 }
 
-function databaseUrl(raw: string): string {
-  const url = parseUrl("DATABASE_URL", raw, ["postgres:", "postgresql:"]);
-  if (url.pathname.length <= 1) throw new ConfigError("DATABASE_URL", "names no database");
-  return raw;
-}
-
-/** A comma-separated list of symbols, upper-cased, without repeats, 1 to 1024 of them. */
-export function symbolList(variable: string, raw: string): string[] {
-  const list = [...new Set(raw.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
-  if (list.length === 0) throw new ConfigError(variable, "no symbol given");
-  if (list.length > 1024) throw new ConfigError(variable, "at most 1024 symbols per connection");
-  const bad = list.find((s) => !SYMBOL_PATTERN.test(s));
-  if (bad) throw new ConfigError(variable, `"${bad}" is not a symbol like BTCUSDT`);
-  return list;
-}
-
-/** `raw` as a finite number (fractions allowed); a ConfigError names `variable` otherwise. */
-export function finiteNumber(variable: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value)) {
-    throw new ConfigError(variable, `"${raw}" is not a number`);
-  }
-  return value;
-}
-
-function whaleThreshold(raw: string): string {
-  if (!isPositiveDecimal(raw)) {
-    throw new ConfigError("WHALE_THRESHOLD", `"${raw}" is not a positive decimal number`);
-  }
-  return raw;
-}
-
-/** Parses `raw` as a URL with one of `schemes`; a ConfigError names `variable` otherwise. */
-function parseUrl(variable: string, raw: string, schemes: string[]): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(variable, `"${redactUrl(raw)}" is not a URL`);
-  }
-  if (!schemes.includes(url.protocol)) {
-    throw new ConfigError(variable, `scheme "${url.protocol}" is not ${schemes.join(" or ")}`);
-  }
+function databaseUrl(read: EnvReader): string {
+  const url = read.url("DATABASE_URL", ["postgres:", "postgresql:"], DEFAULT_DATABASE_URL);
+  if (new URL(url).pathname.length <= 1) throw new ConfigError("DATABASE_URL", "names no database");
   return url;
 }
 
-function httpUrl(variable: string, raw: string): string {
-  parseUrl(variable, raw, ["http:", "https:"]);
-  return raw.replace(/\/+$/, "");
-}
-
-function binanceWsUrl(raw: string): string {
-  parseUrl("BINANCE_WS_URL", raw, ["ws:", "wss:"]);
-  return raw.replace(/\/+$/, "").replace(/\/(ws|stream)$/, "");
-}
+const statusInterval = (read: EnvReader) =>
+  read.int("STATUS_INTERVAL_MS", { default: 10_000, min: 100, max: 3_600_000 });
+const heartbeatInterval = (read: EnvReader) =>
+  read.int("HEARTBEAT_INTERVAL_MS", { default: 5_000, min: 100, max: 600_000 });
+const metricsPort = (read: EnvReader) =>
+  read.int("METRICS_PORT", { default: undefined, min: 1, max: 65_535 });

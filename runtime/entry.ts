@@ -1,21 +1,24 @@
 /** What every entry point does first and last: configuration, logging, fatal errors, signals. */
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import type { Env } from "./config.ts";
+import { ConfigError } from "./env_reader.ts";
+import type { LogLevel } from "./log.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { UnrecoverableError } from "./unrecoverable.ts";
 
 /**
- * Loads the configuration and runs `main` with it. A bad variable prints one line naming it
- * and exits with status 1 before anything connects; an error escaping `main` is logged as
- * one line (for an `UnrecoverableError`, saying whether credentials, permissions or the
- * configuration were refused) and exits with status 1.
+ * Loads the process's settings with `load` and runs `main` with them. A bad variable prints
+ * one line naming it and exits with status 1 before anything connects; an error escaping
+ * `main` is logged as one line (for an `UnrecoverableError`, saying whether credentials,
+ * permissions or the configuration were refused) and exits with status 1.
  */
-export async function runEntry(
+export async function runEntry<C extends { logLevel: LogLevel }>(
   component: string,
-  main: (config: Config, log: Logger) => Promise<void>,
+  load: (env: Env) => C,
+  main: (config: C, log: Logger) => Promise<void>,
 ): Promise<void> {
-  let config: Config;
+  let config: C;
   try {
-    config = loadConfig();
+    config = load(Deno.env.toObject());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${component}: configuration error: ${error.message}`);

@@ -5,7 +5,7 @@
  */
 import client from "prom-client";
 import type { Logger } from "./log.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "./env_reader.ts";
 
 /** The metrics of one process. */
 export type Registry = client.Registry;

@@ -3,7 +3,7 @@
  * already answers is reused; what does not, and is on this machine, is started from `.cache/`
  * and stopped again on SIGINT or SIGTERM.
  */
-import type { Config } from "../runtime/config.ts";
+import { type Config, loadConfig } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { onShutdown, runEntry } from "../runtime/entry.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -111,7 +111,7 @@ async function createRoleOf(databaseUrl: string, adminUrl: string): Promise<void
 }
 
 if (import.meta.main) {
-  await runEntry("infra", async (config, log) => {
+  await runEntry("infra", loadConfig, async (config, log) => {
     const starting = startInfra(config, log);
     // Registered before the start ends, so a Ctrl-C during it still stops what it started.
     onShutdown(log, async () => (await starting).stop());

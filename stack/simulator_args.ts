@@ -1,7 +1,8 @@
 /** The command line of `deno task sim`, turned into {@link SimulatorOptions}. */
 import { parseArgs } from "node:util";
-import { createLogger, LOG_LEVELS, type Logger } from "../runtime/log.ts";
-import { finiteNumber, oneOf, symbolList } from "../runtime/config.ts";
+import { createLogger, type Logger } from "../runtime/log.ts";
+import { commonConfig } from "../runtime/config.ts";
+import { envReader } from "../runtime/env_reader.ts";
 import type { SimulatorOptions } from "./simulator_options.ts";
 
 /** Flags that take a number, with the option each sets. */
@@ -39,17 +40,16 @@ export function parseSimulatorArgs(
     },
   });
   const text = values as Record<string, string | undefined>;
+  const flags = envReader(text, (name) => `--${name}`);
+  const { symbols, logLevel } = commonConfig(env);
   const options: SimulatorOptions = {
     hostname: text.hostname,
     replay: text.replay,
-    symbols: text.symbols === undefined
-      ? symbolList("SYMBOLS", env.SYMBOLS?.trim() || "BTCUSDT,ETHUSDT")
-      : symbolList("--symbols", text.symbols),
+    symbols: text.symbols === undefined ? symbols : flags.symbols("symbols", ""),
   };
   for (const flag of numberFlags) {
-    const raw = text[flag];
-    if (raw !== undefined) options[NUMBER_FLAGS[flag]] = finiteNumber(`--${flag}`, raw);
+    const value = flags.number(flag, { default: undefined });
+    if (value !== undefined) options[NUMBER_FLAGS[flag]] = value;
   }
-  const level = oneOf("LOG_LEVEL", env.LOG_LEVEL?.trim().toLowerCase() || "info", LOG_LEVELS);
-  return { ...options, logger: createLogger("simulator", level) };
+  return { ...options, logger: createLogger("simulator", logLevel) };
 }

@@ -4,6 +4,7 @@
  * when Binance cannot be reached) and the dashboard. Ctrl-C stops everything it started, newest first.
  */
 import { onShutdown, runEntry } from "../runtime/entry.ts";
+import { loadConfig } from "../runtime/config.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { startInfra } from "./infra.ts";
 import { chooseFeed } from "./feed_choice.ts";
@@ -11,7 +12,7 @@ import { supervise } from "./supervisor.ts";
 import { buildIslands } from "./build_islands.ts";
 import { LOCAL_TOKEN_PATH, localAdminToken } from "./local_admin_token.ts";
 
-await runEntry("start", async (config, log) => {
+await runEntry("start", loadConfig, async (config, log) => {
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig, redactUrl } from "../runtime/config.ts";
+import {
+  consumerConfig,
+  dashboardConfig,
+  loadConfig,
+  monitorConfig,
+  producerConfig,
+} from "../runtime/config.ts";
+import { ConfigError, envReader, redactUrl } from "../runtime/env_reader.ts";
 
 function failsOn(env: Record<string, string>): string {
   try {
@@ -122,5 +129,24 @@ Deno.test("a database URL is logged without its password", () => {
   assert.equal(
     redactUrl("postgres://db/x?password=secret&sslmode=require"),
     "postgres://db/x?password=***&sslmode=require",
+  );
+});
+
+Deno.test("each process checks only its own settings", () => {
+  const env = { PRODUCER_BUFFER_SIZE: "ten", ALERT_KAFKA_LAG: "-1" };
+  assert.throws(() => producerConfig(env), /PRODUCER_BUFFER_SIZE/);
+  assert.throws(() => monitorConfig(env), /ALERT_KAFKA_LAG/);
+  assert.equal(dashboardConfig(env).port, 8000);
+  assert.equal(consumerConfig(env).movingAverageWindow, 100);
+  assert.throws(() => loadConfig(env), ConfigError);
+});
+
+Deno.test("flags are read as variables are, and errors name the flag", () => {
+  const flags = envReader({ rate: "12.5", port: "x" }, (name) => `--${name}`);
+  assert.equal(flags.number("rate", { default: undefined }), 12.5);
+  assert.equal(flags.int("seed", { default: 7, min: 0, max: 10 }), 7);
+  assert.throws(
+    () => flags.int("port", { default: 1, min: 1, max: 2 }),
+    /^ConfigError: --port: "x"/,
   );
 });

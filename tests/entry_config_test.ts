@@ -1,29 +1,60 @@
 import assert from "node:assert/strict";
 import { createTestDatabase, SERVER_URL } from "./helpers/test_database.ts";
 import { ENTRY_V8_FLAGS, entryCommand } from "../stack/entry_command.ts";
+import { freePort } from "../stack/free_port.ts";
 
 async function run(entry: string, env: Record<string, string>) {
   const output = await entryCommand(entry, { env, stdout: "null", stderr: "piped" }).output();
   return { code: output.code, stderr: new TextDecoder().decode(output.stderr).trim() };
 }
 
-for (const entry of ["producer.ts", "consumer.ts", "db/migrate.ts"]) {
+// Each entry checks only its own settings, so each is given a bad one it reads.
+const BAD_SETTINGS = [
+  ["producer.ts", "SILENCE_TIMEOUT_MS", "is not a whole number"],
+  ["consumer.ts", "MOVING_AVERAGE_WINDOW", "is not a whole number"],
+  ["monitor.ts", "HEARTBEAT_INTERVAL_MS", "is not a whole number"],
+  ["dashboard.ts", "PORT", "is not a whole number"],
+  ["db/migrate.ts", "LOG_LEVEL", "is not one of"],
+];
+for (const [entry, variable, reason] of BAD_SETTINGS) {
   Deno.test(`${entry} stops at start with one line naming a bad variable`, async () => {
     const { code, stderr } = await run(entry, {
-      MOVING_AVERAGE_WINDOW: "ten",
+      [variable]: "ten",
       KAFKA_PASSWORD: "hunter2",
       KAFKA_USERNAME: "me",
     });
     assert.equal(code, 1);
     const lines = stderr.split("\n").filter((line) => !line.includes("TimeoutNegativeWarning"));
     assert.equal(lines.length, 1, stderr);
-    assert.match(
-      lines[0],
-      /configuration error: MOVING_AVERAGE_WINDOW: "ten" is not a whole number/,
-    );
+    assert.match(lines[0], new RegExp(`configuration error: ${variable}: "ten" ${reason}`));
     assert.ok(!stderr.includes("hunter2"), "secrets never appear");
   });
 }
+
+Deno.test("a bad producer setting does not stop the dashboard", async () => {
+  const db = await createTestDatabase();
+  const port = freePort();
+  const child = entryCommand("dashboard.ts", {
+    env: { DATABASE_URL: db.url, PORT: String(port), PRODUCER_BUFFER_SIZE: "ten" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  try {
+    let log = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      log += decoder.decode(chunk, { stream: true });
+      if (log.includes('"msg":"listening"') || log.includes("configuration error")) break;
+    }
+    assert.match(log, /"msg":"listening"/, log);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stderr.cancel().catch(() => {});
+    await db.drop();
+  }
+});
 
 Deno.test("deno task runs each entry point with the V8 settings the stack gives it", async () => {
   const { tasks } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));

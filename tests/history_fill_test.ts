@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fillHistory, parseFillArgs } from "../bench/history_fill.ts";
-import { ConfigError } from "../runtime/config.ts";
+import { ConfigError } from "../runtime/env_reader.ts";
 import type { Sql } from "../runtime/database.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import { storedTrades } from "./helpers/expected_trades.ts";

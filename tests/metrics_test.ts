@@ -6,7 +6,7 @@ import {
   secondsHistogram,
   serveMetrics,
 } from "../runtime/metrics.ts";
-import { ConfigError } from "../runtime/config.ts";
+import { ConfigError } from "../runtime/env_reader.ts";
 import { createLogger } from "../runtime/log.ts";
 import { freePort } from "../stack/free_port.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseSimulatorArgs } from "../stack/simulator_args.ts";
-import { ConfigError } from "../runtime/config.ts";
+import { ConfigError } from "../runtime/env_reader.ts";
 import { resolveSimulatorOptions } from "../stack/simulator_options.ts";
 
 Deno.test("the simulator's flags become options, symbols checked as the configuration checks them", () => {
