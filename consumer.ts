@@ -14,7 +14,8 @@ import {
 } from "./pipeline/kafka.ts";
 import { consumerConfig } from "./runtime/config.ts";
 import { redactUrl } from "./runtime/env_reader.ts";
-import { createBatchHandler, STORE_LANES } from "./pipeline/batch_handler.ts";
+import { createBatchHandler } from "./pipeline/batch_handler.ts";
+import { STORE_LANES } from "./pipeline/trade_store.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { startStatusLine } from "./runtime/status_line.ts";
 import { migratedPool } from "./db/migrations.ts";

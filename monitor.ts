@@ -22,16 +22,9 @@ import {
 import { readPipeline } from "./pipeline/pipeline_reading.ts";
 import { AlertWebhook } from "./pipeline/alert_webhook.ts";
 import { instanceName } from "./runtime/instance.ts";
-import { counterFrom, createRegistry, gaugeFrom, serveMetrics } from "./runtime/metrics.ts";
-import { followChannel } from "./runtime/follow_channel.ts";
-import {
-  claimPriceAlerts,
-  releasePriceAlerts,
-  settlePriceAlert,
-} from "./pipeline/price_alert_outbox.ts";
-import { priceAlertsByIds } from "./store/price_alerts.ts";
-import { priceAlertNotice } from "./domain/alert_notice.ts";
-import { PRICE_ALERTS_CHANNEL } from "./domain/price_alert_updates.ts";
+import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
+import { startPriceAlertDelivery } from "./pipeline/price_alert_delivery.ts";
+import { registerMonitorMetrics } from "./pipeline/monitor_metrics.ts";
 
 await runEntry("monitor", monitorConfig, async (config, log) => {
   const { topic, statusTopic, groupId } = config.kafka;
@@ -45,6 +38,7 @@ await runEntry("monitor", monitorConfig, async (config, log) => {
 
   const kafka = createKafka(config.kafka, "crypto-monitor", log);
   const admin = kafka.admin();
+  // One client for the URL; the rules' notices and price alerts each on a lane of their own.
   const webhook = config.alertWebhookUrl
     ? new AlertWebhook({ url: config.alertWebhookUrl, log })
     : undefined;
@@ -111,97 +105,29 @@ await runEntry("monitor", monitorConfig, async (config, log) => {
     );
     await forgetSilentInstances(database.sql);
   };
-  // Users' price alerts: claimed as the consumer announces them (and at each evaluation, for
-  // those a lapsed claim or a failed announcement left), then posted until accepted, on a queue
-  // of their own so they never hold up the rules' notices. Claims run one after another, so an
-  // alert posted and settled meanwhile is never claimed twice.
-  const priceWebhook = config.alertWebhookUrl
-    ? new AlertWebhook({ url: config.alertWebhookUrl, log })
-    : undefined;
-  const posting = new Set<string>();
-  const settling = new Set<Promise<void>>();
-  const claimAndPost = async () => {
-    if (!priceWebhook) return;
-    const ids = await claimPriceAlerts(database.sql, instance, [...posting]);
-    if (ids.length === 0) return;
-    for (const alert of await priceAlertsByIds(database.sql, ids)) {
-      posting.add(alert.id);
-      priceWebhook.send(priceAlertNotice(alert), (delivered) => {
-        const settled = settlePriceAlert(database.sql, alert.id, delivered)
-          .catch((error) => log.warn("price alert delivery not recorded", { id: alert.id, error }))
-          .finally(() => {
-            posting.delete(alert.id);
-            settling.delete(settled);
-          });
-        settling.add(settled);
-      });
-    }
-  };
-  let claiming = Promise.resolve();
-  const deliverPriceAlerts = () => {
-    const claim = claiming.then(claimAndPost);
-    claiming = claim.catch(() => {});
-    return claim;
-  };
-  const stopFollowing = priceWebhook
-    ? followChannel(database.sql, PRICE_ALERTS_CHANNEL, deliverPriceAlerts, {
-      log,
-      signal: stopping.signal,
-    })
-    : () => Promise.resolve();
+  const delivery = webhook &&
+    startPriceAlertDelivery({ sql: database.sql, webhook, instance, log });
   let evaluating: Promise<void> | undefined;
   const timer = setInterval(() => {
     evaluating ??= evaluate()
       .catch((error) => log.warn("alert evaluation failed; trying again", { error }))
-      .then(deliverPriceAlerts)
+      .then(() => delivery?.deliver())
       .catch((error) => log.warn("price alerts not claimed; trying again", { error }))
       .finally(() => evaluating = undefined);
   }, config.heartbeatIntervalMs);
 
   const registry = createRegistry();
-  gaugeFrom(registry, {
-    name: "monitor_alert_firing",
-    help: '1 while the rule fires for the subject ("" for the whole pipeline).',
-    labels: ["rule", "subject"],
-    read: () => [...firing.values()].map((e) => [{ rule: e.rule, subject: e.subject }, +e.firing]),
-  });
-  counterFrom(registry, {
-    name: "monitor_evaluations_total",
-    help: "Evaluations of the alert rules.",
-    read: () => evaluations,
-  });
-  counterFrom(registry, {
-    name: "monitor_webhook_delivered_total",
-    help: "Notices, the rules' and price alerts, the webhook accepted.",
-    read: () => (webhook?.delivered ?? 0) + (priceWebhook?.delivered ?? 0),
-  });
-  counterFrom(registry, {
-    name: "monitor_webhook_failures_total",
-    help: "Failed webhook POSTs, retries included.",
-    read: () => (webhook?.failures ?? 0) + (priceWebhook?.failures ?? 0),
-  });
-  counterFrom(registry, {
-    name: "monitor_webhook_dropped_total",
-    help: "Notices given up: every retry failed, or the webhook refused them (4xx).",
-    read: () => (webhook?.dropped ?? 0) + (priceWebhook?.dropped ?? 0),
-  });
+  registerMonitorMetrics(registry, { firing, evaluations: () => evaluations, webhook });
   const stopMetrics = serveMetrics(registry, config.metricsPort, log);
 
   const close = async () => {
     stopping.abort();
     clearInterval(timer);
     await evaluating;
-    await stopFollowing();
     await stopMetrics();
     await member.stop();
     await webhook?.stop();
-    if (priceWebhook) {
-      await priceWebhook.stop();
-      // Recorded first: a delivered alert must not be given back and posted again.
-      await Promise.all(settling);
-      await releasePriceAlerts(database.sql, instance)
-        .catch((error) => log.warn("price alert claims not released", { error }));
-    }
+    await delivery?.stop();
     await admin.disconnect().catch(() => {});
     await database.end();
   };

@@ -7,7 +7,7 @@
 import { planBatch } from "../domain/batch_plan.ts";
 import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
 import type { Sql } from "../runtime/database.ts";
-import { connectDatabase } from "../runtime/database.ts";
+import { arrayLiteral, connectDatabase } from "../runtime/database.ts";
 import { redactUrl } from "../runtime/env_reader.ts";
 import { CHART_WINDOW_NAMES } from "../domain/chart_windows.ts";
 import { freePort } from "../stack/free_port.ts";
@@ -169,7 +169,7 @@ async function catchUp(sql: Sql): Promise<number> {
         select min(trade_time) from trades t where t.symbol = a.symbol
       )) * 1000, 1))::float8 as "perMs"
     from trade_aggregates a
-    where symbol = any(string_to_array(${BENCH_SYMBOLS.join(",")}, ','))
+    where symbol = any(${arrayLiteral(BENCH_SYMBOLS)}::varchar[])
   `;
   const now = Date.now();
   const events: TradeEvent[] = [];

@@ -14,7 +14,7 @@ import type { Logger } from "../runtime/log.ts";
 import { commonConfig, consumerConfig } from "../runtime/config.ts";
 import { ConfigError, envReader } from "../runtime/env_reader.ts";
 import { runEntry } from "../runtime/entry.ts";
-import { connectDatabase } from "../runtime/database.ts";
+import { arrayLiteral, connectDatabase } from "../runtime/database.ts";
 import { assertMigrated } from "../db/migrations.ts";
 
 const DAY_MS = 86_400_000;
@@ -38,7 +38,7 @@ export async function fillHistory(sql: Sql, options: FillOptions): Promise<numbe
   const endMs = options.endMs ?? Date.now();
   const taken = await sql<{ symbol: string }[]>`
     select symbol from trade_aggregates
-    where symbol = any(string_to_array(${symbols.join(",")}, ','))
+    where symbol = any(${arrayLiteral(symbols)}::varchar[])
   `;
   if (taken.length > 0) {
     throw new Error(

@@ -1,10 +1,12 @@
 /**
- * Storage side by side, each on a fresh database: our batched `storeTrades`, the replaced
- * Python system's transaction per trade, and `psql \copy` as the ceiling.
+ * Storage side by side, each on a fresh database: our batched path as the consumer runs it
+ * (`storeTradesInLanes`, `STORE_LANES` transactions at once), the replaced Python system's
+ * transaction per trade, and `psql \copy` as the ceiling.
  */
+import { arrayLiteral } from "../runtime/database.ts";
 import { planBatch, type TradeRow } from "../domain/batch_plan.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
-import { storeTrades } from "../pipeline/trade_store.ts";
+import { STORE_LANES, storeTradesInLanes } from "../pipeline/trade_store.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import {
   BATCH_SIZE,
@@ -29,7 +31,7 @@ export interface LoadResult {
 
 /** The three paths and how they compare. */
 export interface StorageResult {
-  /** Our path: `planBatch` then `storeTrades`, 2,000 trades a transaction. */
+  /** Our path: `planBatch` then `storeTradesInLanes`, 2,000 trades a batch. */
   batched: LoadResult & { batchSize: number };
   /** The seed's path: one transaction per trade (insert, upsert aggregate, commit). */
   perTradeTransaction: LoadResult;
@@ -62,12 +64,19 @@ export async function benchStorage(options: StorageOptions): Promise<StorageResu
     const start = performance.now();
     for (const batch of inBatches(events, BATCH_SIZE)) {
       const plan = planBatch(batch, windows, WINDOW_SIZE, WHALE_THRESHOLD);
-      await storeTrades(db.sql, plan.rows, WINDOW_SIZE, plan.windowEnds);
+      const lanes = await storeTradesInLanes(
+        db.sql,
+        plan.rows,
+        WINDOW_SIZE,
+        plan.windowEnds,
+        STORE_LANES,
+      );
+      for (const lane of lanes) if ("error" in lane) throw lane.error;
     }
     return await loaded(db, events.length, performance.now() - start);
   });
   console.log(
-    `storeTrades, ${grouped(BATCH_SIZE)} trades a transaction: ` +
+    `storeTradesInLanes, ${grouped(BATCH_SIZE)} trades a batch in ${STORE_LANES} lanes: ` +
       `${grouped(batched.tradesPerSecond)} trades/s ` +
       `(${grouped(batched.trades)} trades with moving averages, whale flags and aggregates)`,
   );
@@ -123,7 +132,7 @@ async function withDatabase<T>(
   const db = await createScratchDatabase(label, cleanup);
   try {
     // Connected, with the trades' partitions in place, before the clock starts.
-    await db.sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
+    await db.sql`select ensure_trade_partitions(${arrayLiteral(days)}::date[])`;
     return await work(db);
   } finally {
     await db.drop();

@@ -1,8 +1,10 @@
 /**
  * Delivers notices (pipeline alerts and users' price alerts) to `ALERT_WEBHOOK_URL` as one JSON
- * POST each, in order, in the background: a failed POST is retried with backoff, never holding
- * up the caller, and given up (and counted) after a few minutes, or at once when the webhook
- * refuses the notice itself (a 4xx other than 408 and 429, which no retry changes).
+ * POST each, in the background: a failed POST is retried with backoff, never holding up the
+ * caller, and given up (and counted) after a few minutes, or at once when the webhook refuses
+ * the notice itself (a 4xx other than 408 and 429, which no retry changes). Each kind of notice
+ * is posted in order on a lane of its own, so a price alert being retried never holds up a
+ * rule's notice, nor the other way round.
  */
 import type { Logger } from "../runtime/log.ts";
 import type { WebhookNotice } from "../domain/alert_notice.ts";
@@ -25,7 +27,18 @@ interface Queued {
   settled?: (delivered: boolean) => void;
 }
 
-/** A queue of notices and the loop that posts them. */
+/** The notices of one kind, and the loop posting them while there are any. */
+interface Lane {
+  queue: Queued[];
+  running?: Promise<void>;
+}
+
+/** The lane a notice goes on: the rules' notices, or users' price alerts. */
+function laneOf(notice: WebhookNotice): "rules" | "price_alerts" {
+  return notice.state === "fired" ? "price_alerts" : "rules";
+}
+
+/** The one client of a webhook URL: its lanes of notices and the loops that post them. */
 export class AlertWebhook {
   /** Notices the webhook accepted (a 2xx). */
   delivered = 0;
@@ -34,9 +47,8 @@ export class AlertWebhook {
   /** Notices given up: every attempt failed, or the webhook refused them. */
   dropped = 0;
   readonly #options: AlertWebhookOptions;
-  readonly #queue: Queued[] = [];
+  readonly #lanes = new Map<string, Lane>();
   readonly #stopping = new AbortController();
-  #running?: Promise<void>;
 
   constructor(options: AlertWebhookOptions) {
     this.#options = options;
@@ -44,7 +56,9 @@ export class AlertWebhook {
 
   /** Notices waiting to be delivered. */
   get pending(): number {
-    return this.#queue.length;
+    let pending = 0;
+    for (const lane of this.#lanes.values()) pending += lane.queue.length;
+    return pending;
   }
 
   /**
@@ -53,21 +67,26 @@ export class AlertWebhook {
    */
   send(notice: WebhookNotice, settled?: (delivered: boolean) => void): void {
     if (this.#stopping.signal.aborted) return;
-    this.#queue.push({ notice, settled });
-    this.#running ??= this.#drain().finally(() => this.#running = undefined);
+    const key = laneOf(notice);
+    const lane = this.#lanes.get(key) ?? { queue: [] };
+    this.#lanes.set(key, lane);
+    lane.queue.push({ notice, settled });
+    lane.running ??= this.#drain(lane).finally(() => lane.running = undefined);
   }
 
   /** Stops retrying; what is still queued is dropped and counted. */
   async stop(): Promise<void> {
     this.#stopping.abort();
-    await this.#running;
-    this.dropped += this.#queue.splice(0).length;
+    for (const lane of this.#lanes.values()) {
+      await lane.running;
+      this.dropped += lane.queue.splice(0).length;
+    }
   }
 
-  async #drain(): Promise<void> {
+  async #drain({ queue }: Lane): Promise<void> {
     const { attempts = 8, backoff = { baseMs: 1_000, maxMs: 60_000 } } = this.#options;
-    while (this.#queue.length > 0 && !this.#stopping.signal.aborted) {
-      const { notice, settled } = this.#queue[0];
+    while (queue.length > 0 && !this.#stopping.signal.aborted) {
+      const { notice, settled } = queue[0];
       for (let attempt = 0;; attempt++) {
         const outcome = await this.#post(notice);
         if (outcome === "delivered") {
@@ -88,7 +107,7 @@ export class AlertWebhook {
         await sleep(backoffDelay(attempt, backoff), this.#stopping.signal);
         if (this.#stopping.signal.aborted) return;
       }
-      this.#queue.shift();
+      queue.shift();
     }
   }
 

@@ -11,18 +11,12 @@ import type { Logger } from "../runtime/log.ts";
 import { decodeTradeEvent, encodeTradeEvent, type TradeEvent } from "../domain/trade_event.ts";
 import { type DeadLetter, deadLetter } from "../domain/dead_letter.ts";
 import { type BatchPlan, planBatch } from "../domain/batch_plan.ts";
-import { loadWindows, type StoreResult, storeTradesInLanes } from "./trade_store.ts";
+import { loadWindows, STORE_LANES, type StoreResult, storeTradesInLanes } from "./trade_store.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { backoffDelay } from "../domain/backoff.ts";
 import { retentionCutoff } from "../domain/retention.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
-
-/**
- * Transactions storing one batch at once, each holding whole symbols: PostgreSQL works on them
- * in parallel (see `storeTradesInLanes`). The consumer's pool has a connection for each.
- */
-export const STORE_LANES = 2;
 
 /** Counters the consumer reports in its status line. */
 export interface ConsumerStats {

@@ -3,7 +3,7 @@
  * of the totals), the processing time of each batch as a histogram, database write errors, dead
  * letters, and the Kafka consumer lag per partition.
  */
-import { counterFrom, gaugeFrom, type Registry, secondsHistogram } from "../runtime/metrics.ts";
+import { metricsOn, type Registry, secondsHistogram } from "../runtime/metrics.ts";
 import type { ConsumerStats } from "./batch_handler.ts";
 import type { GroupMember } from "./group_member.ts";
 
@@ -25,8 +25,7 @@ export function registerConsumerMetrics(
   parts: ConsumerParts,
 ): (seconds: number) => void {
   const { stats, member } = parts;
-  const counter = (name: string, help: string, read: () => number) =>
-    counterFrom(registry, { name: `consumer_${name}`, help, read });
+  const { counter, gauge } = metricsOn(registry, "consumer_");
   counter("messages_total", "Kafka messages handled.", () => stats.consumed);
   counter("trades_stored_total", "Trades new to the database.", () => stats.stored);
   counter("duplicates_total", "Trades already stored, skipped.", () => stats.duplicates);
@@ -53,17 +52,17 @@ export function registerConsumerMetrics(
     "kafkajs consumers replaced after it gave one up.",
     () => member.rejoins,
   );
-  gaugeFrom(registry, {
-    name: "consumer_kafka_lag",
-    help: "Messages behind the partition's high watermark after the last commit.",
-    label: "partition",
-    read: () => new Map([...member.lag].map(([partition, lag]) => [String(partition), lag])),
-  });
-  gaugeFrom(registry, {
-    name: "consumer_latency_seconds",
-    help: "Now minus the newest receivedAt among the trades handled.",
-    read: () => stats.lastReceivedAt ? (Date.now() - stats.lastReceivedAt) / 1000 : 0,
-  });
+  gauge(
+    "kafka_lag",
+    "Messages behind the partition's high watermark after the last commit.",
+    () => new Map([...member.lag].map(([partition, lag]) => [String(partition), lag])),
+    "partition",
+  );
+  gauge(
+    "latency_seconds",
+    "Now minus the newest receivedAt among the trades handled.",
+    () => stats.lastReceivedAt ? (Date.now() - stats.lastReceivedAt) / 1000 : 0,
+  );
   const processing = secondsHistogram(
     registry,
     "consumer_batch_processing_seconds",

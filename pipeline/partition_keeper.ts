@@ -5,7 +5,7 @@
  * candles past `CANDLES_RETENTION_DAYS` are deleted. Aggregates are untouched: they count from
  * the beginning.
  */
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { daysAhead, retentionCutoff, type RetentionDays } from "../domain/retention.ts";
 
@@ -32,9 +32,9 @@ export async function maintainPartitions(
   policy: RetentionPolicy,
   nowMs = Date.now(),
 ): Promise<MaintenanceReport> {
-  const days = daysAhead(nowMs, PARTITION_DAYS_AHEAD).join(",");
+  const days = daysAhead(nowMs, PARTITION_DAYS_AHEAD);
   const [{ created }] = await sql<{ created: number }[]>`
-    select ensure_trade_partitions(string_to_array(${days}, ',')::date[]) as created
+    select ensure_trade_partitions(${arrayLiteral(days)}::date[]) as created
   `;
   const dropped: string[] = [];
   let priceAlertsDeleted = 0;

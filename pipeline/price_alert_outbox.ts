@@ -3,7 +3,7 @@
  * (for a lease, so several monitors never post the same alert at once and a monitor that died
  * leaves its claims to the others), and recording how each delivery ended.
  */
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 
 /**
  * How long a claim holds unless renewed. A monitor renews the claims of the alerts it is still
@@ -25,7 +25,7 @@ export async function claimPriceAlerts(
   posting: string[],
   limit = 100,
 ): Promise<string[]> {
-  const held = sql`string_to_array(${posting.join(",")}, ',')::bigint[]`;
+  const held = sql`${arrayLiteral(posting)}::bigint[]`;
   return await sql.begin(async (tx) => {
     await tx`
       update price_alerts set given_up_at = now()

@@ -5,6 +5,7 @@
  * trades. Its state and the alerts it fired commit with the trades, so a batch stored twice,
  * or redelivered after a crash, judges nothing twice: one alert per crossing or move.
  */
+import { arrayLiteral } from "../runtime/database.ts";
 import { unrecoverableKind } from "../runtime/unrecoverable.ts";
 import type postgres from "postgres";
 import { coveringSpans } from "../domain/candles.ts";
@@ -77,7 +78,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
       window_seconds as "windowSeconds", side,
       armed, (extract(epoch from judged_until) * 1000)::float8 as "judgedUntil"
     from price_rules
-    where symbol = any(${tx.array(symbols)}::varchar[]) and deleted_at is null
+    where symbol = any(${arrayLiteral(symbols)}::varchar[]) and deleted_at is null
     order by id
     for update
   `;
@@ -124,8 +125,8 @@ async function completedCandles(
     select c.symbol, (extract(epoch from c.bucket) * 1000)::float8 as bucket, c.open::text,
       c.high::text, c.low::text, c.close::text, c.close_trade_id::text as "closeTradeId"
     from unnest(
-      ${tx.array([...from.keys()])}::varchar[],
-      ${tx.array([...from.values()])}::float8[]
+      ${arrayLiteral([...from.keys()])}::varchar[],
+      ${arrayLiteral([...from.values()])}::float8[]
     ) as f(symbol, judged_ms)
     join trade_aggregates a on a.symbol = f.symbol
     join candles c on c.symbol = f.symbol and c.interval_seconds = 1
@@ -173,11 +174,11 @@ async function windowRanges(
   const rows = await tx<{ key: string; low: string; high: string }[]>`
     select s.key, min(c.low)::text as low, max(c.high)::text as high
     from unnest(
-      ${tx.array(spans.map((s) => s.key))}::text[],
-      ${tx.array(spans.map((s) => s.symbol))}::varchar[],
-      ${tx.array(spans.map((s) => s.seconds))}::integer[],
-      ${tx.array(spans.map((s) => s.from))}::float8[],
-      ${tx.array(spans.map((s) => s.to))}::float8[]
+      ${arrayLiteral(spans.map((s) => s.key))}::text[],
+      ${arrayLiteral(spans.map((s) => s.symbol))}::varchar[],
+      ${arrayLiteral(spans.map((s) => s.seconds))}::integer[],
+      ${arrayLiteral(spans.map((s) => s.from))}::float8[],
+      ${arrayLiteral(spans.map((s) => s.to))}::float8[]
     ) as s(key, symbol, seconds, from_ms, to_ms)
     join candles c on c.symbol = s.symbol and c.interval_seconds = s.seconds
       and c.bucket >= timestamptz 'epoch' + s.from_ms * interval '1 millisecond'
@@ -201,12 +202,12 @@ async function storeJudgements(tx: postgres.TransactionSql, judged: Judged[]): P
           r.last_fired_at
         )
       from unnest(
-        ${tx.array(judged.map((j) => j.rule.id))}::bigint[],
-        ${tx.array(judged.map((j) => j.until))}::float8[],
-        ${tx.array(judged.map((j) => j.side ?? 0))}::smallint[],
-        ${tx.array(judged.map((j) => j.armed))}::boolean[],
-        ${tx.array(judged.map((j) => j.alerts.length))}::integer[],
-        ${tx.array(judged.map((j) => j.alerts.at(-1)?.candle.bucket ?? 0))}::float8[]
+        ${arrayLiteral(judged.map((j) => j.rule.id))}::bigint[],
+        ${arrayLiteral(judged.map((j) => j.until))}::float8[],
+        ${arrayLiteral(judged.map((j) => j.side ?? 0))}::smallint[],
+        ${arrayLiteral(judged.map((j) => j.armed))}::boolean[],
+        ${arrayLiteral(judged.map((j) => j.alerts.length))}::integer[],
+        ${arrayLiteral(judged.map((j) => j.alerts.at(-1)?.candle.bucket ?? 0))}::float8[]
       ) as u(id, until_ms, side, armed, fired, last_fired_ms)
       where r.id = u.id
     ),
@@ -219,15 +220,15 @@ async function storeJudgements(tx: postgres.TransactionSql, judged: Judged[]): P
         timestamptz 'epoch' + bucket_ms * interval '1 millisecond', price, close, reference,
         nullif(change_percent, '')::numeric, close_trade_id
       from unnest(
-        ${tx.array(alerts.map((a) => a.rule.id))}::bigint[],
-        ${tx.array(alerts.map((a) => a.rule.symbol))}::varchar[],
-        ${tx.array(alerts.map((a) => a.move.direction))}::text[],
-        ${tx.array(alerts.map((a) => a.candle.bucket))}::float8[],
-        ${tx.array(alerts.map((a) => a.move.price))}::numeric[],
-        ${tx.array(alerts.map((a) => a.candle.close))}::numeric[],
-        ${tx.array(alerts.map((a) => a.move.reference))}::numeric[],
-        ${tx.array(alerts.map((a) => a.move.changePercent ?? ""))}::text[],
-        ${tx.array(alerts.map((a) => a.candle.closeTradeId))}::bigint[]
+        ${arrayLiteral(alerts.map((a) => a.rule.id))}::bigint[],
+        ${arrayLiteral(alerts.map((a) => a.rule.symbol))}::varchar[],
+        ${arrayLiteral(alerts.map((a) => a.move.direction))}::text[],
+        ${arrayLiteral(alerts.map((a) => a.candle.bucket))}::float8[],
+        ${arrayLiteral(alerts.map((a) => a.move.price))}::numeric[],
+        ${arrayLiteral(alerts.map((a) => a.candle.close))}::numeric[],
+        ${arrayLiteral(alerts.map((a) => a.move.reference))}::numeric[],
+        ${arrayLiteral(alerts.map((a) => a.move.changePercent ?? ""))}::text[],
+        ${arrayLiteral(alerts.map((a) => a.candle.closeTradeId))}::bigint[]
       ) as a(
         rule_id, symbol, direction, bucket_ms, price, close, reference, change_percent,
         close_trade_id

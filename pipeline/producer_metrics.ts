@@ -3,7 +3,7 @@
  * (per second is `rate()` of the totals), the WebSocket's state, Kafka sends, the buffer, and
  * gaps found, recovered and lost.
  */
-import { counterFrom, gaugeFrom, type Registry } from "../runtime/metrics.ts";
+import { metricsOn, type Registry } from "../runtime/metrics.ts";
 import type { BinanceStream } from "./binance_stream.ts";
 import type { TradePublisher } from "./trade_publisher.ts";
 import type { GapTracker } from "../domain/gap_tracker.ts";
@@ -28,10 +28,7 @@ export interface ProducerParts {
 /** Registers every producer metric on `registry`. */
 export function registerProducerMetrics(registry: Registry, parts: ProducerParts): void {
   const { counts, stream, publisher, gaps, filler } = parts;
-  const counter = (name: string, help: string, read: () => number) =>
-    counterFrom(registry, { name: `producer_${name}`, help, read });
-  const gauge = (name: string, help: string, read: () => number) =>
-    gaugeFrom(registry, { name: `producer_${name}`, help, read });
+  const { counter, gauge } = metricsOn(registry, "producer_");
   counter("frames_total", "WebSocket frames received.", () => counts.frames);
   counter("trades_total", "Valid trades received.", () => counts.trades);
   counter("frames_rejected_total", "Frames rejected and dead-lettered.", () => counts.rejected);

@@ -3,7 +3,7 @@
  * the gaps the producer gave up, and the alert rules' state, with a NOTIFY on
  * `pipeline_health` so the dashboard's health panel follows.
  */
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type { ComponentState, GapReport } from "../domain/status_event.ts";
 import type { Evaluation } from "../domain/alert_rules.ts";
 import { type AlertNotice, PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
@@ -67,11 +67,11 @@ export async function applyEvaluations(
     const changes = await tx<(AlertNotice & { changed: boolean })[]>`
       with evaluated as (
         select * from unnest(
-          ${tx.array(evaluations.map((e) => e.rule))}::text[],
-          ${tx.array(evaluations.map((e) => e.subject))}::text[],
-          ${tx.array(evaluations.map((e) => e.value))}::float8[],
-          ${tx.array(evaluations.map((e) => e.threshold))}::float8[],
-          ${tx.array(evaluations.map((e) => e.firing))}::boolean[]
+          ${arrayLiteral(evaluations.map((e) => e.rule))}::text[],
+          ${arrayLiteral(evaluations.map((e) => e.subject))}::text[],
+          ${arrayLiteral(evaluations.map((e) => e.value))}::float8[],
+          ${arrayLiteral(evaluations.map((e) => e.threshold))}::float8[],
+          ${arrayLiteral(evaluations.map((e) => e.firing))}::boolean[]
         ) as e(rule, subject, value, threshold, firing)
       ),
       before as (

@@ -1,21 +1,25 @@
 /**
  * The consumer's SQL: restoring moving windows, and storing trades with their aggregates,
- * candles and NOTIFY, in one transaction or in concurrent lanes of whole symbols (the consumer;
- * `storeTrades` serves the benchmark and tests). Writes are idempotent on
+ * candles and NOTIFY, in concurrent lanes of whole symbols (the consumer and the storage bench)
+ * or in one transaction (`storeTrades`, which tests and the bench use to seed a database). Writes are idempotent on
  * `(symbol, trade_id, trade_time)`: a trade id has one time, so that is `(symbol, trade_id)`.
  */
 import type postgres from "postgres";
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import { MovingWindow } from "../domain/moving_window.ts";
 import { symbolLanes, type TradeRow } from "../domain/batch_plan.ts";
-import { CANDLE_SECONDS } from "../domain/candles.ts";
 import { judgePriceRules } from "./price_rule_judging.ts";
-import { arrayLiteral } from "../runtime/array_literal.ts";
 import {
   encodeTradeUpdates,
   type SymbolChange,
   TRADE_UPDATES_CHANNEL,
 } from "../domain/trade_updates.ts";
+
+/**
+ * Transactions storing one batch at once, each holding whole symbols: PostgreSQL works on them
+ * in parallel (see {@link storeTradesInLanes}). The consumer's pool has a connection for each.
+ */
+export const STORE_LANES = 2;
 
 /** What {@link storeTrades} did. */
 export interface StoreResult {
@@ -115,7 +119,7 @@ export async function storeTradesInLanes(
 async function ensurePartitions(sql: Sql, rows: readonly TradeRow[]): Promise<void> {
   // Outside the storing transactions: creating a partition locks trades only for that moment.
   const days = [...new Set(rows.map((r) => new Date(r.tradeTime).toISOString().slice(0, 10)))];
-  await sql`select ensure_trade_partitions(string_to_array(${days.join(",")}, ',')::date[])`;
+  await sql`select ensure_trade_partitions(${arrayLiteral(days)}::date[])`;
 }
 
 /** The transaction of {@link storeTrades}, its partitions in place. */
@@ -184,47 +188,10 @@ async function storeInTransaction(
           updated_at = excluded.updated_at
         returning symbol, last_trade_time
       ),
-      seconds as (
-        -- The inserted trades as 1-second candles, from which every interval is cut.
-        select symbol, date_bin(interval '1 second', trade_time, timestamptz 'epoch') as bucket,
-          (array_agg(price order by trade_id))[1] as open, max(price) as high,
-          min(price) as low, (array_agg(price order by trade_id desc))[1] as close,
-          min(trade_id) as open_trade_id, max(trade_id) as close_trade_id,
-          (array_agg(moving_average order by trade_id desc))[1] as moving_average,
-          coalesce(sum(quantity) filter (where not is_buyer_maker), 0) as buy_volume,
-          coalesce(sum(quantity) filter (where is_buyer_maker), 0) as sell_volume,
-          sum(price * quantity) as quote_volume, count(*) as trades
+      candles_written as (
+        select add_trades_to_candles(array_agg(row(symbol, trade_id, price, quantity,
+          trade_time, is_buyer_maker, moving_average)::candle_trade)) as candles
         from inserted
-        group by 1, 2
-      ),
-      candles_upserted as (
-        insert into candles as c
-        select symbol, l.seconds,
-          date_bin(l.seconds * interval '1 second', bucket, timestamptz 'epoch'),
-          (array_agg(open order by open_trade_id))[1], max(high), min(low),
-          (array_agg(close order by close_trade_id desc))[1], min(open_trade_id),
-          max(close_trade_id), (array_agg(moving_average order by close_trade_id desc))[1],
-          sum(buy_volume), sum(sell_volume), sum(quote_volume), sum(trades)
-        from seconds
-        cross join unnest(string_to_array(${
-      CANDLE_SECONDS.join(",")
-    }, ',')::integer[]) as l(seconds)
-        group by 1, 2, 3
-        on conflict (symbol, interval_seconds, bucket) do update set
-          open = case when excluded.open_trade_id < c.open_trade_id
-            then excluded.open else c.open end,
-          open_trade_id = least(c.open_trade_id, excluded.open_trade_id),
-          high = greatest(c.high, excluded.high),
-          low = least(c.low, excluded.low),
-          close = case when excluded.close_trade_id > c.close_trade_id
-            then excluded.close else c.close end,
-          moving_average = case when excluded.close_trade_id > c.close_trade_id
-            then excluded.moving_average else c.moving_average end,
-          close_trade_id = greatest(c.close_trade_id, excluded.close_trade_id),
-          buy_volume = c.buy_volume + excluded.buy_volume,
-          sell_volume = c.sell_volume + excluded.sell_volume,
-          quote_volume = c.quote_volume + excluded.quote_volume,
-          trades = c.trades + excluded.trades
       )
       select symbol, inserted, first_trade_id, last_trade_id, whales,
         -- Judging is due only for a rule whose next second has ended before the newest trade's.
@@ -234,7 +201,9 @@ async function storeInTransaction(
             and r.judged_until < date_bin(interval '1 second', u.last_trade_time,
               timestamptz 'epoch') - interval '1 second'
         ) as watched
-      from per_symbol p order by symbol
+      -- One row, referenced so the candles are written.
+      from per_symbol p cross join candles_written
+      order by symbol
     `;
     const late: string[] = [];
     for (const change of changes) {

@@ -100,3 +100,26 @@ function guardAgainstClosedSocketCrash(): void {
         }
       }, ...args)) as typeof setImmediate;
 }
+
+/** A string element that needs no quotes: letters, digits, `.` and `-`, and not `NULL`. */
+const PLAIN = /^(?!null$)[0-9A-Za-z.-]+$/i;
+
+/**
+ * `{a,b,…}` of `values`, to pass as one text parameter cast to an array type, as in
+ * `${arrayLiteral(ids)}::bigint[]`: the one way arrays go to PostgreSQL here. Numbers, bigints
+ * and booleans go as they are, plain strings (decimals, symbols) too, and any other string is
+ * quoted and escaped. Not postgres.js' `sql.array`, for two reasons: it serialises only once it
+ * has fetched the server's array types, which a pool's very first query may precede, and it
+ * escapes and quotes each element, which cost the consumer about a tenth of its storing time
+ * (nine arrays of thousands of elements per batch; measured with the storage bench).
+ */
+export function arrayLiteral(values: readonly (string | number | bigint | boolean)[]): string {
+  let quoted: (string | number | bigint | boolean)[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "string" || PLAIN.test(value)) continue;
+    quoted ??= [...values];
+    quoted[i] = `"${value.replace(/[\\"]/g, "\\$&")}"`;
+  }
+  return `{${(quoted ?? values).join(",")}}`;
+}

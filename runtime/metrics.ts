@@ -52,6 +52,35 @@ export function gaugeFrom(registry: Registry, options: ReadOptions): void {
   });
 }
 
+/** Defines a metric read at scrape time: its name, help, reader and, for labelled ones, labels. */
+export type MetricDefiner = (
+  name: string,
+  help: string,
+  read: () => Reading | Promise<Reading>,
+  /** The label a map reading is keyed by, or the labels of a reading given as samples. */
+  labels?: string | string[],
+) => void;
+
+/**
+ * Counters and gauges on `registry`, each named `prefix` + its name: the one way every
+ * component defines its metrics, `counter("trades_total", "Trades.", () => n)`.
+ */
+export function metricsOn(
+  registry: Registry,
+  prefix = "",
+): { counter: MetricDefiner; gauge: MetricDefiner } {
+  const options = (...[name, help, read, labels]: Parameters<MetricDefiner>): ReadOptions => ({
+    name: prefix + name,
+    help,
+    read,
+    ...(Array.isArray(labels) ? { labels } : { label: labels }),
+  });
+  return {
+    counter: (...args) => counterFrom(registry, options(...args)),
+    gauge: (...args) => gaugeFrom(registry, options(...args)),
+  };
+}
+
 /** The name, help, label names and registry of a metric read from `options`. */
 function definition(registry: Registry, { name, help, label, labels }: ReadOptions) {
   return { name, help, labelNames: labels ?? (label ? [label] : []), registers: [registry] };

@@ -2,7 +2,7 @@
  * Reading the alerts users' price rules fired, as {@link PriceAlertView}s: the dashboard reads
  * the newest for its panel and API, the monitor the ones it claimed to post to the webhook.
  */
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type { PriceAlertView } from "../domain/dashboard_views.ts";
 
 /** Options of {@link recentPriceAlerts}. */
@@ -46,7 +46,7 @@ export async function priceAlertsByIds(sql: Sql, ids: string[]): Promise<PriceAl
   return await sql<PriceAlertView[]>`
     select ${alertColumns(sql)}
     from price_alerts a join price_rules r on r.id = a.rule_id
-    where a.id = any(string_to_array(${ids.join(",")}, ',')::bigint[])
+    where a.id = any(${arrayLiteral(ids)}::bigint[])
     order by a.id
   `;
 }

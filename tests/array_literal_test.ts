@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { arrayLiteral } from "../runtime/array_literal.ts";
+import { arrayLiteral } from "../runtime/database.ts";
 import { createTestDatabase } from "./helpers/test_database.ts";
 
 Deno.test("plain values go unquoted, and PostgreSQL reads them back exactly", async () => {

@@ -9,6 +9,7 @@ import { createTestDatabase } from "./helpers/test_database.ts";
 import { tradeEvent } from "./helpers/trade_fixture.ts";
 import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./helpers/batch_input.ts";
 import { mulberry32 } from "../stack/seeded_random.ts";
+import { CANDLE_SECONDS } from "../domain/candles.ts";
 
 const log = createLogger("test", "error");
 
@@ -256,6 +257,18 @@ Deno.test("the candles API serves any stored interval over a range, and says wha
       assert.equal(response.status, 400, path);
       assert.match(await response.text(), reason);
     }
+  } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("the stored intervals SQL lists are the ones the API names", async () => {
+  const db = await createTestDatabase();
+  try {
+    const [{ seconds }] = await db.sql<{ seconds: number[] }[]>`
+      select candle_interval_seconds() as seconds
+    `;
+    assert.deepEqual(seconds, [...CANDLE_SECONDS]);
   } finally {
     await db.drop();
   }

@@ -1,5 +1,5 @@
 /** The dashboard's SQL: read-only queries over `trades`, `trade_aggregates` and `candles`. */
-import type { Sql } from "../runtime/database.ts";
+import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type {
   AlertView,
   Candle,
@@ -30,7 +30,7 @@ export async function symbolSummaries(sql: Sql, symbols?: string[]): Promise<Sym
       trade_count::text as "tradeCount", total_volume::text as "totalVolume",
       whale_count::text as "whaleCount"
     from trade_aggregates
-    ${symbols === undefined ? sql`` : sql`where symbol = any(${commaList(sql, symbols)})`}
+    ${symbols === undefined ? sql`` : sql`where symbol = any(${arrayLiteral(symbols)}::varchar[])`}
     order by symbol
   `;
 }
@@ -70,20 +70,12 @@ export async function recentTradesByIds(
   return await sql<TradeView[]>`
     select ${tradeColumns(sql)}
     from trades
-    join unnest(${commaList(sql, keys.map((k) => k[0]))}, ${
-    commaList(sql, keys.map((k) => String(k[1])))
-  }::bigint[]) as k(symbol, trade_id) using (symbol, trade_id)
+    join unnest(
+      ${arrayLiteral(keys.map((k) => k[0]))}::varchar[],
+      ${arrayLiteral(keys.map((k) => k[1]))}::bigint[]
+    ) as k(symbol, trade_id) using (symbol, trade_id)
     order by trade_time, trade_id
   `;
-}
-
-/**
- * A text[] built in SQL from one comma-joined parameter. postgres.js serialises array parameters
- * only once it has fetched the array types, which a pool's very first query may precede; symbols
- * and ids never contain commas.
- */
-function commaList(sql: Sql, values: string[]) {
-  return sql`string_to_array(${values.join(",")}, ',')`;
 }
 
 /** Options of {@link candleSeries}. */
