@@ -1,4 +1,4 @@
-/** Retrying what an outage interrupts, and only that. */
+/** Retrying what an outage interrupts, and only that: the one retry loop of the tree. */
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import type { Logger } from "./log.ts";
 import { sleep } from "./sleep.ts";
@@ -11,6 +11,15 @@ export interface RetryOptions {
   service: string;
   /** Ends the waiting: `retryTransient` then resolves undefined instead of retrying again. */
   signal?: AbortSignal;
+  /** Asked before each attempt and while waiting; true ends the retrying as `signal` does. */
+  shouldStop?: () => boolean;
+  /** Told of each failure that is retried, before the wait. */
+  onFailure?: (error: unknown) => void;
+  /**
+   * Run about every second of a wait (a Kafka heartbeat, so a long outage does not cost the
+   * partition); what it throws ends the retrying.
+   */
+  whileWaiting?: () => Promise<void>;
   /** Pace of retries; default 0.5 s doubling up to 30 s. */
   backoff?: BackoffOptions;
 }
@@ -25,19 +34,35 @@ const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
 export async function retryTransient<T>(
   what: string,
   work: () => Promise<T>,
-  { log, service, signal, backoff = DEFAULT_BACKOFF }: RetryOptions,
+  options: RetryOptions,
 ): Promise<T | undefined> {
-  for (let attempt = 0; !signal?.aborted; attempt++) {
+  const { log, service, signal, shouldStop, onFailure, backoff = DEFAULT_BACKOFF } = options;
+  const stopped = () => signal?.aborted === true || shouldStop?.() === true;
+  for (let attempt = 0; !stopped(); attempt++) {
     try {
       return await work();
     } catch (error) {
       const unrecoverable = asUnrecoverable(error, service);
       if (unrecoverable) throw unrecoverable;
-      if (signal?.aborted) break;
+      if (stopped()) break;
+      onFailure?.(error);
       const delayMs = backoffDelay(attempt, backoff);
       log.warn(`${what} failed; retrying`, { error, attempt, delayMs });
-      await sleep(delayMs, signal);
+      await wait(delayMs, options, stopped);
     }
   }
   return undefined;
+}
+
+/** Waits `delayMs`, running `whileWaiting` each second, until done or stopped. */
+async function wait(
+  delayMs: number,
+  { signal, whileWaiting }: RetryOptions,
+  stopped: () => boolean,
+): Promise<void> {
+  if (!whileWaiting) return await sleep(delayMs, signal);
+  for (let waited = 0; waited < delayMs && !stopped(); waited += 1_000) {
+    await sleep(Math.min(1_000, delayMs - waited), signal);
+    await whileWaiting();
+  }
 }

@@ -248,3 +248,50 @@ Deno.test("when one lane is refused and the other cut by an outage, the outage i
     await db.drop();
   }
 });
+
+Deno.test("an attempt past its deadline is retried, and what it stores late counts once", async () => {
+  const db = await createTestDatabase();
+  try {
+    // The first BTCUSDT insert waits a second: the attempt misses its 300 ms deadline while
+    // its ETHUSDT lane commits; the retry stores BTCUSDT and finds ETHUSDT already there.
+    await db.sql`create sequence slow_once`;
+    await db.sql.unsafe(`
+      create function slow_once() returns trigger language plpgsql as $$
+      begin
+        if new.symbol = 'BTCUSDT' and nextval('slow_once') = 1 then perform pg_sleep(1); end if;
+        return new;
+      end $$;
+      create trigger slow_once before insert on trades for each row execute function slow_once();
+    `);
+    const handler = createBatchHandler({
+      database: { sql: db.sql, renew() {} },
+      windowSize: 2,
+      whaleThreshold: "100000",
+      log,
+      sendDeadLetters: () => Promise.resolve(),
+      storeTimeoutMs: 300,
+    });
+    const batch = [
+      tradeEvent(1, "10"),
+      tradeEvent(11, "7", "1", "ETHUSDT"),
+      tradeEvent(2, "20"),
+      tradeEvent(12, "9", "1", "ETHUSDT"),
+    ];
+    await handler.accept(kafkaMessages(batch.map(encodeTradeEvent)), BATCH_CONTEXT)();
+    assert.deepEqual(await storedRows(db), [
+      ["BTCUSDT", 1, "10.00000000"],
+      ["BTCUSDT", 2, "15.00000000"],
+      ["ETHUSDT", 11, "7.00000000"],
+      ["ETHUSDT", 12, "8.00000000"],
+    ]);
+    const { stored, duplicates, databaseErrors } = handler.stats;
+    assert.equal(databaseErrors, 1);
+    assert.equal(stored + duplicates, 4, "every trade counted once, stored or duplicate");
+    const [{ trade_count }] = await db.sql`
+      select sum(trade_count)::int as trade_count from trade_aggregates
+    `;
+    assert.equal(trade_count, 4, "the aggregates count each trade once");
+  } finally {
+    await db.drop();
+  }
+});
