@@ -1,13 +1,22 @@
 /**
  * Users' price alerts on the page: the newest alerts (just arrived ones highlighted), the rules
- * set, and, when the dashboard has an admin token, a form to add rules and buttons to delete
- * them, both through `/api/price-rules` with the token the user types (kept for the tab).
+ * set, and, when the dashboard has an admin token, the form to add rules and buttons to delete
+ * them, both through the API client of `ui/price_rules_client.ts`.
  */
 import { useEffect, useState } from "preact/hooks";
+import PriceRuleForm from "./PriceRuleForm.tsx";
 import type { PriceAlertsView, PriceRuleView } from "../domain/dashboard_views.ts";
-import type { PriceDirection, PriceRuleBody, PriceRuleKind } from "../domain/price_rule.ts";
+import type { PriceRuleBody } from "../domain/price_rule.ts";
 import { formatCount, formatTime } from "../ui/format.ts";
-import { describeAlert, describeRule, MOVE_WINDOWS } from "../ui/price_rule_text.ts";
+import { describeAlert, describeRule } from "../ui/price_rule_text.ts";
+import type { ApiAnswer } from "../ui/price_rules_client.ts";
+import {
+  createPriceRule,
+  deletePriceRule,
+  savedToken,
+  saveToken,
+} from "../ui/price_rules_client.ts";
+import { useJustArrived } from "../ui/use_just_arrived.ts";
 
 /** Props of {@link PriceAlertsPanel}. */
 export interface PriceAlertsPanelProps {
@@ -17,44 +26,43 @@ export interface PriceAlertsPanelProps {
   symbol: string;
   /** The dashboard has an admin token: rules may be changed from the page. */
   writable: boolean;
-  /** Ids of the alerts to highlight as just arrived. */
-  fresh: readonly string[];
   /** Decimals to show a symbol's prices with, given prices at hand. */
   priceDecimals: (symbol: string, prices: string[]) => number;
   /** A change the API confirmed, applied before the stream brings it. */
   onChange: (change: { created: PriceRuleView } | { deleted: string }) => void;
 }
 
-/** Where the typed token is kept, for this tab only. */
-const TOKEN_KEY = "dashboard-admin-token";
-
 /** The panel. */
 export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
-  const { view, writable, fresh, priceDecimals } = props;
+  const { view, writable, priceDecimals } = props;
+  const justArrived = useJustArrived(view.alerts.map((alert) => alert.id));
   const [token, setToken] = useState("");
   const [message, setMessage] = useState<{ error: boolean; text: string }>();
-  useEffect(() => setToken(sessionStorage.getItem(TOKEN_KEY) ?? ""), []);
+  useEffect(() => setToken(savedToken()), []);
   const keepToken = (value: string) => {
     setToken(value);
-    sessionStorage.setItem(TOKEN_KEY, value);
+    saveToken(value);
   };
-  /** The API's answer when it is a success; otherwise its refusal is shown, undefined. */
-  const call = async (path: string, init: RequestInit) => {
-    const headers = { ...init.headers, authorization: `Bearer ${token}` };
-    try {
-      const response = await fetch(path, { ...init, headers });
-      if (response.ok) return response;
-      setMessage({ error: true, text: (await response.text()).trim() });
-    } catch {
-      setMessage({ error: true, text: "The dashboard did not answer; try again." });
-    }
-    return undefined;
+  /** Shows a refusal; true when the call succeeded. */
+  const succeeded = <T,>(answer: ApiAnswer<T>): answer is { ok: true; value: T } => {
+    if (!answer.ok) setMessage({ error: true, text: answer.message });
+    return answer.ok;
   };
   const remove = async (rule: PriceRuleView) => {
-    if (await call(`/api/price-rules/${rule.id}`, { method: "DELETE" })) {
+    if (succeeded(await deletePriceRule(rule.id, token))) {
       props.onChange({ deleted: rule.id });
       setMessage({ error: false, text: `Deleted: ${describeRule(rule, decimals(rule))}` });
     }
+  };
+  const create = async (body: PriceRuleBody) => {
+    const answer = await createPriceRule(body, token);
+    if (!succeeded(answer)) return false;
+    props.onChange({ created: answer.value });
+    setMessage({
+      error: false,
+      text: `Added: ${describeRule(answer.value, decimals(answer.value))}`,
+    });
+    return true;
   };
   const decimals = (rule: PriceRuleView) =>
     priceDecimals(rule.symbol, rule.level === null ? [] : [rule.level]);
@@ -69,7 +77,7 @@ export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
             {view.alerts.map((alert) => (
               <li
                 key={alert.id}
-                class={fresh.includes(alert.id) ? "fresh" : ""}
+                class={justArrived.has(alert.id) ? "fresh" : ""}
                 data-alert-id={alert.id}
               >
                 <time datetime={alert.time}>{formatTime(alert.time)}</time> {describeAlert(
@@ -104,23 +112,12 @@ export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
       )}
       {writable
         ? (
-          <RuleForm
+          <PriceRuleForm
             symbols={props.symbols}
             symbol={props.symbol}
             token={token}
             onToken={keepToken}
-            onSubmit={async (body) => {
-              const response = await call("/api/price-rules", {
-                method: "POST",
-                headers: { "content-type": "application/json" },
-                body: JSON.stringify(body),
-              });
-              if (!response) return false;
-              const { rule } = await response.json() as { rule: PriceRuleView };
-              props.onChange({ created: rule });
-              setMessage({ error: false, text: `Added: ${describeRule(rule, decimals(rule))}` });
-              return true;
-            }}
+            onSubmit={create}
           />
         )
         : (
@@ -134,129 +131,5 @@ export default function PriceAlertsPanel(props: PriceAlertsPanelProps) {
         </p>
       )}
     </section>
-  );
-}
-
-/** Props of {@link RuleForm}. */
-interface RuleFormProps {
-  symbols: string[];
-  symbol: string;
-  token: string;
-  onToken: (token: string) => void;
-  /** Sends the rule; resolves true once it was created. */
-  onSubmit: (body: PriceRuleBody) => Promise<boolean>;
-}
-
-/** The fields of a new rule, sent as the API takes them. */
-function RuleForm({ symbols, symbol, token, onToken, onSubmit }: RuleFormProps) {
-  const [ruleSymbol, setRuleSymbol] = useState(symbol);
-  useEffect(() => setRuleSymbol(symbol), [symbol]);
-  const [kind, setKind] = useState<PriceRuleKind>("crosses");
-  const [direction, setDirection] = useState<PriceDirection>("any");
-  const [level, setLevel] = useState("");
-  const [percent, setPercent] = useState("");
-  const [window, setWindow] = useState<string>("5m");
-  const [sending, setSending] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setSending(true);
-    const body: PriceRuleBody = kind === "crosses"
-      ? { symbol: ruleSymbol, kind, direction, level }
-      : { symbol: ruleSymbol, kind, direction, percent, window };
-    try {
-      if (await onSubmit(body)) {
-        setLevel("");
-        setPercent("");
-      }
-    } finally {
-      setSending(false);
-    }
-  };
-  return (
-    <form class="rule-form" onSubmit={submit}>
-      <Select
-        label="Symbol"
-        name="symbol"
-        value={ruleSymbol}
-        options={symbols.map((s) => [s, s])}
-        onChange={setRuleSymbol}
-      />
-      <Select
-        label="Alert when it"
-        name="kind"
-        value={kind}
-        options={[["crosses", "crosses a price"], ["moves", "moves by a percentage"]]}
-        onChange={(v) => setKind(v as PriceRuleKind)}
-      />
-      <Select
-        label="Way"
-        name="direction"
-        value={direction}
-        options={[["any", "either way"], ["up", "up"], ["down", "down"]]}
-        onChange={(v) => setDirection(v as PriceDirection)}
-      />
-      {kind === "crosses"
-        ? <Field label="Price" name="level" value={level} onInput={setLevel} />
-        : (
-          <>
-            <Field label="Percent" name="percent" value={percent} onInput={setPercent} />
-            <Select
-              label="Within"
-              name="window"
-              value={window}
-              options={MOVE_WINDOWS.map((w) => [w, w])}
-              onChange={setWindow}
-            />
-          </>
-        )}
-      <Field label="Admin token" name="token" value={token} onInput={onToken} secret />
-      <button type="submit" disabled={sending}>Add rule</button>
-    </form>
-  );
-}
-
-/** The text of the form control an event came from. */
-function valueOf(event: Event): string {
-  return (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
-}
-
-/** A labelled choice among `options` (value, words). */
-function Select(props: {
-  label: string;
-  name: string;
-  value: string;
-  options: [string, string][];
-  onChange: (value: string) => void;
-}) {
-  return (
-    <label>
-      {props.label}{" "}
-      <select name={props.name} value={props.value} onChange={(e) => props.onChange(valueOf(e))}>
-        {props.options.map(([value, words]) => <option key={value} value={value}>{words}</option>)}
-      </select>
-    </label>
-  );
-}
-
-/** A labelled text field: a decimal amount, or a secret kept from view and autocomplete. */
-function Field(props: {
-  label: string;
-  name: string;
-  value: string;
-  onInput: (value: string) => void;
-  secret?: boolean;
-}) {
-  return (
-    <label>
-      {props.label}{" "}
-      <input
-        name={props.name}
-        value={props.value}
-        onInput={(e) => props.onInput(valueOf(e))}
-        {...(props.secret
-          ? { type: "password", autoComplete: "off" }
-          : { inputMode: "decimal", required: true })}
-      />
-    </label>
   );
 }

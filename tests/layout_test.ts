@@ -52,7 +52,7 @@ const EVERY_FOLDER = [
  */
 export const LAYOUT: Record<string, Rule> = {
   domain: { folders: [], packages: [], noIo: ANY_IO },
-  ui: { folders: ["domain"], packages: [], noIo: SERVER_IO },
+  ui: { folders: ["domain"], packages: ["preact"], noIo: SERVER_IO },
   components: { folders: ["ui", "domain"], packages: ["preact", "chart"], noIo: SERVER_IO },
   islands: { folders: ["components", "ui", "domain"], packages: ["preact"], noIo: SERVER_IO },
   runtime: { folders: ["domain"], packages: ["postgres", "prom-client"] },
