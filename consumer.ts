@@ -1,7 +1,8 @@
 /**
- * The consumer (`deno task consume`): reads trade events from Kafka in batches, stores them
- * with their moving averages, whale flags and aggregates in one PostgreSQL transaction per
- * batch, and commits the Kafka offsets only after that transaction has committed. It keeps the
+ * The consumer (`deno task consume`): reads trade events from Kafka in batches, stores each
+ * batch with its moving averages, whale flags, aggregates and candles in PostgreSQL, in a
+ * transaction per lane of whole symbols (`STORE_LANES` at once), and commits the Kafka offsets
+ * only after every lane of the batch has committed. It keeps the
  * day partitions of `trades` ahead of time and drops those past retention. Outages of
  * either are waited out; it exits only on credentials, permissions or configuration.
  */

@@ -1,8 +1,9 @@
 /**
  * The consumer's SQL: restoring moving windows, and storing trades with their aggregates,
  * candles and NOTIFY, in concurrent lanes of whole symbols (the consumer and the storage bench)
- * or in one transaction (`storeTrades`, which tests and the bench use to seed a database). Writes are idempotent on
- * `(symbol, trade_id, trade_time)`: a trade id has one time, so that is `(symbol, trade_id)`.
+ * or in one transaction (`storeTrades`, which tests and the bench use to seed a database).
+ * Writes are idempotent on `(symbol, trade_id, trade_time)`: a trade id has one time, so that
+ * is `(symbol, trade_id)`.
  */
 import type postgres from "postgres";
 import { arrayLiteral, type Sql } from "../runtime/database.ts";

@@ -1,4 +1,9 @@
-/** The dashboard's SQL: read-only queries over `trades`, `trade_aggregates` and `candles`. */
+/**
+ * The dashboard's SQL, read-only: `trades`, `trade_aggregates` and `candles` for the figures
+ * and charts; `pipeline_status`, `alerts` and `trade_gaps` for the health panel; and
+ * `trade_partitions`, the database's size and `pg_stat_activity` for the storage line and
+ * `/metrics`. Price rules and alerts are read in `price_rule_queries.ts`.
+ */
 import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type {
   AlertView,

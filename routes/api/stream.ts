@@ -1,6 +1,7 @@
 /**
- * `GET /api/stream`: live updates as Server-Sent Events (`update`, `whale`, `resync`). A
- * reconnecting client catches up with `Last-Event-ID` or `?since=<event id>`.
+ * `GET /api/stream`: live updates as Server-Sent Events (`update`, `whale`, `health`,
+ * `price_alerts` and `resync`; `domain/live_event.ts` defines them). A reconnecting client
+ * catches up with `Last-Event-ID` or `?since=<event id>`.
  */
 import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
