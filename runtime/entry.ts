@@ -37,20 +37,31 @@ export async function runEntry<C extends { logLevel: LogLevel }>(
 }
 
 /**
- * Runs `stop` once on the first SIGINT or SIGTERM, then exits. While it runs, Ctrl-C pressed
- * again (a SIGINT more than a second later) exits at once; any other signal is ignored, so a
- * parent's TERM, or the copy of Ctrl-C that `deno task` forwards, cannot cut a flush short.
+ * Set by the stack, to its own pid, for the children it starts in sessions of their own: such
+ * a child stops, as on SIGTERM, once that process is no longer its parent (it died, however,
+ * and the child was adopted), even when that happened before the child got this far.
+ */
+export const STOP_WITH_PARENT = "PIPELINE_STOP_WITH_PARENT";
+
+/**
+ * Runs `stop` once on the first SIGINT or SIGTERM (or when the parent is gone, under
+ * {@link STOP_WITH_PARENT}), then exits. While it runs, Ctrl-C pressed again (a SIGINT more
+ * than a second later) exits at once; any other signal is ignored, so a parent's TERM, or the
+ * copy of Ctrl-C that `deno task` forwards, cannot cut a flush short.
  */
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   let stoppingSince = 0;
-  const handler = async (signal: Deno.Signal) => {
+  const handler = async (signal: Deno.Signal | "parent gone") => {
     if (stoppingSince > 0) {
       // `deno task` forwards the terminal's Ctrl-C, so one keypress can arrive twice at once.
       if (signal === "SIGINT" && Date.now() - stoppingSince > 1_000) Deno.exit(130);
       return;
     }
     stoppingSince = Date.now();
-    log.info("shutting down");
+    log.info(
+      "shutting down",
+      signal === "parent gone" ? { reason: "the parent process is gone" } : {},
+    );
     try {
       await stop();
       Deno.exit(0);
@@ -61,4 +72,10 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   };
   Deno.addSignalListener("SIGINT", () => handler("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => handler("SIGTERM"));
+  const parent = Number(Deno.env.get(STOP_WITH_PARENT));
+  if (parent > 0) {
+    const check = () => Deno.ppid !== parent && handler("parent gone");
+    check();
+    Deno.unrefTimer(setInterval(check, 1_000));
+  }
 }

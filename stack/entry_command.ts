@@ -1,4 +1,5 @@
 /** How the pipeline's entry points are started as child processes, by the stack and by tests. */
+import { STOP_WITH_PARENT } from "../runtime/entry.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -23,7 +24,8 @@ export interface EntryCommandOptions {
   env: Record<string, string>;
   /**
    * Runs the child in its own session, so a Ctrl-C at the terminal reaches only the parent,
-   * which then stops its children in order (the producer flushes before Kafka stops).
+   * which then stops its children in order (the producer flushes before Kafka stops); the
+   * child stops by itself once the parent is gone (see `STOP_WITH_PARENT`).
    */
   detach?: boolean;
   stdout?: "inherit" | "piped" | "null";
@@ -47,7 +49,7 @@ export function entryCommand(entry: string, options: EntryCommandOptions): Deno.
   const [program, ...args] = options.detach ? ["setsid", ...deno] : deno;
   return new Deno.Command(program, {
     args,
-    env: options.env,
+    env: options.detach ? { ...options.env, [STOP_WITH_PARENT]: String(Deno.pid) } : options.env,
     stdin: "null",
     stdout: options.stdout ?? "inherit",
     stderr: options.stderr ?? "inherit",

@@ -6,6 +6,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { resolve } from "node:path";
 import { freePort } from "./free_port.ts";
 import { isPortOpen } from "./port_check.ts";
+import { startParentWatchdog } from "./parent_watchdog.ts";
 
 /** Maven coordinates of the broker and the log4j binding for its slf4j logging. */
 const ARTIFACTS = [
@@ -118,21 +119,14 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     stdout: "null",
     stderr: "null",
   }).spawn();
-  // Reads until its stdin closes, which happens when this process dies in any way.
-  const watchdog = new Deno.Command("sh", {
-    args: ["-c", 'read -r _; kill -TERM "$0" 2>/dev/null', String(broker.pid)],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const watchdog = startParentWatchdog(["kill", "-TERM", String(broker.pid)]);
 
   let stopping: Promise<void> | undefined;
+  // Disarmed only once the broker is down: this process may die in the middle of a stop.
   const stopWith = (end: () => Promise<void>) =>
     stopping ??= (async () => {
-      signal(watchdog, "SIGKILL");
-      await watchdog.status;
-      await watchdog.stdin.close().catch(() => {});
       await end();
+      await watchdog.disarm();
     })();
   const stop = () => stopWith(() => terminate(broker));
   const kill = () =>

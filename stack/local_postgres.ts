@@ -3,6 +3,7 @@
  * with `initdb` and `pg_ctl`. For development and for tests that must stop the database.
  */
 import { resolve } from "node:path";
+import { startParentWatchdog } from "./parent_watchdog.ts";
 import { isPortOpen } from "./port_check.ts";
 
 const POSTGRES_ROOT = "/usr/lib/postgresql";
@@ -50,11 +51,12 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     await Deno.chown(dataDir, uid, gid);
   }
   // initdb refuses root, and the server must run as the owner of its files.
-  const run = (tool: string, args: string[]) => {
-    const program = `${bin}/${tool}`;
-    const command = asRoot ? ["runuser", "-u", SERVER_USER, "--", program] : [program];
-    return runTool(tool, [...command, ...args], dataDir);
-  };
+  const command = (tool: string, args: string[]) => [
+    ...(asRoot ? ["runuser", "-u", SERVER_USER, "--"] : []),
+    `${bin}/${tool}`,
+    ...args,
+  ];
+  const run = (tool: string, args: string[]) => runTool(tool, command(tool, args), dataDir);
 
   const initialised = await Deno.stat(`${dataDir}/PG_VERSION`).then(() => true, () => false);
   if (!initialised) {
@@ -72,9 +74,15 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     throw new Error(`${(error as Error).message}\nlast lines of ${logFile}:\n${tail}`);
   }
 
+  const stopArgs = (mode: string) => ["-D", dataDir, "-m", mode, "-w", "stop"];
+  // Stopped with this process, however it dies: the server runs on after pg_ctl returns.
+  const watchdog = startParentWatchdog(command("pg_ctl", stopArgs("fast")), dataDir);
   let stopping: Promise<void> | undefined;
   const stopIn = (mode: "fast" | "immediate") =>
-    stopping ??= run("pg_ctl", ["-D", dataDir, "-m", mode, "-w", "stop"]);
+    stopping ??= (async () => {
+      await run("pg_ctl", stopArgs(mode));
+      await watchdog.disarm();
+    })();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => stopIn("fast"),
