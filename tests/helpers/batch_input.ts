@@ -6,9 +6,9 @@ import {
   type BatchHandlerOptions,
   createBatchHandler,
 } from "../../pipeline/batch_handler.ts";
-import { createLogger } from "../../runtime/log.ts";
 import type { Sql } from "../../runtime/database.ts";
 import { encodeTradeEvent, type TradeEvent } from "../../domain/trade_event.ts";
+import { quietLog } from "./dashboard_app.ts";
 
 /** A batch context that never stops and whose heartbeats succeed. */
 export const BATCH_CONTEXT = {
@@ -43,7 +43,7 @@ export function testBatchHandler(
     database: { sql, renew() {} },
     windowSize,
     whaleThreshold: "100000",
-    log: createLogger("test", "error"),
+    log: quietLog,
     sendDeadLetters: () => Promise.resolve(),
     ...options,
   });

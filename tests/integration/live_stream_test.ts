@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { planBatch } from "../../domain/batch_plan.ts";
+import { storeTrades } from "../../pipeline/trade_store.ts";
+import { LiveHub, startLiveHub } from "../../web/live_hub.ts";
+import { liveEventStream } from "../../web/sse_stream.ts";
+import { MAX_STREAMS } from "../../routes/api/stream.ts";
+import { createTestDatabase } from "../helpers/test_database.ts";
+import { tradeEvent } from "../helpers/trade_fixture.ts";
+import type { SymbolSummary, TradeView } from "../../domain/dashboard_views.ts";
+import type { LiveEvent } from "../../domain/live_event.ts";
+import { encodeTradeUpdates, TRADE_UPDATES_CHANNEL } from "../../domain/trade_updates.ts";
+import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
+
+const decoder = new TextDecoder();
+
+/** Reads `stream` until `done` holds for the text so far, or fails after `timeoutMs`. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  done: (text: string) => boolean,
+  timeoutMs = 5_000,
+): Promise<string> {
+  let text = "";
+  const deadline = Date.now() + timeoutMs;
+  while (!done(text)) {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no match in ${JSON.stringify(text)}`)),
+        deadline - Date.now(),
+      )
+    );
+    const { value, done: ended } = await Promise.race([reader.read(), timeout]);
+    if (ended) throw new Error(`stream ended: ${text}`);
+    text += decoder.decode(value);
+  }
+  return text;
+}
+
+/** A symbol's figures as an `update` event carries them. */
+function summary(symbol: string, lastPrice: string): SymbolSummary {
+  return {
+    symbol,
+    lastPrice,
+    lastTradeId: "1",
+    lastTradeTime: "2026-01-01T00:00:00.000Z",
+    movingAverage: lastPrice,
+    tradeCount: "1",
+    totalVolume: "1",
+    whaleCount: "0",
+  };
+}
+
+/** A whale trade as a `whale` event carries it. */
+function whale(tradeId: string): TradeView {
+  return {
+    symbol: "BTCUSDT",
+    tradeId,
+    price: "60000",
+    quantity: "2",
+    tradeValue: "120000.00",
+    tradeTime: "2026-01-01T00:00:00.000Z",
+    isBuyerMaker: false,
+    movingAverage: "60000",
+    isWhale: true,
+  };
+}
+
+Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whales with their id", async () => {
+  const db = await createTestDatabase();
+  const live = await startLiveHub(db.sql, quietLog);
+  try {
+    const app = dashboardApp({
+      log: quietLog,
+      sql: db.sql,
+      symbols: SYMBOLS,
+      live: live.hub,
+    });
+    const response = await app.fetch(new Request("http://dashboard/api/stream"));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
+    const reader = response.body!.getReader();
+    await readUntil(reader, (text) => text.includes(": connected"));
+
+    const plan = planBatch(
+      [tradeEvent(41, "50000", "3"), tradeEvent(42, "100", "1")],
+      new Map(),
+      5,
+      "100000",
+    );
+    await storeTrades(db.sql, plan.rows, 5, plan.windowEnds);
+    const text = await readUntil(reader, (t) => t.includes("event: whale"));
+    assert.match(
+      text,
+      /id: 1\nevent: update\ndata: \{"symbol":"BTCUSDT","lastPrice":"100.00000000","lastTradeId":"42"/,
+    );
+    assert.match(
+      text,
+      /event: whale\ndata: \{"symbol":"BTCUSDT","tradeId":"41","price":"50000.00000000"/,
+    );
+    await reader.cancel();
+
+    // A client coming back with the last id it saw gets what it missed, at once.
+    const again = await app.fetch(
+      new Request("http://dashboard/api/stream", { headers: { "last-event-id": "1" } }),
+    );
+    const againReader = again.body!.getReader();
+    const missed = await readUntil(againReader, (t) => t.includes("event: whale"));
+    assert.ok(!missed.includes("id: 1\n") && missed.includes("id: 2\n"), missed);
+    await againReader.cancel();
+
+    const bad = await app.fetch(new Request("http://dashboard/api/stream?since=yesterday"));
+    assert.equal(bad.status, 400);
+    assert.equal(await bad.text(), 'since: "yesterday" is not an event id\n');
+    assert.equal(
+      (await (await app.fetch(new Request("http://dashboard/healthz"))).json()).listener,
+      "ok",
+    );
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
+
+Deno.test("a slow client gets the newest update per symbol, and a resync past its bound", async () => {
+  const hub = new LiveHub();
+  const stream = liveEventStream({ hub, maxWaiting: 5, heartbeatMs: 60_000 });
+  const reader = stream.getReader();
+  await reader.read(); // the greeting
+  for (let i = 0; i < 1_000; i++) {
+    hub.publish("update", summary("BTCUSDT", String(i)));
+  }
+  hub.publish("update", summary("ETHUSDT", "1"));
+  const text = decoder.decode((await reader.read()).value);
+  assert.equal(text.match(/event: update/g)?.length, 2, text);
+  assert.match(text, /"lastPrice":"999"/);
+  for (let i = 0; i < 6; i++) hub.publish("whale", whale(String(i)));
+  const flooded = decoder.decode((await reader.read()).value);
+  assert.match(flooded, /^id: \d+\nevent: resync\ndata: \{"reason":"client too slow"\}\n\n$/);
+  await reader.cancel();
+  assert.equal(hub.clients, 0, "a closed stream unsubscribes");
+});
+
+Deno.test("a client too far behind is told to resync, and streams are capped", async () => {
+  const hub = new LiveHub();
+  for (let i = 0; i < 2_100; i++) hub.publish("update", summary("BTCUSDT", "1"));
+  assert.equal(hub.since(5), undefined);
+  assert.equal(hub.since(2_000)?.length, 100);
+  const reader = liveEventStream({ hub, lastEventId: 5 }).getReader();
+  await reader.read();
+  assert.match(decoder.decode((await reader.read()).value), /event: resync/);
+  await reader.cancel();
+
+  const unsubscribes = Array.from({ length: MAX_STREAMS }, () => hub.subscribe(() => {}));
+  const app = dashboardApp({
+    log: quietLog,
+    sql: undefined as never,
+    symbols: SYMBOLS,
+    live: hub,
+  });
+  const response = await app.fetch(new Request("http://dashboard/api/stream"));
+  assert.equal(response.status, 503);
+  assert.equal(await response.text(), `too many live streams (${MAX_STREAMS})\n`);
+  unsubscribes.forEach((unsubscribe) => unsubscribe());
+});
+
+Deno.test("only the newest panel of each kind is kept for a client catching up", () => {
+  const hub = new LiveHub();
+  hub.publish("update", summary("BTCUSDT", "1"));
+  for (let i = 0; i < 3; i++) hub.publish("price_alerts", { rules: [], alerts: [] });
+  hub.publish("update", summary("ETHUSDT", "2"));
+  assert.deepEqual(hub.since(0)?.map((e) => [e.id, e.type]), [
+    [1, "update"],
+    [4, "price_alerts"],
+    [5, "update"],
+  ]);
+  assert.deepEqual(hub.since(2)?.map((e) => e.id), [4, 5], "the panels replaced are not missed");
+});
+
+Deno.test("heartbeats keep an idle stream open", async () => {
+  const reader = liveEventStream({ hub: new LiveHub(), heartbeatMs: 50 }).getReader();
+  await reader.read();
+  assert.equal(decoder.decode((await reader.read()).value), ": heartbeat\n\n");
+  await reader.cancel();
+});
+
+Deno.test("a client that stops reading is disconnected, not buffered for", async () => {
+  const hub = new LiveHub();
+  const reader = liveEventStream({ hub, idleLimitMs: 50, heartbeatMs: 60_000 }).getReader();
+  await reader.read(); // the greeting; then the client reads no more
+  hub.publish("whale", whale("1"));
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  hub.publish("whale", whale("2"));
+  assert.equal(hub.clients, 0);
+  await assert.rejects(reader.read(), /client stopped reading/);
+});
+
+Deno.test("when the LISTEN connection drops, it comes back and clients are told to resync", async () => {
+  const db = await createTestDatabase();
+  const live = await startLiveHub(db.sql, quietLog);
+  try {
+    const reader = liveEventStream({ hub: live.hub }).getReader();
+    await readUntil(reader, (text) => text.includes(": connected"));
+    const [{ killed }] = await db.sql`
+      select count(pg_terminate_backend(pid))::int as killed from pg_stat_activity
+      where datname = current_database() and query ilike 'listen%'
+    `;
+    assert.equal(killed, 1, "the listener's backend was found and ended");
+    const text = await readUntil(reader, (t) => t.includes("event: resync"), 15_000);
+    assert.match(text, /"reason":"listener reconnected"/);
+    assert.equal(live.hub.listening, true);
+    // And it listens again: a new batch still arrives.
+    const plan = planBatch([tradeEvent(1, "5")], new Map(), 2, "100000");
+    await storeTrades(db.sql, plan.rows, 2, plan.windowEnds);
+    await readUntil(reader, (t) => t.includes("event: update"), 10_000);
+    await reader.cancel();
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
+
+Deno.test("notifications arriving during an expansion are merged into one, whales kept", async () => {
+  const db = await createTestDatabase();
+  const events = Array.from(
+    { length: 300 },
+    (_, i) => tradeEvent(i + 1, i % 30 === 0 ? "60000" : "100", "2"),
+  );
+  const plan = planBatch(events, new Map(), 5, "100000");
+  await storeTrades(db.sql, plan.rows, 5, plan.windowEnds);
+  const live = await startLiveHub(db.sql, quietLog);
+  try {
+    const received: LiveEvent[] = [];
+    live.hub.subscribe((event) => received.push(event));
+    // What 300 one-trade commits would send, delivered as one burst.
+    await db.sql.begin(async (tx) => {
+      for (const row of plan.rows) {
+        const change = {
+          symbol: row.symbol,
+          inserted: 1,
+          lastTradeId: row.tradeId,
+          whaleTradeIds: row.isWhale ? [row.tradeId] : [],
+        };
+        await tx`select pg_notify(${TRADE_UPDATES_CHANNEL}, ${encodeTradeUpdates([change])})`;
+      }
+    });
+    const deadline = Date.now() + 5_000;
+    while (received.filter((e) => e.type === "whale").length < 10 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const updates = received.filter((e) => e.type === "update");
+    const whales = received.filter((e) => e.type === "whale");
+    assert.ok(updates.length <= 3, `300 notifications became ${updates.length} updates`);
+    assert.equal(updates.at(-1)?.data.lastTradeId, "300", "the last update is the newest state");
+    assert.deepEqual(
+      whales.map((e) => e.data.tradeId),
+      Array.from({ length: 10 }, (_, i) => String(i * 30 + 1)),
+      "every whale once, in order",
+    );
+  } finally {
+    await live.stop();
+    await db.drop();
+  }
+});
