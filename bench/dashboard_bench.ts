@@ -5,7 +5,8 @@
  * first brought up to now, so every chart window has trades.
  */
 import { planBatch } from "../domain/batch_plan.ts";
-import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
+import { storeTrades } from "../pipeline/trade_store.ts";
+import { loadWindows } from "../pipeline/stored_averages.ts";
 import type { Sql } from "../runtime/database.ts";
 import { arrayLiteral, connectDatabase } from "../runtime/database.ts";
 import { redactUrl } from "../runtime/env_reader.ts";

@@ -5,7 +5,8 @@
  */
 import { sleep } from "../runtime/sleep.ts";
 import { planBatch } from "../domain/batch_plan.ts";
-import { loadWindows, storeTrades } from "../pipeline/trade_store.ts";
+import { storeTrades } from "../pipeline/trade_store.ts";
+import { loadWindows } from "../pipeline/stored_averages.ts";
 import type { Sql } from "../runtime/database.ts";
 import { BENCH_SYMBOLS, WHALE_THRESHOLD, WINDOW_SIZE } from "./bench_trades.ts";
 import type { ClientArrivals, StartClients, StoppedClients } from "./sse_client_worker.ts";

@@ -7,7 +7,7 @@ import type { Sql } from "../runtime/database.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import type { MovingWindow } from "../domain/moving_window.ts";
 import { type BatchPlan, planBatch } from "../domain/batch_plan.ts";
-import { loadWindows } from "./trade_store.ts";
+import { loadWindows } from "./stored_averages.ts";
 
 /** Rows planned on the windows of one generation: stale once the windows were dropped. */
 export interface Planned extends BatchPlan {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../helpers/test_database.ts";
 import { planBatch } from "../../domain/batch_plan.ts";
-import { loadWindows, storeTrades } from "../../pipeline/trade_store.ts";
+import { storeTrades } from "../../pipeline/trade_store.ts";
+import { loadWindows } from "../../pipeline/stored_averages.ts";
 import { TRADE_UPDATES_CHANNEL } from "../../domain/trade_updates.ts";
 import type { MovingWindow } from "../../domain/moving_window.ts";
 import type { TradeEvent } from "../../domain/trade_event.ts";
