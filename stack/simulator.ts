@@ -5,7 +5,7 @@
  * {@link startSimulator} and compare {@link Simulator.sentTrades} with what the pipeline stored.
  */
 import { historicalTrades } from "./historical_trades.ts";
-import { MALFORMED_KINDS, malformedFrame } from "./malformed_frames.ts";
+import { FaultyDelivery } from "./fault_injection.ts";
 import { loadReplayFrames, type ReplayFrame } from "./replay_frames.ts";
 import { hashString, mulberry32 } from "./seeded_random.ts";
 import { parseSimulatorArgs } from "./simulator_args.ts";
@@ -16,7 +16,7 @@ import {
   type StreamClient,
   streamRoute,
 } from "./stream_client.ts";
-import { type SentTrade, sentTrade, tradeFrame, wrapFrame } from "./trade_frame.ts";
+import { type SentTrade, sentTrade, tradeFrame } from "./trade_frame.ts";
 import { createTradeGenerator, type TradeGenerator } from "./trade_generator.ts";
 import { TradeHistory } from "./trade_history.ts";
 
@@ -64,8 +64,6 @@ interface Feed {
   budget: number;
 }
 
-const RECENT_FRAMES = 8;
-
 /**
  * Starts a simulator and resolves once it listens. Throws a `RangeError` naming the option
  * when one is out of range, and the file's error when `replay` cannot be read.
@@ -91,59 +89,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const replay = settings.replay === undefined
     ? undefined
     : await loadReplayFrames(settings.replay);
-  // Faults draw from their own source so they never change the generated trades.
-  const faultRandom = mulberry32(seed ^ 0x5bd1e995);
   const clients = new Set<StreamClient>();
+  const delivery = new FaultyDelivery(clients, {
+    random: mulberry32(seed ^ 0x5bd1e995),
+    duplicateProbability,
+    malformedProbability,
+    dropAfter,
+  });
   const sent = new Map<string, SentTrade>();
-  let malformedCount = 0;
-  let duplicateCount = 0;
   let paused = settings.paused;
   let stopping = false;
 
   const record = (trade: SentTrade) => {
     const key = `${trade.symbol}:${trade.tradeId}`;
     if (settings.trackSentTrades && !sent.has(key)) sent.set(key, trade);
-  };
-
-  const drop = (client: StreamClient) => {
-    clients.delete(client);
-    // Deno's server socket cannot reset its TCP connection; a close frame with the reserved
-    // code 1006 makes the client fail the connection (error, then close with wasClean false)
-    // as it does when the network drops it.
-    client.socket.close(1006);
-  };
-
-  const sendFrame = (client: StreamClient, text: string): boolean => {
-    if (client.socket.readyState !== WebSocket.OPEN) return false;
-    client.socket.send(text);
-    client.framesSent++;
-    if (client.framesSent === dropAfter) drop(client);
-    return true;
-  };
-
-  /** Sends a trade frame framed for `client`, then the faults it is to inject after it. */
-  const deliver = (
-    client: StreamClient,
-    stream: string,
-    raw: string,
-    data: Record<string, unknown>,
-  ): boolean => {
-    const text = client.wrapped ? wrapFrame(stream, raw) : raw;
-    if (!sendFrame(client, text)) return false;
-    const recent = client.recent.get(stream) ?? [];
-    recent.push(text);
-    if (recent.length > RECENT_FRAMES) recent.shift();
-    client.recent.set(stream, recent);
-    if (faultRandom() < duplicateProbability) {
-      if (sendFrame(client, recent[Math.floor(faultRandom() * recent.length)])) duplicateCount++;
-    }
-    if (faultRandom() < malformedProbability) {
-      const kind = MALFORMED_KINDS[malformedCount % MALFORMED_KINDS.length];
-      if (sendFrame(client, malformedFrame(kind, data, client.wrapped ? stream : undefined))) {
-        malformedCount++;
-      }
-    }
-    return true;
   };
 
   const generate = (feed: Feed, now: number) => {
@@ -154,7 +113,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const raw = JSON.stringify(data);
     let delivered = false;
     for (const client of clients) {
-      if (client.subscriptions.has(feed.stream) && deliver(client, feed.stream, raw, data)) {
+      if (
+        client.subscriptions.has(feed.stream) && delivery.deliver(client, feed.stream, raw, data)
+      ) {
         delivered = true;
       }
     }
@@ -167,8 +128,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const frame = frames[client.replayNext++];
       if (frame.stream !== undefined && !client.subscriptions.has(frame.stream)) continue;
       client.replayBudget--;
-      if (frame.stream === undefined) sendFrame(client, frame.line);
-      else if (deliver(client, frame.stream, frame.raw, frame.data) && frame.trade) {
+      if (frame.stream === undefined) delivery.send(client, frame.line);
+      else if (delivery.deliver(client, frame.stream, frame.raw, frame.data) && frame.trade) {
         record(frame.trade);
       }
     }
@@ -248,11 +209,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await server.shutdown();
     },
     dropConnections() {
-      for (const client of clients) drop(client);
+      for (const client of clients) delivery.drop(client);
     },
     sentTrades: () => [...sent.values()],
-    sentMalformed: () => malformedCount,
-    sentDuplicates: () => duplicateCount,
+    sentMalformed: () => delivery.malformed,
+    sentDuplicates: () => delivery.duplicates,
     connectionCount: () => clients.size,
     pause() {
       paused = true;
