@@ -2,11 +2,13 @@
  * The consumer (`deno task consume`): reads trade events from Kafka in batches, stores each
  * batch with its moving averages, whale flags, aggregates and candles in PostgreSQL, in a
  * transaction per lane of whole symbols (`STORE_LANES` at once), and commits the Kafka offsets
- * only after every lane of the batch has committed. It keeps the
- * day partitions of `trades` ahead of time and drops those past retention. Outages of
- * either are waited out; it exits only on credentials, permissions or configuration.
+ * only after every lane of the batch has committed. It keeps the day partitions of `trades`
+ * ahead of time and drops those past retention. Outages of either are waited out; it exits
+ * only on credentials, permissions or configuration. Its parts start top to bottom and stop in
+ * reverse when it is stopped.
  */
-import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { runEntry } from "./runtime/entry.ts";
+import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import {
   createIdempotentProducer,
   createKafka,
@@ -26,7 +28,7 @@ import { registerConsumerMetrics } from "./pipeline/consumer_metrics.ts";
 import { startStatusReport } from "./pipeline/status_report.ts";
 import type { ConsumerState } from "./domain/status_event.ts";
 
-await runEntry("consumer", consumerConfig, async (config, log) => {
+await runEntry("consumer", consumerConfig, async (config, { log, stopping }) => {
   const { topic, deadLetterTopic, groupId } = config.kafka;
   log.info("starting", {
     database: redactUrl(config.databaseUrl),
@@ -38,18 +40,14 @@ await runEntry("consumer", consumerConfig, async (config, log) => {
     tradesRetentionDays: config.tradesRetentionDays ?? "forever",
     candlesRetentionDays: config.candlesRetentionDays ?? "forever",
   });
-  const stopping = new AbortController();
-  let stop = () => Promise.resolve(stopping.abort());
-  // Registered first: a signal while PostgreSQL or Kafka is still awaited stops the wait.
-  onShutdown(log, () => stop());
-
   // A connection per storing lane, and one for the status, the partitions and the windows.
-  const database = await migratedPool(config.databaseUrl, log, stopping.signal, STORE_LANES + 1);
+  await using database = await migratedPool(config.databaseUrl, log, stopping, STORE_LANES + 1);
   if (!database) return;
-  const stopKeeper = startPartitionKeeper(database, config, log);
+  await using _keeper = startPartitionKeeper(database, config, log);
 
   const kafka = createKafka(config.kafka, "crypto-consumer", log);
   const deadLetterProducer = createIdempotentProducer(kafka);
+  await using _deadLetters = stoppable(() => deadLetterProducer.disconnect().catch(() => {}));
   const handler = createBatchHandler({
     database,
     windowSize: config.movingAverageWindow,
@@ -58,7 +56,11 @@ await runEntry("consumer", consumerConfig, async (config, log) => {
     log,
     sendDeadLetters: (letters) => sendDeadLetters(deadLetterProducer, deadLetterTopic, letters),
   });
-  const member = startGroupMember({
+  // Logged once every part below has stopped.
+  await using _stopped = stoppable(() =>
+    stopping.aborted && log.info("stopped", { ...handler.stats })
+  );
+  await using member = startGroupMember({
     kafka,
     groupId,
     topic,
@@ -87,7 +89,7 @@ await runEntry("consumer", consumerConfig, async (config, log) => {
   // The slowest batch since the last report, which the processing-time rule judges.
   let slowest = 0;
   let lastBatchAt = 0;
-  const stopReport = startStatusReport(
+  await using _report = startStatusReport(
     database,
     () => {
       const state: ConsumerState = {
@@ -105,9 +107,8 @@ await runEntry("consumer", consumerConfig, async (config, log) => {
   );
   const registry = createRegistry();
   const observeProcessing = registerConsumerMetrics(registry, { stats: handler.stats, member });
-  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
-
-  const stopStatus = startStatusLine(log, config.statusIntervalMs, "consumed", () => {
+  await using _metrics = serveMetrics(registry, config.metricsPort, log);
+  await using _status = startStatusLine(log, config.statusIntervalMs, "consumed", () => {
     const { lastReceivedAt, ...stats } = handler.stats;
     return {
       ...stats,
@@ -115,22 +116,6 @@ await runEntry("consumer", consumerConfig, async (config, log) => {
       latencyMs: lastReceivedAt ? Date.now() - lastReceivedAt : null,
     };
   });
-  const close = async () => {
-    stopStatus();
-    await stopMetrics();
-    await stopReport();
-    await member.stop();
-    await stopKeeper();
-    await deadLetterProducer.disconnect().catch(() => {});
-    await database.end();
-  };
-  stop = async () => {
-    await close();
-    log.info("stopped", { ...handler.stats });
-  };
-  // Resolves only after `stop`; an unrecoverable error ends the process through runEntry.
-  await member.done.catch(async (error) => {
-    await close();
-    throw error;
-  });
+  // Until stopped; an unrecoverable error of the member ends the process through runEntry.
+  await untilAborted(stopping, member.done);
 });

@@ -4,7 +4,8 @@
  * `--allow-net --allow-env --allow-read`, as on Deno Deploy; `deno task dashboard` builds the
  * island bundle (`static/islands.js`) first.
  */
-import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { runEntry } from "./runtime/entry.ts";
+import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import { connectDatabase } from "./runtime/database.ts";
 import { dashboardConfig } from "./runtime/config.ts";
 import { redactUrl } from "./runtime/env_reader.ts";
@@ -15,7 +16,7 @@ import { RequestTiming } from "./web/request_timing.ts";
 
 const STATIC_DIR = new URL("./static/", import.meta.url);
 
-await runEntry("dashboard", dashboardConfig, async (config, log) => {
+await runEntry("dashboard", dashboardConfig, async (config, { log, stopping }) => {
   // Without the bundle the page renders but never goes live: say so rather than serve it dead.
   const bundle = new URL("islands.js", STATIC_DIR);
   if (!await Deno.stat(bundle).then(() => true, () => false)) {
@@ -24,6 +25,7 @@ await runEntry("dashboard", dashboardConfig, async (config, log) => {
     });
   }
   const sql = connectDatabase(config.databaseUrl, { max: 4 });
+  await using _database = stoppable(() => sql.end({ timeout: 5 }));
   const live = await startLiveHub(sql, log);
   const app = createApp(manifest, {
     sql,
@@ -36,7 +38,7 @@ await runEntry("dashboard", dashboardConfig, async (config, log) => {
   }, {
     staticDir: STATIC_DIR,
   });
-  const server = Deno.serve({
+  await using server = Deno.serve({
     port: config.port,
     onListen: ({ port }) =>
       log.info("listening", {
@@ -44,10 +46,7 @@ await runEntry("dashboard", dashboardConfig, async (config, log) => {
         database: redactUrl(config.databaseUrl),
       }),
   }, app.fetch);
-  onShutdown(log, async () => {
-    await live.stop();
-    await server.shutdown();
-    await sql.end({ timeout: 5 });
-  });
-  await server.finished;
+  // Stopped before the server: it ends the live streams, which the server's shutdown awaits.
+  await using _live = live;
+  await untilAborted(stopping, server.finished);
 });

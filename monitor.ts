@@ -6,7 +6,8 @@
  * apart from the consumer it watches, so a stopped consumer still fires the lag rule. It also
  * POSTs the users' price alerts the consumer fired, each until the webhook accepts it.
  */
-import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { runEntry } from "./runtime/entry.ts";
+import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import { monitorConfig } from "./runtime/config.ts";
 import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
@@ -26,29 +27,32 @@ import { createRegistry, serveMetrics } from "./runtime/metrics.ts";
 import { startPriceAlertDelivery } from "./pipeline/price_alert_delivery.ts";
 import { registerMonitorMetrics } from "./pipeline/monitor_metrics.ts";
 
-await runEntry("monitor", monitorConfig, async (config, log) => {
+await runEntry("monitor", monitorConfig, async (config, { log, stopping }) => {
   const { topic, statusTopic, groupId } = config.kafka;
   log.info("starting", { topic, statusTopic, groupId, thresholds: config.alerts });
-  const stopping = new AbortController();
-  let stop = () => Promise.resolve(stopping.abort());
-  onShutdown(log, () => stop());
-
-  const database = await migratedPool(config.databaseUrl, log, stopping.signal);
-  if (!database) return;
-
-  const kafka = createKafka(config.kafka, "crypto-monitor", log);
-  const admin = kafka.admin();
-  // One client for the URL; the rules' notices and price alerts each on a lane of their own.
-  const webhook = config.alertWebhookUrl
-    ? new AlertWebhook({ url: config.alertWebhookUrl, log })
-    : undefined;
   const startedAt = Date.now();
   const instance = instanceName();
   const firing = new Map<string, Evaluation>();
   let evaluations = 0;
+  // Logged last, once every part below has stopped.
+  await using _stopped = stoppable(() => stopping.aborted && log.info("stopped", { evaluations }));
+  await using database = await migratedPool(config.databaseUrl, log, stopping);
+  if (!database) return;
+
+  const kafka = createKafka(config.kafka, "crypto-monitor", log);
+  const admin = kafka.admin();
+  await using _admin = stoppable(() => admin.disconnect().catch(() => {}));
+  // One client for the URL; the rules' notices and price alerts each on a lane of their own.
+  const webhook = config.alertWebhookUrl
+    ? new AlertWebhook({ url: config.alertWebhookUrl, log })
+    : undefined;
+  // Stopped after the webhook: it records what the webhook settled and gives back the rest.
+  await using delivery = webhook &&
+    startPriceAlertDelivery({ sql: database.sql, webhook, instance, log });
+  await using _webhook = webhook;
 
   // The producer's reports, stored as they come; a heartbeat replaces the instance's row.
-  const member = startGroupMember({
+  await using member = startGroupMember({
     kafka,
     groupId: `${groupId}.monitor`,
     topic: statusTopic,
@@ -105,8 +109,6 @@ await runEntry("monitor", monitorConfig, async (config, log) => {
     );
     await forgetSilentInstances(database.sql);
   };
-  const delivery = webhook &&
-    startPriceAlertDelivery({ sql: database.sql, webhook, instance, log });
   let evaluating: Promise<void> | undefined;
   const timer = setInterval(() => {
     evaluating ??= evaluate()
@@ -118,25 +120,11 @@ await runEntry("monitor", monitorConfig, async (config, log) => {
 
   const registry = createRegistry();
   registerMonitorMetrics(registry, { firing, evaluations: () => evaluations, webhook });
-  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
-
-  const close = async () => {
-    stopping.abort();
+  await using _metrics = serveMetrics(registry, config.metricsPort, log);
+  await using _evaluations = stoppable(async () => {
     clearInterval(timer);
     await evaluating;
-    await stopMetrics();
-    await member.stop();
-    await webhook?.stop();
-    await delivery?.stop();
-    await admin.disconnect().catch(() => {});
-    await database.end();
-  };
-  stop = async () => {
-    await close();
-    log.info("stopped", { evaluations });
-  };
-  await member.done.catch(async (error) => {
-    await close();
-    throw error;
   });
+  // Until stopped; an unrecoverable error of the member ends the process through runEntry.
+  await untilAborted(stopping, member.done);
 });

@@ -4,7 +4,8 @@
  * symbol, and rejected frames go to `<topic>.dlq` with the reason. Gaps in trade ids, after a
  * reconnect or since the last trade published before a restart, are recovered over REST.
  */
-import { onShutdown, runEntry } from "./runtime/entry.ts";
+import { runEntry } from "./runtime/entry.ts";
+import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import { producerConfig } from "./runtime/config.ts";
 import { retryTransient } from "./runtime/retry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
@@ -24,7 +25,7 @@ import { registerProducerMetrics } from "./pipeline/producer_metrics.ts";
 import { startHeartbeat } from "./pipeline/producer_heartbeat.ts";
 import { encodeStatusEvent, type StatusEvent } from "./domain/status_event.ts";
 
-await runEntry("producer", producerConfig, async (config, log) => {
+await runEntry("producer", producerConfig, async (config, { log, stopping }) => {
   const { topic, deadLetterTopic, statusTopic } = config.kafka;
   log.info("starting", {
     url: tradeStreamUrl(config.binanceWsUrl, config.symbols),
@@ -34,14 +35,11 @@ await runEntry("producer", producerConfig, async (config, log) => {
   });
   const kafka = createKafka(config.kafka, "crypto-producer", log);
   const producer = createIdempotentProducer(kafka);
-  const waiting = new AbortController();
-  let stop = () => Promise.resolve(waiting.abort());
-  // Registered first: a signal while Kafka is still awaited stops the wait.
-  onShutdown(log, () => stop());
+  await using _producer = stoppable(() => producer.disconnect());
   await retryTransient("kafka connect", async () => {
     await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
     await producer.connect();
-  }, { log, service: "kafka", signal: waiting.signal });
+  }, { log, service: "kafka", signal: stopping });
   // Where the last run stopped: the first live trade of each symbol then shows the gap.
   const published = await retryTransient("read the topic's end", async () => {
     try {
@@ -52,9 +50,22 @@ await runEntry("producer", producerConfig, async (config, log) => {
       log.warn("may not read the topic; a gap across this restart is not recovered", { error });
       return new Map<string, number>();
     }
-  }, { log, service: "kafka", signal: waiting.signal });
-  if (waiting.signal.aborted || !published) return;
+  }, { log, service: "kafka", signal: stopping });
+  if (stopping.aborted || !published) return;
+  const counts = { frames: 0, trades: 0, rejected: 0 };
   const publisher = new TradePublisher({ producer, capacity: config.producerBufferSize, log });
+  // Flushed once nothing feeds it any more; every step before is bounded, so this gets its 15 s.
+  await using _flush = stoppable(async () => {
+    const unsent = await publisher.close(15_000);
+    if (unsent > 0) log.error("stopped with messages unsent", { unsent });
+    log.info("stopped", {
+      ...counts,
+      published: publisher.published,
+      sendErrors: publisher.sendErrors,
+      lostTrades: filler.lost,
+      unsent,
+    });
+  });
   const symbols = new Set(config.symbols);
   const gaps = new GapTracker();
   const resumed = config.symbols.filter((symbol) => published.has(symbol));
@@ -66,7 +77,8 @@ await runEntry("producer", producerConfig, async (config, log) => {
     publisher.publish({ topic, key: event.symbol, value: encodeTradeEvent(event) });
   const publishStatus = (event: StatusEvent) =>
     publisher.publish({ topic: statusTopic, value: encodeStatusEvent(event) });
-  const filler = new GapFiller({
+  // REST recovery is cancelled when stopped, not awaited.
+  await using filler = new GapFiller({
     restUrl: config.binanceRestUrl,
     publish: publishTrade,
     log,
@@ -81,9 +93,8 @@ await runEntry("producer", producerConfig, async (config, log) => {
         reason,
       }),
   });
-  const counts = { frames: 0, trades: 0, rejected: 0 };
 
-  const stream = new BinanceStream({
+  await using stream = new BinanceStream({
     baseUrl: config.binanceWsUrl,
     symbols: config.symbols,
     silenceTimeoutMs: config.silenceTimeoutMs,
@@ -115,9 +126,8 @@ await runEntry("producer", producerConfig, async (config, log) => {
 
   const registry = createRegistry();
   registerProducerMetrics(registry, { counts, stream, publisher, gaps, filler });
-  const stopMetrics = serveMetrics(registry, config.metricsPort, log);
-
-  const stopHeartbeat = startHeartbeat(
+  await using _metrics = serveMetrics(registry, config.metricsPort, log);
+  await using _heartbeat = startHeartbeat(
     () => ({
       connected: stream.connected,
       connectedChangedAt: stream.connectedChangedAt,
@@ -130,7 +140,7 @@ await runEntry("producer", producerConfig, async (config, log) => {
     (value) => publisher.publish({ topic: statusTopic, value }),
     config.heartbeatIntervalMs,
   );
-  const stopStatus = startStatusLine(log, config.statusIntervalMs, "frames", () => ({
+  await using _status = startStatusLine(log, config.statusIntervalMs, "frames", () => ({
     connected: stream.connected,
     ...counts,
     published: publisher.published,
@@ -143,23 +153,5 @@ await runEntry("producer", producerConfig, async (config, log) => {
     lostTrades: filler.lost,
   }));
 
-  // Every step is bounded, as the README promises: REST recovery is cancelled, not awaited, so
-  // the flush gets the 15 s.
-  stop = async () => {
-    stopStatus();
-    stopHeartbeat();
-    await stopMetrics();
-    await stream.stop();
-    await filler.stop();
-    const unsent = await publisher.close(15_000);
-    if (unsent > 0) log.error("stopped with messages unsent", { unsent });
-    await producer.disconnect();
-    log.info("stopped", {
-      ...counts,
-      published: publisher.published,
-      sendErrors: publisher.sendErrors,
-      lostTrades: filler.lost,
-      unsent,
-    });
-  };
+  await untilAborted(stopping);
 });

@@ -209,7 +209,7 @@ function progressLog(log: Logger, total: number): (stored: number) => void {
 }
 
 if (import.meta.main) {
-  await runEntry("fill", consumerConfig, async (config, log) => {
+  await runEntry("fill", consumerConfig, async (config, { log }) => {
     const args = parseFillArgs(Deno.args, Deno.env.toObject());
     const sql = connectDatabase(config.databaseUrl, { max: args.symbols.length + 1 });
     try {

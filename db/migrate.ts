@@ -29,7 +29,7 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
 }
 
 if (import.meta.main) {
-  await runEntry("migrate", databaseConfig, async (config, log) => {
+  await runEntry("migrate", databaseConfig, async (config, { log }) => {
     const { created, applied } = await migrateDatabase(config.databaseUrl);
     log.info(applied.length ? "migrations applied" : "schema up to date", {
       database: redactUrl(config.databaseUrl),

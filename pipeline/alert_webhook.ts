@@ -10,6 +10,7 @@ import type { Logger } from "../runtime/log.ts";
 import type { WebhookNotice } from "../domain/alert_notice.ts";
 import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
+import type { Stoppable } from "../runtime/stoppable.ts";
 
 /** What {@link AlertWebhook} needs. */
 export interface AlertWebhookOptions {
@@ -39,7 +40,7 @@ function laneOf(notice: WebhookNotice): "rules" | "price_alerts" {
 }
 
 /** The one client of a webhook URL: its lanes of notices and the loops that post them. */
-export class AlertWebhook {
+export class AlertWebhook implements Stoppable {
   /** Notices the webhook accepted (a 2xx). */
   delivered = 0;
   /** POSTs that failed (each retry counts). */
@@ -81,6 +82,11 @@ export class AlertWebhook {
       await lane.running;
       this.dropped += lane.queue.splice(0).length;
     }
+  }
+
+  /** Stops, as `await using` does at the end of its scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   async #drain({ queue }: Lane): Promise<void> {

@@ -9,6 +9,7 @@ import { backoffDelay, type BackoffOptions } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { type Clock, systemClock, type TimerId } from "../domain/clock.ts";
 import { tradeStreamUrl } from "../domain/binance_frame.ts";
+import type { Stoppable } from "../runtime/stoppable.ts";
 
 /** What {@link BinanceStream} needs. */
 export interface BinanceStreamOptions {
@@ -45,7 +46,7 @@ const CLOSE_WAIT_MS = 1_000;
  * come twice (the consumer stores it once), and one only the old one would still have delivered
  * shows as a gap in trade ids, which the producer recovers over REST.
  */
-export class BinanceStream {
+export class BinanceStream implements Stoppable {
   /** Connections that took over after the first one. */
   reconnects = 0;
   /** Times the current connection closed, failed or went silent. */
@@ -114,6 +115,11 @@ export class BinanceStream {
     const waited = new AbortController();
     await Promise.race([Promise.all(closed), sleep(CLOSE_WAIT_MS, waited.signal)]);
     waited.abort();
+  }
+
+  /** Stops, as `await using` does at the end of its scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   #connect(): void {

@@ -5,6 +5,7 @@
 import type { Logger } from "../runtime/log.ts";
 import type { TradeEvent } from "../domain/trade_event.ts";
 import { BackfillError, fetchMissingTrades } from "./trade_backfill.ts";
+import type { Stoppable } from "../runtime/stoppable.ts";
 
 /** What {@link GapFiller} needs. */
 export interface GapFillerOptions {
@@ -21,7 +22,7 @@ export interface GapFillerOptions {
 }
 
 /** Fills gaps one at a time, in the order they were found. */
-export class GapFiller {
+export class GapFiller implements Stoppable {
   /** Trades recovered over REST. */
   recovered = 0;
   /** Trades that stayed missing. */
@@ -51,6 +52,11 @@ export class GapFiller {
   stop(): Promise<void> {
     this.#abort.abort();
     return this.#queue;
+  }
+
+  /** Stops, as `await using` does at the end of its scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   async #fill(symbol: string, fromId: number, toId: number): Promise<void> {

@@ -19,6 +19,7 @@ import { sleep } from "../runtime/sleep.ts";
 import { asUnrecoverable } from "../runtime/unrecoverable.ts";
 import { BatchAbandoned, type BatchContext } from "./batch_handler.ts";
 import { createOffsetCommitter, type OffsetCommitter } from "./offset_committer.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 const REJOIN_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000 };
 
@@ -45,7 +46,7 @@ export interface GroupMemberOptions {
 }
 
 /** A running member. */
-export interface GroupMember {
+export interface GroupMember extends Stoppable {
   /** Settles when the member stops: resolves after `stop`, rejects on an unrecoverable error. */
   readonly done: Promise<void>;
   /** How many times a new member had to join after kafkajs gave one up. */
@@ -209,9 +210,9 @@ export function startGroupMember(options: GroupMemberOptions): GroupMember {
       return rejoins;
     },
     lag,
-    async stop() {
+    ...stoppable(async () => {
       stopping.abort();
       await done.catch(() => {});
-    },
+    }),
   };
 }

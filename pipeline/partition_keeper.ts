@@ -8,6 +8,7 @@
 import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import type { Logger } from "../runtime/log.ts";
 import { daysAhead, retentionCutoff, type RetentionDays } from "../domain/retention.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 /** Days created ahead of today. */
 export const PARTITION_DAYS_AHEAD = 3;
@@ -62,14 +63,14 @@ export async function maintainPartitions(
 
 /**
  * Runs {@link maintainPartitions} now and every `intervalMs`. A failed run is logged and tried
- * again at the next; the returned function stops it once a run under way has ended.
+ * again at the next; stopping it waits for a run under way.
  */
 export function startPartitionKeeper(
   database: { readonly sql: Sql },
   policy: RetentionPolicy,
   log: Logger,
   intervalMs = 600_000,
-): () => Promise<void> {
+): Stoppable {
   let running: Promise<void> | undefined;
   const run = () => running ??= maintain().finally(() => running = undefined);
   const maintain = async () => {
@@ -87,8 +88,8 @@ export function startPartitionKeeper(
   };
   run();
   const timer = setInterval(run, intervalMs);
-  return async () => {
+  return stoppable(async () => {
     clearInterval(timer);
     await running;
-  };
+  });
 }

@@ -13,6 +13,7 @@ import { claimPriceAlerts, releasePriceAlerts, settlePriceAlert } from "./price_
 import { priceAlertsByIds } from "../store/price_alerts.ts";
 import { priceAlertNotice } from "../domain/alert_notice.ts";
 import { PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 /** What {@link startPriceAlertDelivery} needs. */
 export interface PriceAlertDeliveryOptions {
@@ -24,7 +25,7 @@ export interface PriceAlertDeliveryOptions {
 }
 
 /** The delivery under way. */
-export interface PriceAlertDelivery {
+export interface PriceAlertDelivery extends Stoppable {
   /** Claims what is unclaimed and posts it; rejects when the claim failed. */
   deliver(): Promise<void>;
   /**
@@ -68,7 +69,7 @@ export function startPriceAlertDelivery(options: PriceAlertDeliveryOptions): Pri
   });
   return {
     deliver,
-    async stop() {
+    ...stoppable(async () => {
       stopping.abort();
       await stopFollowing();
       await claiming;
@@ -76,6 +77,6 @@ export function startPriceAlertDelivery(options: PriceAlertDeliveryOptions): Pri
       await Promise.all(settling);
       await releasePriceAlerts(sql, instance)
         .catch((error) => log.warn("price alert claims not released", { error }));
-    },
+    }),
   };
 }

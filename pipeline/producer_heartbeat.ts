@@ -5,6 +5,7 @@
 import type { Heartbeat, ProducerState } from "../domain/status_event.ts";
 import { encodeStatusEvent } from "../domain/status_event.ts";
 import { instanceName } from "../runtime/instance.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 /** The figures a heartbeat reads. */
 export interface HeartbeatSource {
@@ -21,13 +22,12 @@ export interface HeartbeatSource {
 
 /**
  * Calls `send` with an encoded heartbeat now and every `intervalMs`, read from `read()`.
- * Returns a function that stops it.
  */
 export function startHeartbeat(
   read: () => HeartbeatSource,
   send: (value: string) => void,
   intervalMs: number,
-): () => void {
+): Stoppable {
   const instance = instanceName();
   const startedAt = Date.now();
   let previous = { ...read(), at: startedAt };
@@ -58,5 +58,5 @@ export function startHeartbeat(
   };
   beat();
   const timer = setInterval(beat, intervalMs);
-  return () => clearInterval(timer);
+  return stoppable(() => clearInterval(timer));
 }

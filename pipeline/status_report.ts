@@ -8,14 +8,15 @@ import type { Logger } from "../runtime/log.ts";
 import { reportStatus } from "./status_store.ts";
 import { instanceName } from "../runtime/instance.ts";
 import type { ComponentState } from "../domain/status_event.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
-/** Reports `read()` now and every `intervalMs`; returns a function that stops. */
+/** Reports `read()` now and every `intervalMs`, until stopped. */
 export function startStatusReport(
   database: { readonly sql: Sql },
   read: () => ComponentState,
   intervalMs: number,
   log: Logger,
-): () => Promise<void> {
+): Stoppable {
   const instance = instanceName();
   let reporting: Promise<void> | undefined;
   const report = () => {
@@ -25,8 +26,8 @@ export function startStatusReport(
   };
   report();
   const timer = setInterval(report, intervalMs);
-  return async () => {
+  return stoppable(async () => {
     clearInterval(timer);
     await reporting;
-  };
+  });
 }

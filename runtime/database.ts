@@ -63,6 +63,11 @@ export class DatabasePool {
   end(timeoutSeconds = 5): Promise<void> {
     return this.#sql.end({ timeout: timeoutSeconds });
   }
+
+  /** Closes the pool, as `await using` does at the end of its scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.end();
+  }
 }
 
 let guarded = false;

@@ -6,6 +6,7 @@
 import client from "prom-client";
 import type { Logger } from "./log.ts";
 import { ConfigError } from "./env_reader.ts";
+import { type Stoppable, stoppable } from "./stoppable.ts";
 
 /** The metrics of one process. */
 export type Registry = client.Registry;
@@ -127,14 +128,14 @@ export async function metricsResponse(registry: Registry): Promise<Response> {
 
 /**
  * Serves `registry` on `GET /metrics` at `port`, all interfaces; does nothing when `port` is
- * undefined (`METRICS_PORT` unset). Returns a function that stops the server.
+ * undefined (`METRICS_PORT` unset).
  */
 export function serveMetrics(
   registry: Registry,
   port: number | undefined,
   log: Logger,
-): () => Promise<void> {
-  if (port === undefined) return () => Promise.resolve();
+): Stoppable {
+  if (port === undefined) return stoppable(() => {});
   let server: Deno.HttpServer;
   try {
     server = serve(registry, port, log);
@@ -144,7 +145,7 @@ export function serveMetrics(
     }
     throw error;
   }
-  return () => server.shutdown();
+  return stoppable(() => server.shutdown());
 }
 
 function serve(registry: Registry, port: number, log: Logger): Deno.HttpServer {

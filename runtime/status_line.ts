@@ -1,5 +1,6 @@
 /** The periodic one-line status every component logs: its counters and a rate. */
 import type { Logger } from "./log.ts";
+import { type Stoppable, stoppable } from "./stoppable.ts";
 
 /**
  * Logs `status` every `intervalMs` with the fields `read` returns, plus `ratePerSecond`: how
@@ -10,7 +11,7 @@ export function startStatusLine(
   intervalMs: number,
   rateOf: string,
   read: () => Record<string, unknown>,
-): () => void {
+): Stoppable {
   let previous = { count: Number(read()[rateOf]), at: Date.now() };
   const timer = setInterval(() => {
     const fields = read();
@@ -19,5 +20,5 @@ export function startStatusLine(
     log.info("status", { ratePerSecond, ...fields });
     previous = now;
   }, intervalMs);
-  return () => clearInterval(timer);
+  return stoppable(() => clearInterval(timer));
 }

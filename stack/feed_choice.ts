@@ -6,15 +6,15 @@ import type { Config } from "../runtime/config.ts";
 import type { Logger } from "../runtime/log.ts";
 import { tradeStreamUrl } from "../domain/binance_frame.ts";
 import { startSimulator } from "./simulator.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 /** The feed the producer connects to. */
-export interface Feed {
+export interface Feed extends Stoppable {
   /** Base WebSocket URL for `BINANCE_WS_URL`. */
   url: string;
   /** Base REST URL for `BINANCE_REST_URL`. */
   restUrl: string;
   simulated: boolean;
-  stop(): Promise<void>;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function chooseFeed(config: Config, log: Logger): Promise<Feed> {
       url: config.binanceWsUrl,
       restUrl: config.binanceRestUrl,
       simulated: false,
-      stop: () => Promise.resolve(),
+      ...stoppable(() => {}),
     };
   }
   const simulator = await startSimulator({
@@ -71,6 +71,6 @@ export async function chooseFeed(config: Config, log: Logger): Promise<Feed> {
     url: simulator.url,
     restUrl: `http://127.0.0.1:${simulator.port}`,
     simulated: true,
-    stop: simulator.stop,
+    ...stoppable(() => simulator.stop()),
   };
 }

@@ -5,19 +5,20 @@
  */
 import { type Config, loadConfig } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
-import { onShutdown, runEntry } from "../runtime/entry.ts";
+import { runEntry } from "../runtime/entry.ts";
 import type { Logger } from "../runtime/log.ts";
 import { ensureDatabase } from "../db/ensure_database.ts";
 import { startKafkaBroker } from "./kafka_broker.ts";
 import { startLocalPostgres } from "./local_postgres.ts";
 import { isPortOpen } from "./port_check.ts";
+import { type Stoppable, stoppable, untilAborted } from "../runtime/stoppable.ts";
 
 const KAFKA_DATA_DIR = ".cache/kafka-data";
 const POSTGRES_DATA_DIR = ".cache/postgres-data";
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 /** The broker and database in use, and a way to stop the ones this process started. */
-export interface Infra {
+export interface Infra extends Stoppable {
   /** `host:port` of the Kafka broker. */
   kafka: string;
   /** `host:port` of the PostgreSQL server. */
@@ -67,7 +68,7 @@ export async function startInfra(config: Config, log: Logger): Promise<Infra> {
       kafka,
       postgres: db.address,
       started: { kafka: kafkaStarted, postgres: postgresStarted },
-      stop,
+      ...stoppable(stop),
     };
   } catch (error) {
     await stop();
@@ -111,15 +112,14 @@ async function createRoleOf(databaseUrl: string, adminUrl: string): Promise<void
 }
 
 if (import.meta.main) {
-  await runEntry("infra", loadConfig, async (config, log) => {
-    const starting = startInfra(config, log);
-    // Registered before the start ends, so a Ctrl-C during it still stops what it started.
-    onShutdown(log, async () => (await starting).stop());
-    const infra = await starting;
+  await runEntry("infra", loadConfig, async (config, { log, stopping }) => {
+    // A Ctrl-C during the start ends the wait once it is done, and stops what it started.
+    await using infra = await startInfra(config, log);
     const state = (started: boolean) => started ? "started" : "reused";
     console.log(
       `infra ready: kafka ${infra.kafka} (${state(infra.started.kafka)}), ` +
         `postgres ${infra.postgres} (${state(infra.started.postgres)})`,
     );
+    await untilAborted(stopping);
   });
 }

@@ -3,12 +3,13 @@ import type { Logger } from "../runtime/log.ts";
 import { backoffDelay } from "../domain/backoff.ts";
 import { sleep } from "../runtime/sleep.ts";
 import { entryCommand } from "./entry_command.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
-/** A component kept running until {@link Supervised.stop}. */
-export interface Supervised {
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-}
+/** A component kept running until stopped: SIGTERM, then SIGKILL if it has not exited in 20 s. */
+export type Supervised = Stoppable;
+
+/** How long a stopped component may take before it is killed. */
+const GRACE_MS = 20_000;
 
 /**
  * Runs `entry` (relative to the repository root) in its own session with `env` added;
@@ -39,14 +40,12 @@ export function supervise(entry: string, env: Record<string, string>, log: Logge
       // it has already exited
     }
   };
-  return {
-    async stop(graceMs = 20_000) {
-      stopping = true;
-      wake.abort();
-      signal("SIGTERM");
-      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
-      await loop;
-      clearTimeout(timer);
-    },
-  };
+  return stoppable(async () => {
+    stopping = true;
+    wake.abort();
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), GRACE_MS);
+    await loop;
+    clearTimeout(timer);
+  });
 }

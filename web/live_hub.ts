@@ -22,6 +22,7 @@ import { pipelineHealth, recentTradesByIds, symbolSummaries } from "./dashboard_
 import { PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
 import { PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
 import { priceAlertsView } from "./price_rule_queries.ts";
+import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
 
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
@@ -87,7 +88,7 @@ export class LiveHub {
 export async function startLiveHub(
   sql: Sql,
   log: Logger,
-): Promise<{ hub: LiveHub; stop(): Promise<void> }> {
+): Promise<Stoppable & { hub: LiveHub }> {
   const hub = new LiveHub();
   // Notifications that arrive while one is expanded wait here and are then expanded as one,
   // so a slow expansion delays the next by at most its own length, never a growing queue.
@@ -152,12 +153,12 @@ export async function startLiveHub(
   }
   return {
     hub,
-    async stop() {
+    ...stoppable(async () => {
       stopping.abort();
       hub.listening = false;
       await listener?.unlisten();
       await Promise.all(panels.map((stop) => stop()));
-    },
+    }),
   };
 }
 

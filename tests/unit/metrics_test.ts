@@ -36,7 +36,7 @@ Deno.test("METRICS_PORT serves /metrics, is off when unset, and a taken port nam
   const registry = createRegistry();
   counterFrom(registry, { name: "up_total", help: "Up.", read: () => 1 });
   const port = freePort();
-  const stop = serveMetrics(registry, port, log);
+  const metrics = serveMetrics(registry, port, log);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     assert.equal(response.status, 200);
@@ -50,7 +50,7 @@ Deno.test("METRICS_PORT serves /metrics, is off when unset, and a taken port nam
       (error) => error instanceof ConfigError && error.variable === "METRICS_PORT",
     );
   } finally {
-    await stop();
+    await metrics.stop();
   }
-  await serveMetrics(registry, undefined, log)();
+  await serveMetrics(registry, undefined, log).stop();
 });
