@@ -8,13 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { startKafkaBroker } from "../../stack/kafka_broker.ts";
 import { freePort } from "../../stack/free_port.ts";
-import { startSimulator } from "../../stack/simulator.ts";
-import { createTestDatabase } from "../helpers/test_database.ts";
 import { startComponent } from "../helpers/component_process.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { stackEnv } from "../helpers/stack_env.ts";
+import { startTestStack } from "../helpers/test_stack.ts";
 import { CANDLE_COLOURS } from "../../ui/candle_plot.ts";
 import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../../domain/chart_windows.ts";
 
@@ -112,168 +109,151 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const broker = await startKafkaBroker({ port: freePort(), dataDir: await Deno.makeTempDir() });
-    const db = await createTestDatabase();
-    const simulator = await startSimulator({
-      port: 0,
-      symbols: SYMBOLS,
-      rate: 100,
-      seed: 3,
-      whaleProbability: 0.01,
-      paused: true,
-    });
-    const env = stackEnv({
-      bootstrap: broker.bootstrap,
-      databaseUrl: db.url,
-      simulator,
-      symbols: SYMBOLS,
-      groupId: "browser",
-    });
-    const consumer = await startComponent("consumer.ts", "browser-consumer", env);
-    const producer = await startComponent("producer.ts", "browser-producer", env);
-    const copy = await freshCopy();
+    await using stack = await startTestStack(
+      { rate: 100, seed: 3, whaleProbability: 0.01, paused: true },
+      SYMBOLS,
+    );
+    const { db, simulator } = stack;
+    const env = stack.env({ groupId: "browser" });
+    stack.hold(await startComponent("consumer.ts", "browser-consumer", env));
+    stack.hold(await startComponent("producer.ts", "browser-producer", env));
+    const copy = stack.hold(await freshCopy(), (dir) => Deno.remove(dir, { recursive: true }));
     assert.ok(
       !await Deno.stat(`${copy}/static/islands.js`).then(() => true, () => false),
       "the copy has no built bundle, as a fresh clone has none",
     );
     const port = freePort();
-    const dashboard = await runDashboardTask(copy, {
-      ...env,
-      PORT: String(port),
-      DASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    const dashboard = stack.hold(
+      await runDashboardTask(copy, {
+        ...env,
+        PORT: String(port),
+        DASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+      }),
+    );
+    const browser = stack.hold(
+      await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-quic",
+          "--no-first-run",
+        ],
+      }),
+      (opened) => opened.close(),
+    );
+    // A first trade so the page has a symbol to show, then the feed pauses.
+    await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
+    simulator.resume();
+    await waitFor("a stored trade", async () => {
+      const [{ n }] = await db.sql`select count(*)::int as n from trades`;
+      return n > 0;
     });
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
+    simulator.pause();
+
+    // Half an hour off UTC, so that a chart drawn in the browser's zone would show it.
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "Asia/Kolkata",
     });
-    try {
-      // A first trade so the page has a symbol to show, then the feed pauses.
-      await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
-      simulator.resume();
-      await waitFor("a stored trade", async () => {
-        const [{ n }] = await db.sql`select count(*)::int as n from trades`;
-        return n > 0;
-      });
-      simulator.pause();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForSelector('[data-status="live"]', { timeout: 15_000 });
+    await page.waitForSelector(".chart canvas[data-newest]", { timeout: 15_000 });
+    const countBefore = await page.textContent(".card dd:nth-of-type(2)");
 
-      // Half an hour off UTC, so that a chart drawn in the browser's zone would show it.
-      const page = await browser.newPage({
-        viewport: { width: 1280, height: 900 },
-        timezoneId: "Asia/Kolkata",
-      });
-      const problems: string[] = [];
-      page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-      page.on("pageerror", (e) => problems.push(e.message));
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForSelector('[data-status="live"]', { timeout: 15_000 });
-      await page.waitForSelector(".chart canvas[data-newest]", { timeout: 15_000 });
-      const countBefore = await page.textContent(".card dd:nth-of-type(2)");
-
-      simulator.resume();
+    simulator.resume();
+    await page.waitForFunction(
+      (before) => document.querySelector(".card dd:nth-of-type(2)")?.textContent !== before,
+      countBefore,
+      { timeout: 20_000 },
+    );
+    // What a person watching sees: the newest candle moves, again and again.
+    const newest = () => page.getAttribute(".chart canvas", "data-newest");
+    const moves: string[] = [(await newest())!];
+    const pixelsBefore = await page.evaluate(pricePixels);
+    for (let move = 1; move <= 3; move++) {
       await page.waitForFunction(
-        (before) => document.querySelector(".card dd:nth-of-type(2)")?.textContent !== before,
-        countBefore,
-        { timeout: 20_000 },
+        (last) => document.querySelector(".chart canvas")?.getAttribute("data-newest") !== last,
+        moves.at(-1),
+        { timeout: 5_000 },
       );
-      // What a person watching sees: the newest candle moves, again and again.
-      const newest = () => page.getAttribute(".chart canvas", "data-newest");
-      const moves: string[] = [(await newest())!];
-      const pixelsBefore = await page.evaluate(pricePixels);
-      for (let move = 1; move <= 3; move++) {
-        await page.waitForFunction(
-          (last) => document.querySelector(".chart canvas")?.getAttribute("data-newest") !== last,
-          moves.at(-1),
-          { timeout: 5_000 },
-        );
-        moves.push((await newest())!);
-      }
-      assert.notEqual(await page.evaluate(pricePixels), pixelsBefore, "the drawn chart changed");
-      for (const drawn of moves) {
-        const [time, close] = drawn.split(" ");
-        const bucketMs = CHART_WINDOWS[DEFAULT_CHART_WINDOW].bucketSeconds * 1_000;
-        assert.equal(Date.parse(time) % bucketMs, 0, `${drawn}: a candle of the window shown`);
-        assert.match(close, /^\d+\.\d+$/, `${drawn}: its close`);
-      }
-      // Candles, not a line: bodies of both colours, rising and falling, each a few pixels.
-      const candlePixels = () =>
-        page.evaluate(pricePixelsOf, [CANDLE_COLOURS.up, CANDLE_COLOURS.down]);
-      await waitFor(
-        "rising and falling candles",
-        async () => (await candlePixels()).every((count) => count >= 20),
-        30_000,
-      );
-      await page.waitForSelector("ul.whales li.fresh", { timeout: 30_000 });
+      moves.push((await newest())!);
+    }
+    assert.notEqual(await page.evaluate(pricePixels), pixelsBefore, "the drawn chart changed");
+    for (const drawn of moves) {
+      const [time, close] = drawn.split(" ");
+      const bucketMs = CHART_WINDOWS[DEFAULT_CHART_WINDOW].bucketSeconds * 1_000;
+      assert.equal(Date.parse(time) % bucketMs, 0, `${drawn}: a candle of the window shown`);
+      assert.match(close, /^\d+\.\d+$/, `${drawn}: its close`);
+    }
+    // Candles, not a line: bodies of both colours, rising and falling, each a few pixels.
+    const candlePixels = () =>
+      page.evaluate(pricePixelsOf, [CANDLE_COLOURS.up, CANDLE_COLOURS.down]);
+    await waitFor(
+      "rising and falling candles",
+      async () => (await candlePixels()).every((count) => count >= 20),
+      30_000,
+    );
+    await page.waitForSelector("ul.whales li.fresh", { timeout: 30_000 });
 
-      const price = await page.textContent(".card .price");
-      assert.match(price ?? "", /^\d{1,3}(,\d{3})*\.\d{2,8}$/, "the price reads 67,062.78");
-      const whale = await page.textContent("ul.whales li");
-      assert.match(
-        whale ?? "",
-        /^\d\d:\d\d:\d\d [A-Z]+ (buy|sell) [\d,.]+ [A-Z]+ @ [\d,.]+ = [\d,]+\.\d\d USDT$/,
-      );
-      const drawn = await page.$$eval("canvas", (canvases) =>
-        canvases.map((canvas) => {
-          const c = canvas as HTMLCanvasElement;
-          const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-          return c.width > 0 && pixels.some((value) => value !== 0);
-        }));
-      assert.deepEqual(drawn, [true, true], "both charts have pixels");
+    const price = await page.textContent(".card .price");
+    assert.match(price ?? "", /^\d{1,3}(,\d{3})*\.\d{2,8}$/, "the price reads 67,062.78");
+    const whale = await page.textContent("ul.whales li");
+    assert.match(
+      whale ?? "",
+      /^\d\d:\d\d:\d\d [A-Z]+ (buy|sell) [\d,.]+ [A-Z]+ @ [\d,.]+ = [\d,]+\.\d\d USDT$/,
+    );
+    const drawn = await page.$$eval("canvas", (canvases) =>
+      canvases.map((canvas) => {
+        const c = canvas as HTMLCanvasElement;
+        const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+        return c.width > 0 && pixels.some((value) => value !== 0);
+      }));
+    assert.deepEqual(drawn, [true, true], "both charts have pixels");
 
-      // A price rule set from the page: refused with a wrong token, saying so; then, at the
-      // price shown, listed, firing as the feed crosses it, and deleted.
-      const shownPrice = (await page.textContent(".card .price"))!;
-      const shownSymbol = await page.textContent('.tabs button[aria-pressed="true"]');
-      await page.fill('.rule-form input[name="level"]', shownPrice.replaceAll(",", ""));
-      await page.fill('.rule-form input[name="token"]', "not-the-token");
-      await page.click('.rule-form button[type="submit"]');
-      await page.waitForSelector(
-        '.price-alerts [role="alert"]:has-text("not the dashboard\'s admin token")',
-      );
-      await page.fill('.rule-form input[name="token"]', ADMIN_TOKEN);
-      await page.click('.rule-form button[type="submit"]');
-      const ruleItem = page.locator(".price-alerts ul.rules li");
-      await ruleItem.first().waitFor({ timeout: 5_000 });
-      assert.ok(
-        (await ruleItem.first().textContent())!.startsWith(`${shownSymbol} crosses ${shownPrice} `),
-        "the rule reads as set, at the price shown",
-      );
-      const fired = await page.waitForSelector(".price-alerts ul.fired li.fresh", {
-        timeout: 30_000,
-      });
-      assert.match(
-        (await fired.textContent())!,
-        /^\d\d:\d\d:\d\d [A-Z]+ (rose|fell) through [\d,.]+: (high|low) [\d,.]+, close [\d,.]+$/,
-      );
-      assert.match((await ruleItem.first().textContent())!, /fired \d+ times?, last/);
-      await page.screenshot({ path: `${ROOT}test-artifacts/dashboard.png`, fullPage: true });
-      await ruleItem.first().locator("button.delete").click();
-      await page.waitForSelector(".price-alerts p.note:has-text('No price rule is set.')");
-      const [{ live }] = await db.sql`
+    // A price rule set from the page: refused with a wrong token, saying so; then, at the
+    // price shown, listed, firing as the feed crosses it, and deleted.
+    const shownPrice = (await page.textContent(".card .price"))!;
+    const shownSymbol = await page.textContent('.tabs button[aria-pressed="true"]');
+    await page.fill('.rule-form input[name="level"]', shownPrice.replaceAll(",", ""));
+    await page.fill('.rule-form input[name="token"]', "not-the-token");
+    await page.click('.rule-form button[type="submit"]');
+    await page.waitForSelector(
+      '.price-alerts [role="alert"]:has-text("not the dashboard\'s admin token")',
+    );
+    await page.fill('.rule-form input[name="token"]', ADMIN_TOKEN);
+    await page.click('.rule-form button[type="submit"]');
+    const ruleItem = page.locator(".price-alerts ul.rules li");
+    await ruleItem.first().waitFor({ timeout: 5_000 });
+    assert.ok(
+      (await ruleItem.first().textContent())!.startsWith(`${shownSymbol} crosses ${shownPrice} `),
+      "the rule reads as set, at the price shown",
+    );
+    const fired = await page.waitForSelector(".price-alerts ul.fired li.fresh", {
+      timeout: 30_000,
+    });
+    assert.match(
+      (await fired.textContent())!,
+      /^\d\d:\d\d:\d\d [A-Z]+ (rose|fell) through [\d,.]+: (high|low) [\d,.]+, close [\d,.]+$/,
+    );
+    assert.match((await ruleItem.first().textContent())!, /fired \d+ times?, last/);
+    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard.png`, fullPage: true });
+    await ruleItem.first().locator("button.delete").click();
+    await page.waitForSelector(".price-alerts p.note:has-text('No price rule is set.')");
+    const [{ live }] = await db.sql`
         select count(*)::int as live from price_rules where deleted_at is null
       `;
-      assert.equal(live, 0, "deleted in the database");
-      // The browser logs the refused request of the wrong token; that one is expected.
-      const refusal = /status of 401 \(Unauthorized\)/;
-      assert.equal(problems.filter((p) => refusal.test(p)).length, 1, "the wrong token's 401");
-      assert.deepEqual(problems.filter((p) => !refusal.test(p)), [], "no other console errors");
-      assert.ok(!dashboard.output().includes("islands.js is missing"), dashboard.output());
-    } finally {
-      await browser.close();
-      await dashboard.stop();
-      await producer.stop();
-      await consumer.stop();
-      await simulator.stop();
-      await db.drop();
-      await broker.stop();
-      await Deno.remove(copy, { recursive: true });
-    }
+    assert.equal(live, 0, "deleted in the database");
+    // The browser logs the refused request of the wrong token; that one is expected.
+    const refusal = /status of 401 \(Unauthorized\)/;
+    assert.equal(problems.filter((p) => refusal.test(p)).length, 1, "the wrong token's 401");
+    assert.deepEqual(problems.filter((p) => !refusal.test(p)), [], "no other console errors");
+    assert.ok(!dashboard.output().includes("islands.js is missing"), dashboard.output());
   },
 });

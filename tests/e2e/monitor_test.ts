@@ -5,144 +5,114 @@
  * restart resolves, and a stopped producer fires the disconnected rule.
  */
 import assert from "node:assert/strict";
-import { startKafkaBroker } from "../../stack/kafka_broker.ts";
-import { freePort } from "../../stack/free_port.ts";
-import { startSimulator } from "../../stack/simulator.ts";
-import { createApp } from "../../fresh/compat.ts";
-import { manifest } from "../../fresh/manifest.ts";
 import { startLiveHub } from "../../web/live_hub.ts";
 import type { AlertNotice } from "../../domain/alert_notice.ts";
 import { startWebhook } from "../helpers/webhook.ts";
 import type { HealthView } from "../../domain/dashboard_views.ts";
-import { createTestDatabase } from "../helpers/test_database.ts";
 import { startComponent } from "../helpers/component_process.ts";
+import { startTestStack } from "../helpers/test_stack.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { stackEnv } from "../helpers/stack_env.ts";
-import { quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
+import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
 
 Deno.test({
   name: "the monitor records health and gaps, and fires and resolves alerts",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const broker = await startKafkaBroker({ port: freePort(), dataDir: await Deno.makeTempDir() });
-    const db = await createTestDatabase();
     // Five trades of history: a reconnect misses more, and REST cannot serve them.
-    const simulator = await startSimulator({
-      port: 0,
-      symbols: SYMBOLS,
-      rate: 40,
-      seed: 5,
-      historySize: 5,
-    });
+    await using stack = await startTestStack({ rate: 40, seed: 5, historySize: 5 });
+    const { db, simulator } = stack;
     // The first POST fails: the monitor must retry it, not lose it.
-    const webhook = startWebhook<AlertNotice>();
+    const webhook = stack.hold(startWebhook<AlertNotice>(), (hook) => hook.shutdown());
     const notices = webhook.accepted;
-    const env = stackEnv({
-      bootstrap: broker.bootstrap,
-      databaseUrl: db.url,
-      simulator,
-      symbols: SYMBOLS,
-      groupId: "monitored",
-    }, {
+    const env = stack.env({ groupId: "monitored" }, {
       HEARTBEAT_INTERVAL_MS: "500",
       ALERT_KAFKA_LAG: "30",
       ALERT_PRODUCER_DISCONNECTED_SECONDS: "2",
       ALERT_WEBHOOK_URL: webhook.url,
     });
-    const live = await startLiveHub(db.sql, quietLog);
+    const live = stack.hold(await startLiveHub(db.sql, quietLog), (hub) => hub.stop());
     const health: HealthView[] = [];
     live.hub.subscribe((event) => {
       if (event.type === "health") health.push(event.data);
     });
-    const app = createApp(manifest, {
-      log: quietLog,
-      sql: db.sql,
-      symbols: SYMBOLS,
-    });
+    const app = dashboardApp({ sql: db.sql });
     const metrics = async () =>
       await (await app.fetch(new Request("http://dashboard/metrics"))).text();
     const posted = (rule: string, state: string) =>
       notices.filter((n) => n.rule === rule && n.state === state).length;
 
-    const monitor = await startComponent("monitor.ts", "monitor", env);
+    const monitor = stack.hold(await startComponent("monitor.ts", "monitor", env));
     let consumer = await startComponent("consumer.ts", "monitor-consumer-1", env);
-    const producer = await startComponent("producer.ts", "monitor-producer", env);
-    try {
-      await waitFor("producer and consumer reports", async () => {
-        const rows = await db.sql`select distinct component from pipeline_status`;
-        return rows.length === 3;
-      });
+    // The consumer in place at the end: it is replaced when killed.
+    stack.hold(consumer, () => consumer.stop());
+    const producer = stack.hold(
+      await startComponent("producer.ts", "monitor-producer", env),
+    );
+    await waitFor("producer and consumer reports", async () => {
+      const rows = await db.sql`select distinct component from pipeline_status`;
+      return rows.length === 3;
+    });
 
-      simulator.dropConnections();
-      await waitFor(
-        "the unservable gap recorded",
-        async () => (await db.sql`select 1 from trade_gaps`).length > 0,
-      );
-      const [gap] = await db.sql`
+    simulator.dropConnections();
+    await waitFor(
+      "the unservable gap recorded",
+      async () => (await db.sql`select 1 from trade_gaps`).length > 0,
+    );
+    const [gap] = await db.sql`
         select symbol, first_missing_id, last_missing_id, reason from trade_gaps
       `;
-      assert.ok(SYMBOLS.includes(gap.symbol));
-      assert.ok(Number(gap.last_missing_id) >= Number(gap.first_missing_id));
-      assert.match(gap.reason, /historicalTrades/);
-      assert.match(await metrics(), /^crypto_trades_lost_total [1-9]\d*$/m);
+    assert.ok(SYMBOLS.includes(gap.symbol));
+    assert.ok(Number(gap.last_missing_id) >= Number(gap.first_missing_id));
+    assert.match(gap.reason, /historicalTrades/);
+    assert.match(await metrics(), /^crypto_trades_lost_total [1-9]\d*$/m);
 
-      // Start-up may fire alerts of its own (a group that has committed nothing yet lags):
-      // the stop is judged once they have settled.
-      const firingNow = async (rule: string) =>
-        (await db.sql`select 1 from alerts where rule = ${rule} and firing`).length > 0;
-      await waitFor(
-        "the pipeline caught up",
-        async () => !(await firingNow("kafka_lag")) && !(await firingNow("producer_disconnected")),
-      );
-      const lagFirings = posted("kafka_lag", "firing");
-      const lagResolutions = posted("kafka_lag", "resolved");
-      assert.equal((await consumer.stop("SIGTERM")).code, 0);
-      await waitFor(
-        "the lag alert posted",
-        () => posted("kafka_lag", "firing") > lagFirings,
-        30_000,
-      );
-      assert.match(await metrics(), /^crypto_alert_firing\{rule="kafka_lag",subject=""\} 1$/m);
-      await waitFor(
-        "the lag alert on the stream",
-        () => health.some((h) => h.alerts.some((a) => a.rule === "kafka_lag" && a.firing)),
-      );
+    // Start-up may fire alerts of its own (a group that has committed nothing yet lags):
+    // the stop is judged once they have settled.
+    const firingNow = async (rule: string) =>
+      (await db.sql`select 1 from alerts where rule = ${rule} and firing`).length > 0;
+    await waitFor(
+      "the pipeline caught up",
+      async () => !(await firingNow("kafka_lag")) && !(await firingNow("producer_disconnected")),
+    );
+    const lagFirings = posted("kafka_lag", "firing");
+    const lagResolutions = posted("kafka_lag", "resolved");
+    assert.equal((await consumer.stop("SIGTERM")).code, 0);
+    await waitFor(
+      "the lag alert posted",
+      () => posted("kafka_lag", "firing") > lagFirings,
+      30_000,
+    );
+    assert.match(await metrics(), /^crypto_alert_firing\{rule="kafka_lag",subject=""\} 1$/m);
+    await waitFor(
+      "the lag alert on the stream",
+      () => health.some((h) => h.alerts.some((a) => a.rule === "kafka_lag" && a.firing)),
+    );
 
-      consumer = await startComponent("consumer.ts", "monitor-consumer-2", env);
-      await waitFor(
-        "the lag alert resolved",
-        () => posted("kafka_lag", "resolved") > lagResolutions,
-        60_000,
-      );
-      assert.match(await metrics(), /^crypto_alert_firing\{rule="kafka_lag",subject=""\} 0$/m);
-      assert.equal(posted("kafka_lag", "firing"), lagFirings + 1, "one POST when it fired");
-      assert.equal(posted("kafka_lag", "resolved"), lagResolutions + 1, "one when it resolved");
-      // The refused first POST was retried: every firing has its resolution, none went missing.
-      assert.ok(monitor.logs().some((l) => l.msg === "alert webhook refused the notice"));
-      assert.equal(posted("kafka_lag", "firing"), posted("kafka_lag", "resolved"));
+    consumer = await startComponent("consumer.ts", "monitor-consumer-2", env);
+    await waitFor(
+      "the lag alert resolved",
+      () => posted("kafka_lag", "resolved") > lagResolutions,
+      60_000,
+    );
+    assert.match(await metrics(), /^crypto_alert_firing\{rule="kafka_lag",subject=""\} 0$/m);
+    assert.equal(posted("kafka_lag", "firing"), lagFirings + 1, "one POST when it fired");
+    assert.equal(posted("kafka_lag", "resolved"), lagResolutions + 1, "one when it resolved");
+    // The refused first POST was retried: every firing has its resolution, none went missing.
+    assert.ok(monitor.logs().some((l) => l.msg === "alert webhook refused the notice"));
+    assert.equal(posted("kafka_lag", "firing"), posted("kafka_lag", "resolved"));
 
-      const disconnections = posted("producer_disconnected", "firing");
-      assert.equal((await producer.stop("SIGTERM")).code, 0);
-      await waitFor(
-        "the disconnected alert posted",
-        () => posted("producer_disconnected", "firing") > disconnections,
-        30_000,
-      );
-      const [alert] = await db.sql`
+    const disconnections = posted("producer_disconnected", "firing");
+    assert.equal((await producer.stop("SIGTERM")).code, 0);
+    await waitFor(
+      "the disconnected alert posted",
+      () => posted("producer_disconnected", "firing") > disconnections,
+      30_000,
+    );
+    const [alert] = await db.sql`
         select firing, value, threshold from alerts where rule = 'producer_disconnected'
       `;
-      assert.deepEqual([alert.firing, alert.threshold], [true, 2]);
-      assert.ok(alert.value > 2);
-    } finally {
-      await producer.stop();
-      await consumer.stop();
-      await monitor.stop();
-      await live.stop();
-      await webhook.shutdown();
-      await simulator.stop();
-      await db.drop();
-      await broker.stop();
-    }
+    assert.deepEqual([alert.firing, alert.threshold], [true, 2]);
+    assert.ok(alert.value > 2);
   },
 });

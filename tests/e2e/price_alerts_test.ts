@@ -7,17 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { type Admin, Kafka, logLevel } from "kafkajs";
-import { startKafkaBroker } from "../../stack/kafka_broker.ts";
-import { freePort } from "../../stack/free_port.ts";
-import { type Simulator, startSimulator } from "../../stack/simulator.ts";
+import type { Simulator } from "../../stack/simulator.ts";
 import type { Sql } from "../../runtime/database.ts";
 import { startLiveHub } from "../../web/live_hub.ts";
 import type { PriceAlertNotice } from "../../domain/alert_notice.ts";
 import type { PriceAlertsView, SymbolSummary } from "../../domain/dashboard_views.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/test_database.ts";
 import { type ComponentProcess, startComponent } from "../helpers/component_process.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { stackEnv } from "../helpers/stack_env.ts";
+import { startTestStack } from "../helpers/test_stack.ts";
 import { countTrades } from "../helpers/expected_trades.ts";
 import { startWebhook } from "../helpers/webhook.ts";
 import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
@@ -316,21 +313,15 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const broker = await startKafkaBroker({ port: freePort(), dataDir: await Deno.makeTempDir() });
-    const db: TestDatabase = await createTestDatabase();
-    const simulator = await startSimulator({ port: 0, symbols: SYMBOLS, rate: 50, seed: 11 });
+    await using stack = await startTestStack({ rate: 50, seed: 11 });
+    const { broker, db, simulator } = stack;
     // The webhook: the first price alert POSTed is refused, so the monitor must retry it.
     const webhook = startWebhook<PriceAlertNotice>((notice) =>
       typeof notice.rule === "string" && notice.rule.startsWith("price_")
     );
+    stack.hold(webhook, (hook) => hook.shutdown());
     const accepted = webhook.accepted;
-    const env = stackEnv({
-      bootstrap: broker.bootstrap,
-      databaseUrl: db.url,
-      simulator,
-      symbols: SYMBOLS,
-      groupId: GROUP_ID,
-    }, {
+    const env = stack.env({ groupId: GROUP_ID }, {
       HEARTBEAT_INTERVAL_MS: "500",
       ALERT_WEBHOOK_URL: webhook.url,
     });
@@ -342,7 +333,7 @@ Deno.test({
       KAFKA_SESSION_TIMEOUT_MS: "6000",
     };
     const log = quietLog;
-    const live = await startLiveHub(db.sql, log);
+    const live = stack.hold(await startLiveHub(db.sql, log), (hub) => hub.stop());
     const panels: PriceAlertsView[] = [];
     live.hub.subscribe((event) => {
       if (event.type === "price_alerts") panels.push(event.data);
@@ -355,179 +346,176 @@ Deno.test({
       live: live.hub,
     });
 
-    const monitor = await startComponent("monitor.ts", "price-alerts-monitor", env);
+    const monitor = stack.hold(
+      await startComponent("monitor.ts", "price-alerts-monitor", env),
+    );
     let consumer: ComponentProcess = await startComponent(
       "consumer.ts",
       "price-alerts-consumer-0",
       consumerEnv,
     );
-    const producer = await startComponent("producer.ts", "price-alerts-producer", env);
+    // The consumer in place at the end: it is replaced when killed.
+    stack.hold(consumer, () => consumer.stop());
+    const producer = stack.hold(
+      await startComponent("producer.ts", "price-alerts-producer", env),
+    );
     const consumers = [consumer];
-    const admin = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin();
-    try {
-      await admin.connect();
-      await waitFor("trades of both symbols stored", async () => {
-        const rows = await db.sql`select 1 from trade_aggregates where trade_count >= 100`;
-        return rows.length === SYMBOLS.length;
-      });
-      // Paused and caught up, so nothing judges between a rule's creation and reading its state.
-      simulator.pause();
-      await waitFor("the consumer caught up", () => caughtUp(db.sql, simulator));
-      const response = await app.fetch(new Request("http://dashboard/api/aggregates"));
-      const { aggregates } = await response.json() as { aggregates: SymbolSummary[] };
-      const lastPrice = (symbol: string) => aggregates.find((a) => a.symbol === symbol)!.lastPrice;
-      const rules: Rule[] = [
-        crossingRule("BTCUSDT", lastPrice("BTCUSDT"), "any"),
-        crossingRule("ETHUSDT", lastPrice("ETHUSDT"), "up"),
-        moveRule("BTCUSDT", MOVE_PERCENT, "any"),
-        // One way only, so it is armed again whenever the price is back near the window's low.
-        moveRule("ETHUSDT", UP_MOVE_PERCENT, "up"),
-      ];
-      const start = new Map<Rule, RuleState>();
-      for (const rule of rules) {
-        rule.id = await postRule(app, rule.body);
-        start.set(rule, await ruleState(db.sql, rule.id));
-      }
-      assert.deepEqual(
-        rules.filter((r) => r.kind === "crosses").map((r) => start.get(r)!.side),
-        [1, 1],
-        "a rule at the last price starts at or above it",
-      );
-      simulator.resume();
+    const admin = stack.hold(
+      new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin(),
+      (client) => client.disconnect(),
+    );
+    await admin.connect();
+    await waitFor("trades of both symbols stored", async () => {
+      const rows = await db.sql`select 1 from trade_aggregates where trade_count >= 100`;
+      return rows.length === SYMBOLS.length;
+    });
+    // Paused and caught up, so nothing judges between a rule's creation and reading its state.
+    simulator.pause();
+    await waitFor("the consumer caught up", () => caughtUp(db.sql, simulator));
+    const response = await app.fetch(new Request("http://dashboard/api/aggregates"));
+    const { aggregates } = await response.json() as { aggregates: SymbolSummary[] };
+    const lastPrice = (symbol: string) => aggregates.find((a) => a.symbol === symbol)!.lastPrice;
+    const rules: Rule[] = [
+      crossingRule("BTCUSDT", lastPrice("BTCUSDT"), "any"),
+      crossingRule("ETHUSDT", lastPrice("ETHUSDT"), "up"),
+      moveRule("BTCUSDT", MOVE_PERCENT, "any"),
+      // One way only, so it is armed again whenever the price is back near the window's low.
+      moveRule("ETHUSDT", UP_MOVE_PERCENT, "up"),
+    ];
+    const start = new Map<Rule, RuleState>();
+    for (const rule of rules) {
+      rule.id = await postRule(app, rule.body);
+      start.set(rule, await ruleState(db.sql, rule.id));
+    }
+    assert.deepEqual(
+      rules.filter((r) => r.kind === "crosses").map((r) => start.get(r)!.side),
+      [1, 1],
+      "a rule at the last price starts at or above it",
+    );
+    simulator.resume();
 
-      // Killed at random instants while it stores trades and judges rules; restarted once its
-      // session has ended, with the offsets moved back so stored trades are delivered again.
-      /** Resolves once over 20 trades more than now are stored: the consumer is at work. */
-      const storing = async (name: string) => {
-        const before = await countTrades(db.sql);
-        await waitFor(
-          `${name} storing trades`,
-          async () => (await countTrades(db.sql)) > before + 20,
-          30_000,
-        );
-      };
-      for (let kill = 1; kill <= KILLS; kill++) {
-        await storing(`consumer ${kill - 1}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 1_000));
-        await consumer.stop("SIGKILL");
-        await rewindGroup(admin, GROUP_ID, env.KAFKA_TOPIC, REWIND_MESSAGES);
-        consumer = await startComponent(
-          "consumer.ts",
-          `price-alerts-consumer-${kill}`,
-          consumerEnv,
-        );
-        consumers.push(consumer);
-      }
-      await storing("the last consumer");
+    // Killed at random instants while it stores trades and judges rules; restarted once its
+    // session has ended, with the offsets moved back so stored trades are delivered again.
+    /** Resolves once over 20 trades more than now are stored: the consumer is at work. */
+    const storing = async (name: string) => {
+      const before = await countTrades(db.sql);
       await waitFor(
-        `the BTCUSDT crossing rule fired ${CROSSINGS_WANTED} times`,
-        async () => {
-          const rows = await db.sql`select 1 from price_alerts where rule_id = ${rules[0].id}`;
-          return rows.length >= CROSSINGS_WANTED;
-        },
-        60_000,
+        `${name} storing trades`,
+        async () => (await countTrades(db.sql)) > before + 20,
+        30_000,
       );
+    };
+    for (let kill = 1; kill <= KILLS; kill++) {
+      await storing(`consumer ${kill - 1}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1_000));
+      await consumer.stop("SIGKILL");
+      await rewindGroup(admin, GROUP_ID, env.KAFKA_TOPIC, REWIND_MESSAGES);
+      consumer = await startComponent(
+        "consumer.ts",
+        `price-alerts-consumer-${kill}`,
+        consumerEnv,
+      );
+      consumers.push(consumer);
+    }
+    await storing("the last consumer");
+    await waitFor(
+      `the BTCUSDT crossing rule fired ${CROSSINGS_WANTED} times`,
+      async () => {
+        const rows = await db.sql`select 1 from price_alerts where rule_id = ${rules[0].id}`;
+        return rows.length >= CROSSINGS_WANTED;
+      },
+      60_000,
+    );
 
-      simulator.pause();
-      await waitFor("every trade sent stored", () => caughtUp(db.sql, simulator), 30_000);
-      assert.equal((await producer.stop("SIGTERM")).code, 0, "the producer stops cleanly");
-      assert.ok(await caughtUp(db.sql, simulator), "nothing more came after the producer");
-      assert.equal((await consumer.stop("SIGTERM")).code, 0, "the consumer stops cleanly");
-      const redelivered = consumers
-        .map((c) => Math.max(0, ...c.logs().map((l) => Number(l.duplicates ?? 0))))
-        .reduce((a, b) => a + b);
-      assert.ok(redelivered > 0, "the rewound offsets delivered stored trades again");
+    simulator.pause();
+    await waitFor("every trade sent stored", () => caughtUp(db.sql, simulator), 30_000);
+    assert.equal((await producer.stop("SIGTERM")).code, 0, "the producer stops cleanly");
+    assert.ok(await caughtUp(db.sql, simulator), "nothing more came after the producer");
+    assert.equal((await consumer.stop("SIGTERM")).code, 0, "the consumer stops cleanly");
+    const redelivered = consumers
+      .map((c) => Math.max(0, ...c.logs().map((l) => Number(l.duplicates ?? 0))))
+      .reduce((a, b) => a + b);
+    assert.ok(redelivered > 0, "the rewound offsets delivered stored trades again");
 
-      // Each rule's alerts against the stored candles it judged, read independently.
-      const end = new Map<Rule, RuleState>();
-      for (const rule of rules) {
-        const [from, to] = [start.get(rule)!, await ruleState(db.sql, rule.id)];
-        end.set(rule, to);
-        assert.equal(
-          to.judgedUntil,
-          await newestCompleteBucket(db.sql, rule.symbol),
-          `${rule.name} judged every completed candle`,
+    // Each rule's alerts against the stored candles it judged, read independently.
+    const end = new Map<Rule, RuleState>();
+    for (const rule of rules) {
+      const [from, to] = [start.get(rule)!, await ruleState(db.sql, rule.id)];
+      end.set(rule, to);
+      assert.equal(
+        to.judgedUntil,
+        await newestCompleteBucket(db.sql, rule.symbol),
+        `${rule.name} judged every completed candle`,
+      );
+      const judged = await secondCandles(db.sql, rule.symbol, from.judgedUntil, to.judgedUntil);
+      const expected = rule.kind === "crosses"
+        ? expectedCrossings(judged, from.side, rule.level, rule.direction)
+        : expectedMoves(
+          judged,
+          await secondCandles(
+            db.sql,
+            rule.symbol,
+            from.judgedUntil - MOVE_WINDOW_SECONDS * 1_000,
+            to.judgedUntil,
+          ),
+          from.armed,
+          rule.percent,
+          MOVE_WINDOW_SECONDS,
+          rule.direction,
         );
-        const judged = await secondCandles(db.sql, rule.symbol, from.judgedUntil, to.judgedUntil);
-        const expected = rule.kind === "crosses"
-          ? expectedCrossings(judged, from.side, rule.level, rule.direction)
-          : expectedMoves(
-            judged,
-            await secondCandles(
-              db.sql,
-              rule.symbol,
-              from.judgedUntil - MOVE_WINDOW_SECONDS * 1_000,
-              to.judgedUntil,
-            ),
-            from.armed,
-            rule.percent,
-            MOVE_WINDOW_SECONDS,
-            rule.direction,
-          );
-        assert.deepEqual(await storedAlerts(db.sql, rule.id), expected, `${rule.name}'s alerts`);
-        assert.equal(to.firedCount, expected.length, `${rule.name}'s fired_count`);
-      }
-      assert.ok(end.get(rules[2])!.firedCount >= 1, "the BTCUSDT move rule fired");
+      assert.deepEqual(await storedAlerts(db.sql, rule.id), expected, `${rule.name}'s alerts`);
+      assert.equal(to.firedCount, expected.length, `${rule.name}'s fired_count`);
+    }
+    assert.ok(end.get(rules[2])!.firedCount >= 1, "the BTCUSDT move rule fired");
 
-      // Every alert reaches the webhook once, the refused one retried; each is marked delivered.
-      const alerts = await db.sql<
-        { id: string; rule_id: string; symbol: string; direction: string; kind: string }[]
-      >`
+    // Every alert reaches the webhook once, the refused one retried; each is marked delivered.
+    const alerts = await db.sql<
+      { id: string; rule_id: string; symbol: string; direction: string; kind: string }[]
+    >`
         select a.id::text, a.rule_id::text, a.symbol, a.direction, r.kind
         from price_alerts a join price_rules r on r.id = a.rule_id order by a.id
       `;
-      await waitFor("every alert delivered", async () => {
-        const [{ pending }] = await db.sql<{ pending: number }[]>`
+    await waitFor("every alert delivered", async () => {
+      const [{ pending }] = await db.sql<{ pending: number }[]>`
           select count(*)::int as pending from price_alerts where delivered_at is null
         `;
-        return pending === 0 && accepted.length >= alerts.length;
-      }, 30_000);
-      assert.ok(
-        alerts.some((a) => a.id === webhook.refused()?.id),
-        "a price alert's POST was refused",
-      );
-      assert.ok(monitor.logs().some((l) => l.msg === "alert webhook refused the notice"));
+      return pending === 0 && accepted.length >= alerts.length;
+    }, 30_000);
+    assert.ok(
+      alerts.some((a) => a.id === webhook.refused()?.id),
+      "a price alert's POST was refused",
+    );
+    assert.ok(monitor.logs().some((l) => l.msg === "alert webhook refused the notice"));
+    assert.deepEqual(
+      accepted.map((n) => n.id).sort((a, b) => Number(a) - Number(b)),
+      alerts.map((a) => a.id),
+      "each alert accepted exactly once, the refused one included",
+    );
+    for (const alert of alerts) {
+      const notice = accepted.find((n) => n.id === alert.id)!;
       assert.deepEqual(
-        accepted.map((n) => n.id).sort((a, b) => Number(a) - Number(b)),
-        alerts.map((a) => a.id),
-        "each alert accepted exactly once, the refused one included",
+        [notice.v, notice.rule, notice.subject, notice.state, notice.ruleId, notice.direction],
+        [1, `price_${alert.kind}`, alert.symbol, "fired", alert.rule_id, alert.direction],
+        `the notice of alert ${alert.id}`,
       );
-      for (const alert of alerts) {
-        const notice = accepted.find((n) => n.id === alert.id)!;
-        assert.deepEqual(
-          [notice.v, notice.rule, notice.subject, notice.state, notice.ruleId, notice.direction],
-          [1, `price_${alert.kind}`, alert.symbol, "fired", alert.rule_id, alert.direction],
-          `the notice of alert ${alert.id}`,
-        );
-      }
-      const [{ given_up }] = await db.sql<{ given_up: number }[]>`
+    }
+    const [{ given_up }] = await db.sql<{ given_up: number }[]>`
         select count(*)::int as given_up from price_alerts where given_up_at is not null
       `;
-      assert.equal(given_up, 0);
+    assert.equal(given_up, 0);
 
-      // The live stream published the alerts, and ends on the panel as it now is.
-      const newest = alerts.map((a) => a.id).reverse().slice(0, 20);
-      const firedCounts = new Map(rules.map((r) => [r.id, end.get(r)!.firedCount]));
-      await waitFor("the final panel on the live stream", () => {
-        const last = panels.at(-1);
-        return last !== undefined &&
-          JSON.stringify(last.alerts.map((a) => a.id)) === JSON.stringify(newest) &&
-          last.rules.length === rules.length &&
-          last.rules.every((r) => r.firedCount === firedCounts.get(r.id));
-      });
-      const published = new Set(panels.flatMap((p) => p.alerts.map((a) => a.id)));
-      const missing = alerts.filter((a) => !published.has(a.id)).map((a) => a.id);
-      assert.deepEqual(missing, [], "every alert was on the live stream");
-    } finally {
-      await admin.disconnect();
-      await producer.stop();
-      await consumer.stop();
-      await monitor.stop();
-      await live.stop();
-      await webhook.shutdown();
-      await simulator.stop();
-      await db.drop();
-      await broker.stop();
-    }
+    // The live stream published the alerts, and ends on the panel as it now is.
+    const newest = alerts.map((a) => a.id).reverse().slice(0, 20);
+    const firedCounts = new Map(rules.map((r) => [r.id, end.get(r)!.firedCount]));
+    await waitFor("the final panel on the live stream", () => {
+      const last = panels.at(-1);
+      return last !== undefined &&
+        JSON.stringify(last.alerts.map((a) => a.id)) === JSON.stringify(newest) &&
+        last.rules.length === rules.length &&
+        last.rules.every((r) => r.firedCount === firedCounts.get(r.id));
+    });
+    const published = new Set(panels.flatMap((p) => p.alerts.map((a) => a.id)));
+    const missing = alerts.filter((a) => !published.has(a.id)).map((a) => a.id);
+    assert.deepEqual(missing, [], "every alert was on the live stream");
   },
 });
