@@ -1,8 +1,7 @@
 /** What every entry point does first and last: configuration, logging, fatal errors, signals. */
 import type { Env } from "./config.ts";
 import { ConfigError } from "./env_reader.ts";
-import type { LogLevel } from "./log.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger, type Logger, type LogLevel } from "./log.ts";
 import { UnrecoverableError } from "./unrecoverable.ts";
 
 /** What an entry point's `main` gets besides its settings. */
