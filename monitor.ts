@@ -109,6 +109,9 @@ await runEntry("monitor", monitorConfig, async (config, { log, stopping }) => {
     );
     await forgetSilentInstances(database.sql);
   };
+  const registry = createRegistry();
+  registerMonitorMetrics(registry, { firing, evaluations: () => evaluations, webhook });
+  await using _metrics = serveMetrics(registry, config.metricsPort, log);
   let evaluating: Promise<void> | undefined;
   const timer = setInterval(() => {
     evaluating ??= evaluate()
@@ -117,10 +120,6 @@ await runEntry("monitor", monitorConfig, async (config, { log, stopping }) => {
       .catch((error) => log.warn("price alerts not claimed; trying again", { error }))
       .finally(() => evaluating = undefined);
   }, config.heartbeatIntervalMs);
-
-  const registry = createRegistry();
-  registerMonitorMetrics(registry, { firing, evaluations: () => evaluations, webhook });
-  await using _metrics = serveMetrics(registry, config.metricsPort, log);
   await using _evaluations = stoppable(async () => {
     clearInterval(timer);
     await evaluating;

@@ -35,11 +35,16 @@ await runEntry("producer", producerConfig, async (config, { log, stopping }) => 
   });
   const kafka = createKafka(config.kafka, "crypto-producer", log);
   const producer = createIdempotentProducer(kafka);
-  await using _producer = stoppable(() => producer.disconnect());
-  await retryTransient("kafka connect", async () => {
-    await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
-    await producer.connect();
-  }, { log, service: "kafka", signal: stopping });
+  await using _producer = stoppable(() => producer.disconnect().catch(() => {}));
+  // A stop does not wait for a connection attempt under way (kafkajs retries one for a minute).
+  await Promise.race([
+    retryTransient("kafka connect", async () => {
+      await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
+      await producer.connect();
+    }, { log, service: "kafka", signal: stopping }),
+    untilAborted(stopping),
+  ]);
+  if (stopping.aborted) return;
   // Where the last run stopped: the first live trade of each symbol then shows the gap.
   const published = await retryTransient("read the topic's end", async () => {
     try {
@@ -58,6 +63,7 @@ await runEntry("producer", producerConfig, async (config, { log, stopping }) => 
   await using _flush = stoppable(async () => {
     const unsent = await publisher.close(15_000);
     if (unsent > 0) log.error("stopped with messages unsent", { unsent });
+    if (!stopping.aborted) return;
     log.info("stopped", {
       ...counts,
       published: publisher.published,

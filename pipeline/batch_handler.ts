@@ -123,6 +123,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   ): Promise<void> {
     const retrying = { log, shouldStop: context.shouldStop, whileWaiting: context.heartbeat };
     const progress = freshProgress();
+    let failed = false;
     if (decoded.length > 0) {
       const stored = await retryTransient("store", async () => {
         await storeDecoded(storing, decoded, planned, progress, context);
@@ -131,6 +132,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
         ...retrying,
         service: "database",
         onFailure: () => {
+          failed = true;
           windows.forget();
           stats.databaseErrors++;
           database.renew();
@@ -147,8 +149,9 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       }, { ...retrying, service: "kafka" });
       if (!sent) throw new BatchAbandoned();
     }
-    // Averages after a late trade were recomputed in SQL: the windows follow the database.
-    if (progress.late.length > 0) windows.forget();
+    // Averages after a late trade were recomputed in SQL, maybe by an attempt that outlived its
+    // deadline and committed after the retry planned: the windows follow the database.
+    if (failed || progress.late.length > 0) windows.forget();
     for (const error of progress.priceRuleFaults) {
       stats.priceRuleFaults++;
       log.error("price rules not judged; the trades are stored and the next batch judges again", {

@@ -13,7 +13,7 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Asked before each attempt and while waiting; true ends the retrying as `signal` does. */
   shouldStop?: () => boolean;
-  /** Told of each failure that is retried, before the wait. */
+  /** Told of each failure but an unrecoverable one, before the wait (or the end, if stopped). */
   onFailure?: (error: unknown) => void;
   /**
    * Run about every second of a wait (a Kafka heartbeat, so a long outage does not cost the
@@ -44,8 +44,8 @@ export async function retryTransient<T>(
     } catch (error) {
       const unrecoverable = asUnrecoverable(error, service);
       if (unrecoverable) throw unrecoverable;
-      if (stopped()) break;
       onFailure?.(error);
+      if (stopped()) break;
       const delayMs = backoffDelay(attempt, backoff);
       log.warn(`${what} failed; retrying`, { error, attempt, delayMs });
       await wait(delayMs, options, stopped);

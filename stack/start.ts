@@ -31,6 +31,7 @@ await runEntry("start", loadConfig, async (config, { log, stopping }) => {
     // Price rules can be set from the page: with the user's token, or one kept for the stack.
     DASHBOARD_ADMIN_TOKEN: config.dashboardAdminToken ?? await localAdminToken(),
   };
+  if (stopping.aborted) return;
   // Stopped in reverse: the dashboard, the producer (it flushes into Kafka), the consumer, the
   // monitor.
   await using _monitor = supervise("monitor.ts", env, log);
