@@ -332,14 +332,12 @@ Deno.test({
       CONSUMER_MAX_BATCH_BYTES: "4096",
       KAFKA_SESSION_TIMEOUT_MS: "6000",
     };
-    const log = quietLog;
-    const live = stack.hold(await startLiveHub(db.sql, log), (hub) => hub.stop());
+    const live = stack.hold(await startLiveHub(db.sql, quietLog), (hub) => hub.stop());
     const panels: PriceAlertsView[] = [];
     live.hub.subscribe((event) => {
       if (event.type === "price_alerts") panels.push(event.data);
     });
     const app = dashboardApp({
-      log,
       sql: db.sql,
       symbols: SYMBOLS,
       adminToken: TOKEN,

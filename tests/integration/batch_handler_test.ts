@@ -8,15 +8,13 @@ import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { BATCH_CONTEXT, kafkaMessages } from "../helpers/batch_input.ts";
 import { quietLog } from "../helpers/dashboard_app.ts";
 
-const log = quietLog;
-
 /** A handler on `sql` (windows of 2, whales from 100,000) sending its dead letters to `letters`. */
 function handlerOn(sql: DatabasePool["sql"], letters: DeadLetter[] = [], renew = () => {}) {
   return createBatchHandler({
     database: { sql, renew },
     windowSize: 2,
     whaleThreshold: "100000",
-    log,
+    log: quietLog,
     sendDeadLetters: (sent) => Promise.resolve(void letters.push(...sent)),
   });
 }
@@ -92,7 +90,7 @@ Deno.test("a batch waiting for PostgreSQL is abandoned on shutdown, uncommitted"
     database,
     windowSize: 2,
     whaleThreshold: "1",
-    log,
+    log: quietLog,
     sendDeadLetters: () => Promise.resolve(),
   });
   try {
@@ -267,7 +265,7 @@ Deno.test("an attempt past its deadline is retried, and what it stores late coun
       database: { sql: db.sql, renew() {} },
       windowSize: 2,
       whaleThreshold: "100000",
-      log,
+      log: quietLog,
       sendDeadLetters: () => Promise.resolve(),
       storeTimeoutMs: 300,
     });

@@ -7,9 +7,7 @@ import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "../helpers/batch_input.ts";
 import { mulberry32 } from "../../stack/seeded_random.ts";
 import { CANDLE_SECONDS } from "../../domain/candles.ts";
-import { dashboardApp, quietLog } from "../helpers/dashboard_app.ts";
-
-const log = quietLog;
+import { dashboardApp } from "../helpers/dashboard_app.ts";
 
 /** `count` trades of two symbols over about `spanMs`, ending `endMs`, 1 in 10 of them whales. */
 function trades(count: number, endMs: number, spanMs: number): TradeEvent[] {
@@ -188,7 +186,7 @@ Deno.test("the candles API serves any stored interval over a range, and says wha
     const events = trades(300, now, 3 * 3_600_000);
     const handler = testBatchHandler(db.sql, 5);
     await handler.accept(kafkaMessages(events), BATCH_CONTEXT)();
-    const app = dashboardApp({ log, sql: db.sql, symbols: ["BTCUSDT", "ETHUSDT"] });
+    const app = dashboardApp({ sql: db.sql });
     const get = (path: string) =>
       Promise.resolve(app.fetch(new Request(`http://dashboard${path}`)));
 

@@ -10,8 +10,6 @@ import { ConfigError } from "../../runtime/env_reader.ts";
 import { freePort } from "../../stack/free_port.ts";
 import { quietLog } from "../helpers/dashboard_app.ts";
 
-const log = quietLog;
-
 Deno.test("metrics read the component's figures at each scrape, labels escaped", async () => {
   const registry = createRegistry();
   let sent = 3;
@@ -36,7 +34,7 @@ Deno.test("METRICS_PORT serves /metrics, is off when unset, and a taken port nam
   const registry = createRegistry();
   counterFrom(registry, { name: "up_total", help: "Up.", read: () => 1 });
   const port = freePort();
-  const metrics = serveMetrics(registry, port, log);
+  const metrics = serveMetrics(registry, port, quietLog);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     assert.equal(response.status, 200);
@@ -46,11 +44,11 @@ Deno.test("METRICS_PORT serves /metrics, is off when unset, and a taken port nam
     assert.equal(other.status, 404);
     await other.body?.cancel();
     assert.throws(
-      () => serveMetrics(registry, port, log),
+      () => serveMetrics(registry, port, quietLog),
       (error) => error instanceof ConfigError && error.variable === "METRICS_PORT",
     );
   } finally {
     await metrics.stop();
   }
-  await serveMetrics(registry, undefined, log).stop();
+  await serveMetrics(registry, undefined, quietLog).stop();
 });
