@@ -11,14 +11,9 @@ const ROOT = new URL("../", import.meta.url);
  * peaked about 40 MiB lower at 10,000 trades/s (1 MiB cost it throughput at 15,000). In the soak
  * (`deno task bench --soak`) the monitor's resident memory climbed from 80 to 130 MiB over six
  * minutes while its live heap stayed at 10 MiB; with 1 MiB it stayed at 74–78 MiB for ten.
- * The consumer also runs in V8's memory saver mode: without it, its old generation grew once,
- * between minutes 3 and 5 of the soak, from 25 to 47 MB committed on an 11 MB live heap (resident
- * +25–31 % from minute 2; with 4 MiB semi-spaces +18 %); with it the consumer stays at 75–82 MiB,
- * peaks lower (at 10,000 trades/s 89 against 126 MiB, draining 134 against 199) and drains slower
- * (23,256 against 34,781 trades/s in one paired run; see bench/RESULTS.md).
  */
 export const ENTRY_V8_FLAGS: Readonly<Record<string, string>> = {
-  "consumer.ts": "--v8-flags=--max-semi-space-size=1,--memory-saver-mode",
+  "consumer.ts": "--v8-flags=--max-semi-space-size=1",
   "producer.ts": "--v8-flags=--max-semi-space-size=2",
   "monitor.ts": "--v8-flags=--max-semi-space-size=1",
 };
