@@ -212,6 +212,10 @@ function readPaths(): [string, string][] {
     ]),
     ["/api/candles 1h, 30 days", `/api/candles?symbol=BTCUSDT&interval=1h&from=${month}`],
     ["/api/candles 1m, newest 1,000", "/api/candles?symbol=BTCUSDT&interval=1m"],
+    [
+      "/api/indicators 1m, newest 1,000, five",
+      "/api/indicators?symbol=BTCUSDT&interval=1m&set=sma:50,ema:20,bb,rsi,macd",
+    ],
     ["/api/trades", "/api/trades"],
     ["/api/trades BTCUSDT", "/api/trades?symbol=BTCUSDT"],
     ["/api/whales", "/api/whales"],

@@ -3,8 +3,9 @@
  * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
  */
 import { CHART_WINDOWS, type ChartWindow } from "../domain/chart_windows.ts";
-import { CANDLE_INTERVALS, type CandleInterval } from "../domain/candles.ts";
+import { CANDLE_INTERVALS, type CandleInterval, MAX_CANDLES } from "../domain/candles.ts";
 import { configuredSymbol } from "../domain/trade_event.ts";
+import { IndicatorSetError, type IndicatorSpec, parseIndicatorSet } from "../domain/indicators.ts";
 
 /**
  * A request the API cannot answer as asked, answered with `status` (400 unless the problem has
@@ -76,6 +77,47 @@ export function windowParam(url: URL, fallback: ChartWindow): ChartWindow {
 /** `interval`, one of {@link CANDLE_INTERVALS}; `fallback` when absent. */
 export function intervalParam(url: URL, fallback: CandleInterval): CandleInterval {
   return keyParam(url, "interval", CANDLE_INTERVALS, fallback);
+}
+
+/** Stored candles of one interval over a range, as `/api/candles` and `/api/indicators` take it. */
+export interface CandleRange {
+  interval: CandleInterval;
+  bucketSeconds: number;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * `interval` (default `1m`), `to` (default now) and `from` (default 1,000 intervals before
+ * `to`): a range of at most {@link MAX_CANDLES} candles.
+ */
+export function candleRangeParams(url: URL): CandleRange {
+  const interval = intervalParam(url, "1m");
+  const bucketSeconds = CANDLE_INTERVALS[interval];
+  const to = timeParam(url, "to") ?? new Date();
+  const from = timeParam(url, "from") ?? new Date(to.getTime() - 1_000 * bucketSeconds * 1_000);
+  if (from >= to) throw new BadRequest("from", "must be before to");
+  const count = Math.ceil((to.getTime() - from.getTime()) / (bucketSeconds * 1_000));
+  if (count > MAX_CANDLES) {
+    throw new BadRequest(
+      "from",
+      `from..to spans ${count} ${interval} candles, at most ${MAX_CANDLES} an answer: ` +
+        `narrow the range or choose a coarser interval`,
+    );
+  }
+  return { interval, bucketSeconds, from, to };
+}
+
+/** `set`, the indicators asked for (`ema:20,rsi:14`); required. */
+export function indicatorSetParam(url: URL): IndicatorSpec[] {
+  const raw = url.searchParams.get("set");
+  if (raw === null) throw new BadRequest("set", "is required, e.g. ema:20,rsi:14");
+  try {
+    return parseIndicatorSet(raw);
+  } catch (error) {
+    if (error instanceof IndicatorSetError) throw new BadRequest("set", error.message);
+    throw error;
+  }
 }
 
 /** Largest request body read, in bytes: a price rule is a few dozen. */

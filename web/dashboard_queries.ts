@@ -125,6 +125,35 @@ export async function candleSeries(sql: Sql, query: CandleQuery): Promise<Candle
   `;
 }
 
+/** Options of {@link candlesBackFrom}. */
+export interface CandlesBackQuery {
+  symbol: string;
+  /** A stored interval. */
+  bucketSeconds: number;
+  before: Date;
+  count: number;
+}
+
+/**
+ * Where to start reading `symbol`'s candles for `count` of them to come before `before`: the
+ * count-th stored candle back from it, the oldest when fewer are stored, or `before` itself
+ * when none are (or none is asked for).
+ */
+export async function candlesBackFrom(sql: Sql, query: CandlesBackQuery): Promise<Date> {
+  const { symbol, bucketSeconds, before, count } = query;
+  if (count < 1) return before;
+  const [{ start }] = await sql<{ start: Date | null }[]>`
+    select coalesce(
+      (select bucket from candles
+        where symbol = ${symbol} and interval_seconds = ${bucketSeconds} and bucket < ${before}
+        order by bucket desc offset ${count - 1} limit 1),
+      (select min(bucket) from candles
+        where symbol = ${symbol} and interval_seconds = ${bucketSeconds} and bucket < ${before})
+    ) as start
+  `;
+  return start ?? before;
+}
+
 /** Sizes on disk, the partitions of `trades` and its oldest trade kept. */
 export async function storageSummary(sql: Sql): Promise<StorageSummary> {
   const [row] = await sql<StorageSummary[]>`

@@ -1,8 +1,8 @@
 /**
  * The map of the house: every folder (and the entry points at the root) with the folders and
  * packages its modules may import, checked against every import in the tree. `domain/` is pure
- * (it imports nothing outside itself and touches no network, file or process; time comes in
- * through an injected clock), and `ui/`, which islands run in the browser, reaches no further
+ * (it imports nothing outside itself but the indicators' arithmetic, and touches no network, file
+ * or process; time comes in through an injected clock), and `ui/`, which islands run in the browser, reaches no further
  * than the domain and the browser's own network calls.
  */
 import assert from "node:assert/strict";
@@ -51,7 +51,8 @@ const EVERY_FOLDER = [
  * points wire a process together; `bench/` and `tests/` may use anything below them.
  */
 export const LAYOUT: Record<string, Rule> = {
-  domain: { folders: [], packages: [], noIo: ANY_IO },
+  // `trading-signals` is arithmetic alone: the indicators' one definition, for server and page.
+  domain: { folders: [], packages: ["trading-signals"], noIo: ANY_IO },
   ui: { folders: ["domain"], packages: ["preact"], noIo: SERVER_IO },
   components: { folders: ["ui", "domain"], packages: ["preact", "chart"], noIo: SERVER_IO },
   islands: { folders: ["components", "ui", "domain"], packages: ["preact"], noIo: SERVER_IO },
