@@ -1,6 +1,6 @@
 /**
- * The form for a new price rule: symbol, kind, direction, level or move and window, and the
- * admin token, sent as the API takes them.
+ * The form for a new price rule: symbol, kind, direction, level or move and window, how often
+ * it fires, and the admin token, sent as the API takes them.
  */
 import { useEffect, useState } from "preact/hooks";
 import type { PriceDirection, PriceRuleBody, PriceRuleKind } from "../domain/price_rule.ts";
@@ -27,13 +27,14 @@ export default function PriceRuleForm(
   const [level, setLevel] = useState("");
   const [percent, setPercent] = useState("");
   const [moveWindow, setMoveWindow] = useState<string>("5m");
+  const [frequency, setFrequency] = useState("every");
   const [sending, setSending] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     setSending(true);
     const body: PriceRuleBody = kind === "crosses"
-      ? { symbol: ruleSymbol, kind, direction, level }
-      : { symbol: ruleSymbol, kind, direction, percent, window: moveWindow };
+      ? { symbol: ruleSymbol, kind, direction, level, frequency }
+      : { symbol: ruleSymbol, kind, direction, percent, window: moveWindow, frequency };
     try {
       if (await onSubmit(body)) {
         setLevel("");
@@ -80,6 +81,17 @@ export default function PriceRuleForm(
             />
           </>
         )}
+      <Select
+        label="Alert"
+        name="frequency"
+        value={frequency}
+        options={[
+          ["every", "every time"],
+          ["once", "only once"],
+          ...MOVE_WINDOWS.map((w): [string, string] => [w, `at most once per ${w}`]),
+        ]}
+        onChange={setFrequency}
+      />
       <Field label="Admin token" name="token" value={token} onInput={onToken} secret />
       <button type="submit" disabled={sending}>Add rule</button>
     </form>

@@ -1,8 +1,8 @@
 /**
  * Users' price rules as the JSON API takes them: "BTCUSDT crosses 70000" (`crosses`, a level)
  * or "BTCUSDT moves 2 % within 5 minutes" (`moves`, a percentage and a window), each watching
- * one direction or both. Checked where they enter; a bad field throws {@link PriceRuleError}
- * naming it.
+ * one direction or both, and firing on every crossing or move, only once, or at most once per
+ * chosen interval. Checked where they enter; a bad field throws {@link PriceRuleError} naming it.
  */
 import { amountProblem, configuredSymbol } from "./trade_event.ts";
 import { toUnits } from "./decimal.ts";
@@ -13,21 +13,37 @@ export type PriceRuleKind = "crosses" | "moves";
 /** Which way the price must go: up, down, or either. */
 export type PriceDirection = "up" | "down" | "any";
 
+/**
+ * How often a rule fires: on `every` crossing or move, only `once` (its first alert ends the
+ * rule), or at most once per `frequencySeconds` (`interval`).
+ */
+export type PriceRuleFrequency = "every" | "once" | "interval";
+
+/** A rule's frequency, as stored. */
+export interface FrequencyFields {
+  frequency: PriceRuleFrequency;
+  /** `interval`: from 60 (1 minute) to 86400 (24 hours); null otherwise. */
+  frequencySeconds: number | null;
+}
+
 /** A checked rule, ready to store. */
 export type PriceRuleInput =
-  | { symbol: string; kind: "crosses"; direction: PriceDirection; level: string }
-  | {
-    symbol: string;
-    kind: "moves";
-    direction: PriceDirection;
-    /** Decimal string, above 0, at most 4 decimals, at most 1000. */
-    percent: string;
-    /** From 60 (1 minute) to 86400 (24 hours). */
-    windowSeconds: number;
-  };
+  & (
+    | { symbol: string; kind: "crosses"; direction: PriceDirection; level: string }
+    | {
+      symbol: string;
+      kind: "moves";
+      direction: PriceDirection;
+      /** Decimal string, above 0, at most 4 decimals, at most 1000. */
+      percent: string;
+      /** From 60 (1 minute) to 86400 (24 hours). */
+      windowSeconds: number;
+    }
+  )
+  & FrequencyFields;
 
 /** A stored rule, as every reader of `price_rules` knows it. */
-export interface PriceRule {
+export interface PriceRule extends FrequencyFields {
   /** `bigint`, as a decimal string. */
   id: string;
   symbol: string;
@@ -40,11 +56,17 @@ export interface PriceRule {
   windowSeconds: number | null;
 }
 
-/** The JSON body `POST /api/price-rules` takes, which {@link parsePriceRule} checks. */
+/**
+ * The JSON body `POST /api/price-rules` takes, which {@link parsePriceRule} checks.
+ * `frequency`: `every` (the default), `once`, or minutes or hours such as `15m`.
+ */
 export type PriceRuleBody =
-  | { symbol: string; kind: "crosses"; direction?: PriceDirection; level: string }
-  /** `window`: minutes or hours, such as `5m` or `1h`. */
-  | { symbol: string; kind: "moves"; direction?: PriceDirection; percent: string; window: string };
+  & (
+    | { symbol: string; kind: "crosses"; direction?: PriceDirection; level: string }
+    /** `window`: minutes or hours, such as `5m` or `1h`. */
+    | { symbol: string; kind: "moves"; direction?: PriceDirection; percent: string; window: string }
+  )
+  & { frequency?: string };
 
 /** A field of a rule that cannot be used; `field` names it. */
 export class PriceRuleError extends Error {
@@ -55,12 +77,15 @@ export class PriceRuleError extends Error {
   }
 }
 
-/** The windows a `moves` rule may span: whole minutes or hours, from 1 minute to 24 hours. */
+/**
+ * The windows a `moves` rule may span, and the intervals between a rule's alerts: whole minutes
+ * or hours, from 1 minute to 24 hours.
+ */
 export const MOVE_WINDOW_SECONDS = { min: 60, max: 86_400 } as const;
 
 const FIELDS: Record<PriceRuleKind, string[]> = {
-  crosses: ["symbol", "kind", "direction", "level"],
-  moves: ["symbol", "kind", "direction", "percent", "window"],
+  crosses: ["symbol", "kind", "direction", "level", "frequency"],
+  moves: ["symbol", "kind", "direction", "percent", "window", "frequency"],
 };
 const DIRECTIONS: readonly PriceDirection[] = ["up", "down", "any"];
 /** `percent` is `numeric(10, 4)`; a move of more than 1000 % is no alert anyone needs. */
@@ -69,8 +94,9 @@ const MAX_PERCENT_UNITS = 1000n * 10_000n;
 /**
  * Checks a rule sent as JSON: `{"symbol":"BTCUSDT","kind":"crosses","level":"70000"}` or
  * `{"symbol":"BTCUSDT","kind":"moves","percent":"2","window":"5m"}`, each with an optional
- * `direction` (`up`, `down`, `any`, the default). Amounts must be decimal strings: a JSON number
- * has passed through a float and may be rounded already. `symbol` must be one of `symbols`, any
+ * `direction` (`up`, `down`, `any`, the default) and `frequency` (`every`, the default, `once`,
+ * or an interval such as `15m`). Amounts must be decimal strings: a JSON number has passed
+ * through a float and may be rounded already. `symbol` must be one of `symbols`, any
  * case. Unknown fields are refused, so a misspelt one is not silently ignored.
  */
 export function parsePriceRule(body: unknown, symbols: readonly string[]): PriceRuleInput {
@@ -95,11 +121,12 @@ export function parsePriceRule(body: unknown, symbols: readonly string[]): Price
   if (!DIRECTIONS.includes(direction as PriceDirection)) {
     throw new PriceRuleError("direction", `${shown(direction)} is not up, down or any`);
   }
+  const frequency = parseFrequency(fields.frequency);
   if (kind === "crosses") {
     const level = decimalText("level", fields.level);
     const problem = level === undefined ? "level is required" : amountProblem("level", level);
     if (problem) throw new PriceRuleError("level", problem.replace(/^level /, ""));
-    return { symbol, kind, direction: direction as PriceDirection, level: level! };
+    return { symbol, kind, direction: direction as PriceDirection, level: level!, ...frequency };
   }
   return {
     symbol,
@@ -107,6 +134,7 @@ export function parsePriceRule(body: unknown, symbols: readonly string[]): Price
     direction: direction as PriceDirection,
     percent: parsePercent(fields.percent),
     windowSeconds: parseWindow(fields.window),
+    ...frequency,
   };
 }
 
@@ -137,15 +165,37 @@ function parsePercent(raw: unknown): string {
 /** `window` as seconds: `5m`, `90m`, `1h`, `24h`. */
 function parseWindow(raw: unknown): number {
   if (raw === undefined) throw new PriceRuleError("window", 'is required, e.g. "5m"');
-  const match = typeof raw === "string" ? /^(\d{1,4})(m|h)$/.exec(raw) : null;
-  const seconds = match ? Number(match[1]) * (match[2] === "h" ? 3_600 : 60) : NaN;
-  if (!(seconds >= MOVE_WINDOW_SECONDS.min && seconds <= MOVE_WINDOW_SECONDS.max)) {
+  const seconds = durationSeconds(raw);
+  if (seconds === undefined) {
     throw new PriceRuleError(
       "window",
       `${shown(raw)} is not minutes or hours from 1m to 24h, such as 5m or 1h`,
     );
   }
   return seconds;
+}
+
+/** `frequency`: `every` when absent, `once`, or an interval such as `15m` or `1h`. */
+function parseFrequency(raw: unknown): FrequencyFields {
+  if (raw === undefined || raw === "every") return { frequency: "every", frequencySeconds: null };
+  if (raw === "once") return { frequency: "once", frequencySeconds: null };
+  const seconds = durationSeconds(raw);
+  if (seconds === undefined) {
+    throw new PriceRuleError(
+      "frequency",
+      `${shown(raw)} is not every, once, or minutes or hours from 1m to 24h, such as 15m`,
+    );
+  }
+  return { frequency: "interval", frequencySeconds: seconds };
+}
+
+/** Whole minutes or hours (`5m`, `90m`, `1h`) from 1 minute to 24 hours, in seconds. */
+function durationSeconds(raw: unknown): number | undefined {
+  const match = typeof raw === "string" ? /^(\d{1,4})(m|h)$/.exec(raw) : null;
+  const seconds = match ? Number(match[1]) * (match[2] === "h" ? 3_600 : 60) : NaN;
+  return seconds >= MOVE_WINDOW_SECONDS.min && seconds <= MOVE_WINDOW_SECONDS.max
+    ? seconds
+    : undefined;
 }
 
 /** The decimal string of `field`, undefined when absent; a JSON number is refused. */

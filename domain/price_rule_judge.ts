@@ -2,10 +2,10 @@
  * How a price rule judges one completed 1-second candle, given what it remembers from the
  * candles before: whether it fires, and what it remembers next. Exact: prices are compared as
  * decimal units, never floats. A rule fires at most once per candle, so a price hovering at a
- * level fires at most once a second.
+ * level fires at most once a second, and no more often than its frequency lets it.
  */
 import { divideRounded, formatUnits, toAmountUnits, toUnits } from "./decimal.ts";
-import type { PriceDirection } from "./price_rule.ts";
+import type { FrequencyFields, PriceDirection } from "./price_rule.ts";
 
 /** A completed 1-second candle of a symbol; prices are decimal strings. */
 export interface SecondCandle {
@@ -101,6 +101,22 @@ export function judgeMove(
   const [move, base] = up ? [high - windowLow, windowLow] : [windowHigh - low, windowHigh];
   fired.changePercent = formatUnits(divideRounded(move * 10_000n, base), 2);
   return { armed: false, fired };
+}
+
+/**
+ * Whether a rule that crossed or moved on the candle starting at `bucket` fires: an `every` or
+ * `once` rule does (a `once` rule is judged no more after its first alert); an `interval` rule
+ * only when its previous alert (`lastFired`, epoch ms of its candle, null before the first) is
+ * at least its interval earlier. A move held back so still counts as made: a `moves` rule is
+ * disarmed by it all the same, so one move never fires late.
+ */
+export function mayFire(
+  rule: FrequencyFields,
+  lastFired: number | null,
+  bucket: number,
+): boolean {
+  if (rule.frequency !== "interval" || lastFired === null) return true;
+  return bucket - lastFired >= rule.frequencySeconds! * 1_000;
 }
 
 function sideOf(price: bigint, level: bigint): Side {

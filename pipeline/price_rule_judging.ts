@@ -2,8 +2,9 @@
  * Users' price rules judged in the consumer's transaction: each rule of the batch's symbols
  * judges, in time order, every 1-second candle completed since it last did (a symbol's candle
  * is complete once a trade of a later second is stored), reading candles only, never raw
- * trades. Its state and the alerts it fired commit with the trades, so a batch stored twice,
- * or redelivered after a crash, judges nothing twice: one alert per crossing or move.
+ * trades, and fires as often as its frequency lets it (a `once` rule ends with its alert). Its
+ * state and the alerts it fired commit with the trades, so a batch stored twice, or redelivered
+ * after a crash, judges nothing twice: one alert per crossing or move.
  */
 import { arrayLiteral } from "../runtime/database.ts";
 import { unrecoverableKind } from "../runtime/unrecoverable.ts";
@@ -12,6 +13,7 @@ import { coveringSpans } from "../domain/candles.ts";
 import {
   judgeCrossing,
   judgeMove,
+  mayFire,
   type PriceMove,
   type SecondCandle,
   type Side,
@@ -28,6 +30,8 @@ interface RuleToJudge extends PriceRule {
   armed: boolean;
   /** Epoch ms of the newest second judged. */
   judgedUntil: number;
+  /** Epoch ms of the candle of its newest alert; null before the first. */
+  lastFired: number | null;
 }
 
 /** What judging changed for one rule. */
@@ -36,6 +40,9 @@ interface Judged {
   until: number;
   side: Side | null;
   armed: boolean;
+  lastFired: number | null;
+  /** Epoch ms of the candle whose alert ended a `once` rule. */
+  ended?: number;
   alerts: { candle: SecondCandle; move: PriceMove }[];
 }
 
@@ -75,10 +82,11 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
   // Locked, so two consumers briefly sharing a partition after a rebalance judge in turn.
   const rules = await tx<RuleToJudge[]>`
     select id::text, symbol, kind, direction, level::text, percent::text,
-      window_seconds as "windowSeconds", side,
-      armed, (extract(epoch from judged_until) * 1000)::float8 as "judgedUntil"
-    from price_rules
-    where symbol = any(${arrayLiteral(symbols)}::varchar[]) and deleted_at is null
+      window_seconds as "windowSeconds", frequency, frequency_seconds as "frequencySeconds",
+      side, armed, (extract(epoch from judged_until) * 1000)::float8 as "judgedUntil",
+      (extract(epoch from last_fired_at) * 1000)::float8 as "lastFired"
+    from live_price_rules
+    where symbol = any(${arrayLiteral(symbols)}::varchar[])
     order by id
     for update
   `;
@@ -89,6 +97,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
     until: rule.judgedUntil,
     side: rule.side,
     armed: rule.armed,
+    lastFired: rule.lastFired,
     alerts: [],
   }));
   const ranges = await windowRanges(tx, rules, candles);
@@ -96,6 +105,7 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
     const { rule } = state;
     for (const candle of candles.get(rule.symbol) ?? []) {
       if (candle.bucket <= rule.judgedUntil) continue;
+      if (state.ended !== undefined) break;
       let move: PriceMove | undefined;
       if (rule.kind === "crosses") {
         const result = judgeCrossing(state.side ?? undefined, candle, rule.level!, rule.direction);
@@ -105,7 +115,11 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
         const result = judgeMove(state.armed, candle, range, rule.percent!, rule.direction);
         [state.armed, move] = [result.armed, result.fired];
       }
-      if (move) state.alerts.push({ candle, move });
+      if (move && mayFire(rule, state.lastFired, candle.bucket)) {
+        state.alerts.push({ candle, move });
+        state.lastFired = candle.bucket;
+        if (rule.frequency === "once") state.ended = candle.bucket;
+      }
       state.until = candle.bucket;
     }
   }
@@ -200,15 +214,17 @@ async function storeJudgements(tx: postgres.TransactionSql, judged: Judged[]): P
         last_fired_at = coalesce(
           timestamptz 'epoch' + nullif(u.last_fired_ms, 0) * interval '1 millisecond',
           r.last_fired_at
-        )
+        ),
+        ended_at = timestamptz 'epoch' + nullif(u.ended_ms, 0) * interval '1 millisecond'
       from unnest(
         ${arrayLiteral(judged.map((j) => j.rule.id))}::bigint[],
         ${arrayLiteral(judged.map((j) => j.until))}::float8[],
         ${arrayLiteral(judged.map((j) => j.side ?? 0))}::smallint[],
         ${arrayLiteral(judged.map((j) => j.armed))}::boolean[],
         ${arrayLiteral(judged.map((j) => j.alerts.length))}::integer[],
-        ${arrayLiteral(judged.map((j) => j.alerts.at(-1)?.candle.bucket ?? 0))}::float8[]
-      ) as u(id, until_ms, side, armed, fired, last_fired_ms)
+        ${arrayLiteral(judged.map((j) => j.alerts.at(-1)?.candle.bucket ?? 0))}::float8[],
+        ${arrayLiteral(judged.map((j) => j.ended ?? 0))}::float8[]
+      ) as u(id, until_ms, side, armed, fired, last_fired_ms, ended_ms)
       where r.id = u.id
     ),
     fired as (

@@ -174,8 +174,8 @@ async function storeInTransaction(
       select symbol, inserted, first_trade_id, last_trade_id, whales,
         -- Judging is due only for a rule whose next second has ended before the newest trade's.
         exists (
-          select 1 from price_rules r join upserted u on u.symbol = r.symbol
-          where r.symbol = p.symbol and r.deleted_at is null
+          select 1 from live_price_rules r join upserted u on u.symbol = r.symbol
+          where r.symbol = p.symbol
             and r.judged_until < date_bin(interval '1 second', u.last_trade_time,
               timestamptz 'epoch') - interval '1 second'
         ) as watched

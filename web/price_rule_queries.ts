@@ -22,22 +22,23 @@ export const MAX_RULES_PER_SYMBOL = 100;
 function ruleColumns(sql: Sql | postgres.TransactionSql) {
   return sql`
     id::text, symbol, kind, direction, level::text, percent::text,
-    window_seconds as "windowSeconds", to_json(created_at)#>>'{}' as "createdAt",
+    window_seconds as "windowSeconds", frequency, frequency_seconds as "frequencySeconds",
+    to_json(created_at)#>>'{}' as "createdAt",
     to_json(last_fired_at)#>>'{}' as "lastFiredAt", fired_count as "firedCount"
   `;
 }
 
-/** Every live rule, by symbol, oldest first. */
+/** Every live rule (neither deleted nor ended), by symbol, oldest first. */
 export async function priceRules(sql: Sql): Promise<PriceRuleView[]> {
   return await sql<PriceRuleView[]>`
-    select ${ruleColumns(sql)} from price_rules where deleted_at is null order by symbol, id
+    select ${ruleColumns(sql)} from live_price_rules order by symbol, id
   `;
 }
 
 /** The live rule `id`, or undefined. */
 export async function priceRule(sql: Sql, id: string): Promise<PriceRuleView | undefined> {
   const [rule] = await sql<PriceRuleView[]>`
-    select ${ruleColumns(sql)} from price_rules where id = ${id} and deleted_at is null
+    select ${ruleColumns(sql)} from live_price_rules where id = ${id}
   `;
   return rule;
 }
@@ -60,9 +61,10 @@ export async function createPriceRule(
     await tx`select pg_advisory_xact_lock(hashtext('price_rules ' || ${input.symbol}))`;
     const [rule] = await tx<PriceRuleView[]>`
       insert into price_rules (symbol, kind, direction, level, percent, window_seconds,
-        judged_until, side)
+        frequency, frequency_seconds, judged_until, side)
       select ${input.symbol}, ${input.kind}, ${input.direction}, ${level}::numeric,
-        ${percent}::numeric, ${windowSeconds}::integer,
+        ${percent}::numeric, ${windowSeconds}::integer, ${input.frequency},
+        ${input.frequencySeconds}::integer,
         coalesce(
           date_bin(interval '1 second', a.last_trade_time, timestamptz 'epoch'),
           date_bin(interval '1 second', now(), timestamptz 'epoch') - interval '1 second'
@@ -72,7 +74,7 @@ export async function createPriceRule(
       from (select) as one
       left join trade_aggregates a on a.symbol = ${input.symbol}
       where (
-        select count(*) from price_rules where symbol = ${input.symbol} and deleted_at is null
+        select count(*) from live_price_rules where symbol = ${input.symbol}
       ) < ${MAX_RULES_PER_SYMBOL}
       returning ${ruleColumns(tx)}
     `;
@@ -87,7 +89,8 @@ export async function createPriceRule(
 export async function deletePriceRule(sql: Sql, id: string): Promise<boolean> {
   return await sql.begin(async (tx) => {
     const deleted = await tx`
-      update price_rules set deleted_at = now() where id = ${id} and deleted_at is null
+      update price_rules set deleted_at = now()
+      where id = (select id from live_price_rules where id = ${id})
       returning id
     `;
     if (deleted.length === 0) return false;

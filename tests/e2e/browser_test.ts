@@ -250,6 +250,28 @@ Deno.test({
         select count(*)::int as live from price_rules where deleted_at is null
       `;
     assert.equal(live, 0, "deleted in the database");
+
+    // A rule that fires only once: it reads so, fires, and leaves the list by itself.
+    const againPrice = (await page.textContent(".card .price"))!;
+    await page.fill('.rule-form input[name="level"]', againPrice.replaceAll(",", ""));
+    await page.selectOption('.rule-form select[name="frequency"]', "once");
+    await page.click('.rule-form button[type="submit"]');
+    await ruleItem.first().waitFor({ timeout: 5_000 });
+    assert.ok(
+      (await ruleItem.first().textContent())!.startsWith(
+        `${shownSymbol} crosses ${againPrice}, once `,
+      ),
+      "the rule says it fires once",
+    );
+    await page.waitForSelector(".price-alerts p.note:has-text('No price rule is set.')", {
+      timeout: 30_000,
+    });
+    const [ended] = await db.sql`
+        select r.ended_at is not null as ended, r.fired_count,
+          (select count(*)::int from price_alerts a where a.rule_id = r.id) as alerts
+        from price_rules r order by id desc limit 1
+      `;
+    assert.deepEqual([ended.ended, ended.fired_count, ended.alerts], [true, 1, 1]);
     // The browser logs the refused request of the wrong token; that one is expected.
     const refusal = /status of 401 \(Unauthorized\)/;
     assert.equal(problems.filter((p) => refusal.test(p)).length, 1, "the wrong token's 401");

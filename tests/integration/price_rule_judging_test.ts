@@ -1,7 +1,7 @@
 /**
  * Users' price rules judged in the consumer's transaction, on a real PostgreSQL: one alert per
  * crossing or move, the same whatever the batches' boundaries, none again when a batch is
- * delivered twice, nothing from a deleted rule.
+ * delivered twice, nothing from a deleted rule, and no more often than a rule's frequency.
  */
 import assert from "node:assert/strict";
 import type { Sql } from "../../runtime/database.ts";
@@ -49,9 +49,18 @@ async function alerts(sql: Sql) {
   return rows.map((r) => Object.values(r).join(" "));
 }
 
-/** Makes a BTCUSDT rule of `fields` as the dashboard does; returns its id. */
+/** Makes a BTCUSDT rule of `fields` (either way, every time, unless they say), as the page does. */
 async function rule(sql: Sql, fields: Record<string, unknown>) {
-  const created = await createPriceRule(sql, { symbol: "BTCUSDT", ...fields } as PriceRuleInput);
+  const created = await createPriceRule(
+    sql,
+    {
+      symbol: "BTCUSDT",
+      direction: "any",
+      frequency: "every",
+      frequencySeconds: null,
+      ...fields,
+    } as PriceRuleInput,
+  );
   return created!.id;
 }
 
@@ -152,6 +161,65 @@ Deno.test("a deleted rule stops firing; one made later starts from the newest pr
     await db.drop();
   }
 });
+
+for (const batchSize of [100, 1]) {
+  Deno.test(`a once rule ends with its alert, an interval rule waits it out, in batches of ${batchSize}`, async () => {
+    const db = await createTestDatabase();
+    try {
+      // Around 100 every other second for 200 s: 100 crossings, one every 2 s.
+      const prices = Array.from({ length: 201 }, (_, s) => [s % 2 === 0 ? "99" : "101"]);
+      const events = trades(prices);
+      await consume(db.sql, events.slice(0, 1), 1);
+      const once = await rule(db.sql, { kind: "crosses", level: "100", frequency: "once" });
+      const minute = await rule(db.sql, {
+        kind: "crosses",
+        level: "100",
+        frequency: "interval",
+        frequencySeconds: 60,
+      });
+      const every = await rule(db.sql, { kind: "crosses", level: "100" });
+      const moves = await rule(db.sql, {
+        kind: "moves",
+        percent: "1",
+        windowSeconds: 60,
+        frequency: "once",
+      });
+      const stats = await consume(db.sql, events.slice(1), batchSize);
+      const fired = await db.sql`
+        select rule_id::text as rule, array_agg(
+          extract(epoch from bucket)::int - ${START / 1_000}::int order by bucket
+        ) as seconds
+        from price_alerts group by rule_id order by rule_id
+      `;
+      const seconds = new Map(fired.map((f) => [f.rule, f.seconds]));
+      assert.deepEqual(seconds.get(once), [1], "once: the first crossing, then ended");
+      assert.deepEqual(seconds.get(minute), [1, 61, 121, 181], "at most once a minute");
+      assert.equal(seconds.get(every).length, 199, "every crossing of seconds 1 to 199");
+      assert.deepEqual(seconds.get(moves), [1], "a once move rule ends too");
+      assert.equal(stats.priceAlerts, 1 + 4 + 199 + 1);
+
+      const rules = await db.sql`
+        select id::text, ended_at is not null as ended, fired_count,
+          extract(epoch from last_fired_at)::int - ${START / 1_000}::int as last
+        from price_rules order by id
+      `;
+      assert.deepEqual(rules.map((r) => [r.ended, r.fired_count, r.last]), [
+        [true, 1, 1],
+        [false, 4, 181],
+        [false, 199, 199],
+        [true, 1, 1],
+      ]);
+      const live = await db.sql`select id::text from live_price_rules order by id`;
+      assert.deepEqual(live.map((r) => r.id), [minute, every], "ended rules are not live");
+      assert.equal(await deletePriceRule(db.sql, once), false, "an ended rule is not deleted");
+
+      // Delivered again: nothing fires twice, an ended rule stays ended.
+      assert.equal((await consume(db.sql, events, 7)).priceAlerts, 0);
+    } finally {
+      await db.drop();
+    }
+  });
+}
 
 Deno.test("a rule that cannot be judged keeps no trade out, and is judged with a later batch", async () => {
   const db = await createTestDatabase();

@@ -68,13 +68,27 @@ Deno.test("a rule is created, read and deleted with the admin token", async () =
       [rule.symbol, rule.kind, rule.direction, rule.level, rule.percent, rule.firedCount],
       ["BTCUSDT", "crosses", "up", "70000.50000000", null, 0],
     );
+    assert.deepEqual([rule.frequency, rule.frequencySeconds], ["every", null], "the default");
     const moves = await call("POST", "/api/price-rules", {
       token: TOKEN,
-      body: { symbol: "ETHUSDT", kind: "moves", percent: "2.5", window: "90m" },
+      body: { symbol: "ETHUSDT", kind: "moves", percent: "2.5", window: "90m", frequency: "15m" },
     });
     assert.equal(moves.status, 201);
     const { rule: move } = await moves.json();
-    assert.deepEqual([move.direction, move.percent, move.windowSeconds], ["any", "2.5000", 5_400]);
+    assert.deepEqual(
+      [move.direction, move.percent, move.windowSeconds, move.frequency, move.frequencySeconds],
+      ["any", "2.5000", 5_400, "interval", 900],
+    );
+    const onceAnswer = await call("POST", "/api/price-rules", {
+      token: TOKEN,
+      body: { symbol: "ETHUSDT", kind: "crosses", level: "3000", frequency: "once" },
+    });
+    const { rule: once } = await onceAnswer.json();
+    assert.deepEqual([once.frequency, once.frequencySeconds], ["once", null]);
+    assert.equal(
+      (await call("DELETE", `/api/price-rules/${once.id}`, { token: TOKEN })).status,
+      204,
+    );
 
     const { rules } = await (await call("GET", "/api/price-rules")).json();
     assert.deepEqual(rules.map((r: { id: string }) => r.id), [rule.id, move.id]);
@@ -174,6 +188,21 @@ Deno.test("a malformed rule is refused naming the field", async () => {
         { symbol: "BTCUSDT", kind: "moves", percent: "2", window: "5m", level: "1" },
         400,
         /^level: is not a field of a moves rule/,
+      ],
+      [
+        { symbol: "BTCUSDT", kind: "crosses", level: "1", frequency: "twice" },
+        400,
+        /^frequency: "twice" is not every, once, or minutes or hours from 1m to 24h, such as 15m\n$/,
+      ],
+      [
+        { symbol: "BTCUSDT", kind: "crosses", level: "1", frequency: "30s" },
+        400,
+        /^frequency: "30s" is not every, once/,
+      ],
+      [
+        { symbol: "BTCUSDT", kind: "crosses", level: "1", frequency: 60 },
+        400,
+        /^frequency: 60 is not every, once/,
       ],
       [
         `{"symbol":"BTCUSDT","kind":"crosses","level":"${"1".repeat(5_000)}"}`,

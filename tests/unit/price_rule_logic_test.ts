@@ -1,6 +1,11 @@
 /** The pure parts of price rules: judging a candle, tiling a window, and the words shown. */
 import assert from "node:assert/strict";
-import { judgeCrossing, judgeMove, type SecondCandle } from "../../domain/price_rule_judge.ts";
+import {
+  judgeCrossing,
+  judgeMove,
+  mayFire,
+  type SecondCandle,
+} from "../../domain/price_rule_judge.ts";
 import { CANDLE_SECONDS, coveringSpans } from "../../domain/candles.ts";
 import { describeAlert, describeRule, formatWindow } from "../../ui/price_rule_text.ts";
 import type { PriceAlertView } from "../../domain/dashboard_views.ts";
@@ -52,6 +57,17 @@ Deno.test("a move fires once while it lasts, the larger way when both reach the 
   assert.equal(exact.fired?.changePercent, "1.00");
 });
 
+Deno.test("a rule fires as often as its frequency lets it", () => {
+  const every = { frequency: "every", frequencySeconds: null } as const;
+  const once = { frequency: "once", frequencySeconds: null } as const;
+  const quarter = { frequency: "interval", frequencySeconds: 900 } as const;
+  assert.ok(mayFire(every, 1_000, 2_000), "every crossing, even the next second");
+  assert.ok(mayFire(once, null, 2_000), "a once rule's first alert");
+  assert.ok(mayFire(quarter, null, 2_000), "an interval rule's first alert");
+  assert.ok(!mayFire(quarter, 0, 899_000), "held back within the interval");
+  assert.ok(mayFire(quarter, 0, 900_000), "free again once the interval has passed");
+});
+
 Deno.test("a window is tiled by stored candles exactly, coarse inside and fine at the edges", () => {
   // 09:58:59 to 10:58:59 (epoch day 0): 5-minute candles inside, then minutes, then seconds.
   const minute = 60_000;
@@ -88,27 +104,33 @@ Deno.test("a window is tiled by stored candles exactly, coarse inside and fine a
 });
 
 Deno.test("rules and alerts read as people say them, amounts exact", () => {
+  const crossing = {
+    symbol: "BTCUSDT",
+    kind: "crosses",
+    direction: "any",
+    level: "70000.00000000",
+    percent: null,
+    windowSeconds: null,
+    frequency: "every",
+    frequencySeconds: null,
+  } as const;
+  assert.equal(describeRule(crossing, 2), "BTCUSDT crosses 70,000.00");
   assert.equal(
     describeRule({
-      symbol: "BTCUSDT",
-      kind: "crosses",
-      direction: "any",
-      level: "70000.00000000",
-      percent: null,
-      windowSeconds: null,
-    }, 2),
-    "BTCUSDT crosses 70,000.00",
-  );
-  assert.equal(
-    describeRule({
+      ...crossing,
       symbol: "ETHUSDT",
       kind: "moves",
       direction: "down",
       level: null,
       percent: "2.5000",
       windowSeconds: 300,
+      frequency: "once",
     }, 2),
-    "ETHUSDT falls 2.5 % within 5 min",
+    "ETHUSDT falls 2.5 % within 5 min, once",
+  );
+  assert.equal(
+    describeRule({ ...crossing, direction: "up", frequency: "interval", frequencySeconds: 900 }, 2),
+    "BTCUSDT rises through 70,000.00, at most once per 15 min",
   );
   assert.deepEqual([60, 5_400, 3_600, 86_400].map(formatWindow), [
     "1 min",
