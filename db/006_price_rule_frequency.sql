@@ -18,3 +18,19 @@ create index idx_price_rules_symbol on price_rules (symbol)
 -- one definition of a live rule, for the consumer and the dashboard alike.
 create view live_price_rules as
   select * from price_rules where deleted_at is null and ended_at is null;
+
+-- A role that could read price_rules (a dashboard's read-only role, as docs/deployment.md makes
+-- it) can read the view too, so a dashboard deployed before this migration keeps working.
+do $$
+declare
+  reader text;
+begin
+  for reader in
+    select distinct case when a.grantee = 0 then 'public' else a.grantee::regrole::text end
+    from pg_class c cross join aclexplode(c.relacl) a
+    where c.oid = 'price_rules'::regclass and a.privilege_type = 'SELECT'
+      and a.grantee <> c.relowner
+  loop
+    execute format('grant select on live_price_rules to %s', reader);
+  end loop;
+end $$;

@@ -4,6 +4,7 @@ import { storeTrades } from "../../pipeline/trade_store.ts";
 import { connectDatabase } from "../../runtime/database.ts";
 import { RequestTiming } from "../../web/request_timing.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test_database.ts";
+import { migrate } from "../../db/migrations.ts";
 import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
 
@@ -185,7 +186,7 @@ Deno.test("the dashboard works with a role that may only read", async () => {
       await db.sql`grant usage on schema public to ${db.sql(role)}`;
       await db.sql`
         grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
-          trade_gaps, alerts, price_rules, price_alerts to ${db.sql(role)}
+          trade_gaps, alerts, price_rules, live_price_rules, price_alerts to ${db.sql(role)}
       `;
       const url = new URL(db.url);
       url.username = role;
@@ -200,6 +201,7 @@ Deno.test("the dashboard works with a role that may only read", async () => {
             "/api/aggregates",
             "/api/series?symbol=BTCUSDT",
             "/api/candles?symbol=BTCUSDT",
+            "/api/indicators?symbol=BTCUSDT&set=ema,rsi",
             "/api/price-rules",
             "/api/price-alerts",
             "/metrics",
@@ -222,6 +224,40 @@ Deno.test("the dashboard works with a role that may only read", async () => {
       await db.sql`drop role ${db.sql(role)}`;
     }
   });
+});
+
+Deno.test("a read-only role made before migration 006 still reads the live rules after it", async () => {
+  const db = await createTestDatabase({ migrated: false });
+  const role = `reader_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  try {
+    await migrate(db.sql, "005");
+    await db.sql`create role ${db.sql(role)} login`;
+    await db.sql`grant connect on database ${db.sql(new URL(db.url).pathname.slice(1))} to ${
+      db.sql(role)
+    }`;
+    await db.sql`grant usage on schema public to ${db.sql(role)}`;
+    // The grant docs/deployment.md gave before the view existed.
+    await db.sql`
+      grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
+        trade_gaps, alerts, price_rules, price_alerts to ${db.sql(role)}
+    `;
+    await migrate(db.sql);
+    const url = new URL(db.url);
+    url.username = role;
+    const reader = connectDatabase(url.toString(), { max: 1 });
+    try {
+      const app = dashboardApp({ log: quietLog, sql: reader, symbols: SYMBOLS });
+      const response = await app.fetch(new Request("http://dashboard/api/price-rules"));
+      assert.equal(response.status, 200, await response.clone().text());
+      assert.deepEqual(await response.json(), { rules: [] });
+    } finally {
+      await reader.end({ timeout: 5 });
+    }
+  } finally {
+    await db.sql`drop owned by ${db.sql(role)}`;
+    await db.sql`drop role ${db.sql(role)}`;
+    await db.drop();
+  }
 });
 
 Deno.test("without its database the page still loads, says so, and is a 503", async () => {
