@@ -1,6 +1,6 @@
 /**
- * Technical indicators over candles' closes, computed by `trading-signals`: the one definition
- * `/api/indicators` and the page both use. A set is written as `/api/indicators` takes it,
+ * Technical indicators over candles' closes, computed by `trading-signals`: their one
+ * definition, for `/api/indicators` and for the page. A set is written as the API takes it,
  * `ema:20,rsi:14,bb:20:2`, each entry a name and its parameters (omitted ones take the
  * defaults below). Each indicator also says how many earlier candles it reads first (its
  * warm-up), so the first value shown equals the value over the whole history.
@@ -119,7 +119,10 @@ function parseEntry(entry: string): IndicatorSpec {
  */
 export const SEED_WEIGHT = 1e-10;
 
-/** Steps after which an average that keeps `1 - alpha` of itself each step weighs its seed below {@link SEED_WEIGHT}. */
+/**
+ * Steps after which an average that keeps `1 - alpha` of itself each step weighs its seed
+ * below {@link SEED_WEIGHT}.
+ */
 function fadeSteps(alpha: number): number {
   return Math.ceil(Math.log(SEED_WEIGHT) / Math.log(1 - alpha));
 }

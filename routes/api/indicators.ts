@@ -1,9 +1,8 @@
 /**
  * `GET /api/indicators?symbol=&interval=&from=&to=&set=ema:20,rsi:14`: indicators over a
  * symbol's candles (the range as `/api/candles` takes it), each computed from the candles'
- * closes by `domain/indicators.ts`, the page's definition too. The candles before `from` that
- * the indicators need are read as well, so the first value shown is the value over the whole
- * stored history.
+ * closes by `domain/indicators.ts`. The candles before `from` that the indicators need are
+ * read as well, so the first value shown is the value over the whole stored history.
  */
 import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
