@@ -85,9 +85,9 @@ async function judge(tx: postgres.TransactionSql, symbols: string[]): Promise<st
       window_seconds as "windowSeconds", frequency, frequency_seconds as "frequencySeconds",
       side, armed, (extract(epoch from judged_until) * 1000)::float8 as "judgedUntil",
       (extract(epoch from last_fired_at) * 1000)::float8 as "lastFired"
-    from live_price_rules
-    where symbol = any(${arrayLiteral(symbols)}::varchar[])
-    order by id
+    from live_price_rules r
+    where r.symbol = any(${arrayLiteral(symbols)}::varchar[])
+    order by r.id
     for update
   `;
   if (rules.length === 0) return [];

@@ -31,7 +31,7 @@ function ruleColumns(sql: Sql | postgres.TransactionSql) {
 /** Every live rule (neither deleted nor ended), by symbol, oldest first. */
 export async function priceRules(sql: Sql): Promise<PriceRuleView[]> {
   return await sql<PriceRuleView[]>`
-    select ${ruleColumns(sql)} from live_price_rules order by symbol, id
+    select ${ruleColumns(sql)} from live_price_rules r order by r.symbol, r.id
   `;
 }
 

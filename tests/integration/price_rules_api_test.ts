@@ -245,5 +245,9 @@ Deno.test("a symbol takes at most its share of rules", async () => {
     });
     assert.equal(other.status, 201, "another symbol still may");
     await other.body?.cancel();
+    const { rules } = await (await call("GET", "/api/price-rules")).json();
+    assert.equal(rules[0].symbol, "BTCUSDT", "by symbol");
+    const ids = rules.slice(1).map((r: { id: string }) => Number(r.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "then oldest first (id 10 after 9)");
   });
 });
