@@ -36,16 +36,14 @@ await runEntry("producer", producerConfig, async (config, { log, stopping }) => 
   const kafka = createKafka(config.kafka, "crypto-producer", log);
   const producer = createIdempotentProducer(kafka);
   await using _producer = stoppable(() => producer.disconnect().catch(() => {}));
-  // A stop does not wait for a connection attempt under way (kafkajs retries one for a minute);
-  // what ends the attempt after the stop is logged, not left to reject unhandled.
-  const connecting = retryTransient("kafka connect", async () => {
-    await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
-    await producer.connect();
-  }, { log, service: "kafka", signal: stopping });
-  connecting.catch((error) => {
-    if (stopping.aborted) log.warn("kafka connect failed after the stop", { error });
-  });
-  await Promise.race([connecting, untilAborted(stopping)]);
+  // A stop does not wait for a connection attempt under way (kafkajs retries one for a minute).
+  await Promise.race([
+    retryTransient("kafka connect", async () => {
+      await ensureTopics(kafka, [topic, deadLetterTopic, statusTopic]);
+      await producer.connect();
+    }, { log, service: "kafka", signal: stopping }),
+    untilAborted(stopping),
+  ]);
   if (stopping.aborted) return;
   // Where the last run stopped: the first live trade of each symbol then shows the gap.
   const published = await retryTransient("read the topic's end", async () => {

@@ -89,9 +89,7 @@ export async function createPriceRule(
 export async function deletePriceRule(sql: Sql, id: string): Promise<boolean> {
   return await sql.begin(async (tx) => {
     const deleted = await tx`
-      update price_rules set deleted_at = now()
-      where id = (select id from live_price_rules where id = ${id})
-      returning id
+      update live_price_rules set deleted_at = now() where id = ${id} returning id
     `;
     if (deleted.length === 0) return false;
     await tx`select pg_notify(${PRICE_ALERTS_CHANNEL}, ${encodePriceAlertUpdates("rules")})`;

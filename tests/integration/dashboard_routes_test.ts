@@ -226,9 +226,9 @@ Deno.test("the dashboard works with a role that may only read", async () => {
   });
 });
 
-Deno.test("a read-only role made before migration 006 still reads the live rules after it", async () => {
+Deno.test("roles made before migration 006 still read, create and delete rules after it", async () => {
   const db = await createTestDatabase({ migrated: false });
-  const role = `reader_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  const role = `writer_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
   try {
     await migrate(db.sql, "005");
     await db.sql`create role ${db.sql(role)} login`;
@@ -236,22 +236,42 @@ Deno.test("a read-only role made before migration 006 still reads the live rules
       db.sql(role)
     }`;
     await db.sql`grant usage on schema public to ${db.sql(role)}`;
-    // The grant docs/deployment.md gave before the view existed.
+    // The grants docs/deployment.md gave before the view existed, reading and changing rules.
     await db.sql`
       grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
         trade_gaps, alerts, price_rules, price_alerts to ${db.sql(role)}
     `;
+    await db.sql`grant insert, update on price_rules to ${db.sql(role)}`;
+    await db.sql`grant usage on sequence price_rules_id_seq to ${db.sql(role)}`;
     await migrate(db.sql);
     const url = new URL(db.url);
     url.username = role;
-    const reader = connectDatabase(url.toString(), { max: 1 });
+    const writer = connectDatabase(url.toString(), { max: 1 });
     try {
-      const app = dashboardApp({ log: quietLog, sql: reader, symbols: SYMBOLS });
-      const response = await app.fetch(new Request("http://dashboard/api/price-rules"));
-      assert.equal(response.status, 200, await response.clone().text());
-      assert.deepEqual(await response.json(), { rules: [] });
+      const token = "s3cret-admin-token-0123456789";
+      const app = dashboardApp({ log: quietLog, sql: writer, symbols: SYMBOLS, adminToken: token });
+      const call = (method: string, path: string, body?: unknown) =>
+        app.fetch(
+          new Request(`http://dashboard${path}`, {
+            method,
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          }),
+        );
+      const created = await call("POST", "/api/price-rules", {
+        symbol: "BTCUSDT",
+        kind: "crosses",
+        level: "1",
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const { rule } = await created.json();
+      const listed = await call("GET", "/api/price-rules");
+      assert.deepEqual((await listed.json()).rules.map((r: { id: string }) => r.id), [rule.id]);
+      const deleted = await call("DELETE", `/api/price-rules/${rule.id}`);
+      assert.equal(deleted.status, 204, await deleted.clone().text());
+      assert.equal((await call("DELETE", `/api/price-rules/${rule.id}`)).status, 404);
     } finally {
-      await reader.end({ timeout: 5 });
+      await writer.end({ timeout: 5 });
     }
   } finally {
     await db.sql`drop owned by ${db.sql(role)}`;
