@@ -7,7 +7,7 @@ import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "../helpers/batch_input.ts";
 import { mulberry32 } from "../../stack/seeded_random.ts";
 import { CANDLE_SECONDS } from "../../domain/candles.ts";
-import { dashboardApp } from "../helpers/dashboard_app.ts";
+import { assertBadRequests, dashboardApp } from "../helpers/dashboard_app.ts";
 
 /** `count` trades of two symbols over about `spanMs`, ending `endMs`, 1 in 10 of them whales. */
 function trades(count: number, endMs: number, spanMs: number): TradeEvent[] {
@@ -234,25 +234,19 @@ Deno.test("the candles API serves any stored interval over a range, and says wha
       eth.length > 0,
     );
 
-    for (
-      const [path, reason] of [
-        ["/api/candles?interval=1m", /^symbol: is required/],
-        [
-          "/api/candles?symbol=BTCUSDT&interval=2m",
-          /^interval: "2m" is not one of 1s, 1m, 5m, 1h, 1d\n$/,
-        ],
-        [
-          `/api/candles?symbol=BTCUSDT&interval=1s&from=${now - 86_400_000}&to=${now}`,
-          /^from: from\.\.to spans 86400 1s candles, at most 5000 an answer/,
-        ],
-        [`/api/candles?symbol=BTCUSDT&from=${now}&to=${now - 1}`, /^from: must be before to\n$/],
-        ["/api/candles?symbol=BTCUSDT&to=yesterday", /^to: "yesterday" is not epoch/],
-      ] as const
-    ) {
-      const response = await get(path);
-      assert.equal(response.status, 400, path);
-      assert.match(await response.text(), reason);
-    }
+    await assertBadRequests(get, [
+      ["/api/candles?interval=1m", /^symbol: is required/],
+      [
+        "/api/candles?symbol=BTCUSDT&interval=2m",
+        /^interval: "2m" is not one of 1s, 1m, 5m, 1h, 1d\n$/,
+      ],
+      [
+        `/api/candles?symbol=BTCUSDT&interval=1s&from=${now - 86_400_000}&to=${now}`,
+        /^from: from\.\.to spans 86400 1s candles, at most 5000 an answer/,
+      ],
+      [`/api/candles?symbol=BTCUSDT&from=${now}&to=${now - 1}`, /^from: must be before to\n$/],
+      ["/api/candles?symbol=BTCUSDT&to=yesterday", /^to: "yesterday" is not epoch/],
+    ]);
   } finally {
     await db.drop();
   }

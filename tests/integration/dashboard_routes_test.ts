@@ -4,7 +4,6 @@ import { storeTrades } from "../../pipeline/trade_store.ts";
 import { connectDatabase } from "../../runtime/database.ts";
 import { RequestTiming } from "../../web/request_timing.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test_database.ts";
-import { migrate } from "../../db/migrations.ts";
 import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
 
@@ -173,110 +172,6 @@ Deno.test("healthz says when the database is unreachable", async () => {
     assert.equal((await response.json()).status, "unavailable");
   } finally {
     await sql.end({ timeout: 1 });
-  }
-});
-
-Deno.test("the dashboard works with a role that may only read", async () => {
-  await withDashboard(async (_get, db) => {
-    const role = `reader_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
-    const database = new URL(db.url).pathname.slice(1);
-    await db.sql`create role ${db.sql(role)} login`;
-    try {
-      await db.sql`grant connect on database ${db.sql(database)} to ${db.sql(role)}`;
-      await db.sql`grant usage on schema public to ${db.sql(role)}`;
-      await db.sql`
-        grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
-          trade_gaps, alerts, price_rules, live_price_rules, price_alerts to ${db.sql(role)}
-      `;
-      const url = new URL(db.url);
-      url.username = role;
-      const reader = connectDatabase(url.toString(), { max: 1 });
-      try {
-        const app = dashboardApp({ log: quietLog, sql: reader, symbols: SYMBOLS });
-        for (
-          const path of [
-            "/",
-            "/api/trades",
-            "/api/whales",
-            "/api/aggregates",
-            "/api/series?symbol=BTCUSDT",
-            "/api/candles?symbol=BTCUSDT",
-            "/api/indicators?symbol=BTCUSDT&set=ema,rsi",
-            "/api/price-rules",
-            "/api/price-alerts",
-            "/metrics",
-            "/healthz",
-          ]
-        ) {
-          const response = await app.fetch(new Request(`http://dashboard${path}`));
-          assert.equal(response.status, 200, path);
-          await response.body?.cancel();
-        }
-        const metrics = await (await app.fetch(new Request("http://dashboard/metrics"))).text();
-        assert.match(metrics, /^dashboard_database_up 1$/m, "storage is readable too");
-        await assert.rejects(reader`delete from trades`, /permission denied/);
-      } finally {
-        await reader.end({ timeout: 5 });
-      }
-    } finally {
-      await db.sql`reassign owned by ${db.sql(role)} to current_user`;
-      await db.sql`drop owned by ${db.sql(role)}`;
-      await db.sql`drop role ${db.sql(role)}`;
-    }
-  });
-});
-
-Deno.test("roles made before migration 006 still read, create and delete rules after it", async () => {
-  const db = await createTestDatabase({ migrated: false });
-  const role = `writer_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
-  try {
-    await migrate(db.sql, "005");
-    await db.sql`create role ${db.sql(role)} login`;
-    await db.sql`grant connect on database ${db.sql(new URL(db.url).pathname.slice(1))} to ${
-      db.sql(role)
-    }`;
-    await db.sql`grant usage on schema public to ${db.sql(role)}`;
-    // The grants docs/deployment.md gave before the view existed, reading and changing rules.
-    await db.sql`
-      grant select on trades, trade_aggregates, candles, trade_partitions, pipeline_status,
-        trade_gaps, alerts, price_rules, price_alerts to ${db.sql(role)}
-    `;
-    await db.sql`grant insert, update on price_rules to ${db.sql(role)}`;
-    await db.sql`grant usage on sequence price_rules_id_seq to ${db.sql(role)}`;
-    await migrate(db.sql);
-    const url = new URL(db.url);
-    url.username = role;
-    const writer = connectDatabase(url.toString(), { max: 1 });
-    try {
-      const token = "s3cret-admin-token-0123456789";
-      const app = dashboardApp({ log: quietLog, sql: writer, symbols: SYMBOLS, adminToken: token });
-      const call = (method: string, path: string, body?: unknown) =>
-        app.fetch(
-          new Request(`http://dashboard${path}`, {
-            method,
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          }),
-        );
-      const created = await call("POST", "/api/price-rules", {
-        symbol: "BTCUSDT",
-        kind: "crosses",
-        level: "1",
-      });
-      assert.equal(created.status, 201, await created.clone().text());
-      const { rule } = await created.json();
-      const listed = await call("GET", "/api/price-rules");
-      assert.deepEqual((await listed.json()).rules.map((r: { id: string }) => r.id), [rule.id]);
-      const deleted = await call("DELETE", `/api/price-rules/${rule.id}`);
-      assert.equal(deleted.status, 204, await deleted.clone().text());
-      assert.equal((await call("DELETE", `/api/price-rules/${rule.id}`)).status, 404);
-    } finally {
-      await writer.end({ timeout: 5 });
-    }
-  } finally {
-    await db.sql`drop owned by ${db.sql(role)}`;
-    await db.sql`drop role ${db.sql(role)}`;
-    await db.drop();
   }
 });
 

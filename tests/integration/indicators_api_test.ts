@@ -16,7 +16,7 @@ import { mulberry32 } from "../../stack/seeded_random.ts";
 import { createTestDatabase } from "../helpers/test_database.ts";
 import { tradeEvent } from "../helpers/trade_fixture.ts";
 import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "../helpers/batch_input.ts";
-import { dashboardApp } from "../helpers/dashboard_app.ts";
+import { assertBadRequests, dashboardApp } from "../helpers/dashboard_app.ts";
 
 const MINUTE = 60_000;
 const SET = "sma:50,ema:20,bb:20:2,rsi:14,macd";
@@ -92,22 +92,16 @@ Deno.test("the indicators API equals the indicators over all history, and names 
     assert.ok(sma.slice(0, 49).every((value) => value === null));
     assert.ok(sma.slice(49).every((value) => value !== null));
 
-    for (
-      const [path, reason] of [
-        ["/api/indicators?symbol=BTCUSDT", /^set: is required/],
-        ["/api/indicators?symbol=BTCUSDT&set=ema:abc", /^set: "ema:abc": period "abc" is not/],
-        ["/api/indicators?symbol=BTCUSDT&set=ema,foo", /^set: "foo": "foo" is not one of/],
-        ["/api/indicators?set=ema", /^symbol: is required/],
-        [
-          `/api/indicators?symbol=BTCUSDT&interval=1s&from=${now - 86_400_000}&set=ema`,
-          /^from: from\.\.to spans \d+ 1s candles, at most 5000/,
-        ],
-      ] as const
-    ) {
-      const refused = await get(path);
-      assert.equal(refused.status, 400, path);
-      assert.match(await refused.text(), reason);
-    }
+    await assertBadRequests(get, [
+      ["/api/indicators?symbol=BTCUSDT", /^set: is required/],
+      ["/api/indicators?symbol=BTCUSDT&set=ema:abc", /^set: "ema:abc": period "abc" is not/],
+      ["/api/indicators?symbol=BTCUSDT&set=ema,foo", /^set: "foo": "foo" is not one of/],
+      ["/api/indicators?set=ema", /^symbol: is required/],
+      [
+        `/api/indicators?symbol=BTCUSDT&interval=1s&from=${now - 86_400_000}&set=ema`,
+        /^from: from\.\.to spans \d+ 1s candles, at most 5000/,
+      ],
+    ]);
   } finally {
     await db.drop();
   }

@@ -3,7 +3,7 @@ import { planBatch } from "../../domain/batch_plan.ts";
 import { storeTrades } from "../../pipeline/trade_store.ts";
 import { createTestDatabase } from "../helpers/test_database.ts";
 import { tradeEvent } from "../helpers/trade_fixture.ts";
-import { dashboardApp, quietLog } from "../helpers/dashboard_app.ts";
+import { assertBadRequests, dashboardApp, quietLog } from "../helpers/dashboard_app.ts";
 
 Deno.test("the series API cuts candles of a window: OHLC, average, VWAP, volume by taker side", async () => {
   const db = await createTestDatabase();
@@ -85,19 +85,13 @@ Deno.test("the series API cuts candles of a window: OHLC, average, VWAP, volume 
     assert.equal(day.points.reduce((n: number, p: { trades: number }) => n + p.trades, 0), 4);
     assert.equal(day.bucketSeconds, 300);
 
-    for (
-      const [path, reason] of [
-        ["/api/series?window=5m", /^symbol: is required, one of BTCUSDT\n$/],
-        [
-          "/api/series?symbol=BTCUSDT&window=2d",
-          /^window: "2d" is not one of 5m, 15m, 1h, 4h, 24h, 7d, 30d\n$/,
-        ],
-      ] as const
-    ) {
-      const response = await get(path);
-      assert.equal(response.status, 400, path);
-      assert.match(await response.text(), reason);
-    }
+    await assertBadRequests(get, [
+      ["/api/series?window=5m", /^symbol: is required, one of BTCUSDT\n$/],
+      [
+        "/api/series?symbol=BTCUSDT&window=2d",
+        /^window: "2d" is not one of 5m, 15m, 1h, 4h, 24h, 7d, 30d\n$/,
+      ],
+    ]);
   } finally {
     await db.drop();
   }
