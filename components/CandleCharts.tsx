@@ -1,6 +1,6 @@
 /**
  * The price chart (candles, with the VWAP and the moving average over them) and beneath it the
- * volume bought and sold by takers, on one time axis shown in UTC. Candles are
+ * volume bought and sold by takers, on one time axis shown in UTC, in the page's theme. Candles are
  * chartjs-chart-financial's; the time axis uses the Luxon adapter set to the UTC zone, so ticks
  * fall on UTC minutes, hours and days and read as UTC whatever the browser's zone.
  */
@@ -16,6 +16,7 @@ import {
 // Registers the time scale's date adapter, which the zone below sets to UTC.
 import "chartjs-adapter-luxon";
 import type { Candle } from "../domain/dashboard_views.ts";
+import type { Theme } from "../ui/theme.ts";
 import {
   baseAsset,
   formatDateTime,
@@ -55,6 +56,8 @@ export interface CandleChartsProps {
   series: CandleSeries;
   /** Decimals of the symbol's prices (see `pricePrecision`). */
   priceDecimals: number;
+  /** The page's theme: axes, grid and legend take its colours. */
+  theme: Theme;
 }
 
 /** What the tooltips read when they open: the exact strings of the candles drawn. */
@@ -70,7 +73,7 @@ type VolumeChart = Chart<"bar", PlotPoint[]>;
  * The two charts of `series`. The price canvas carries `data-newest`, the time and close of the
  * newest candle drawn, for whoever watches the chart move (the browser test does).
  */
-export default function CandleCharts({ series, priceDecimals }: CandleChartsProps) {
+export default function CandleCharts({ series, priceDecimals, theme }: CandleChartsProps) {
   const { symbol } = series;
   const priceCanvas = useRef<HTMLCanvasElement>(null);
   const volumeCanvas = useRef<HTMLCanvasElement>(null);
@@ -97,7 +100,6 @@ export default function CandleCharts({ series, priceDecimals }: CandleChartsProp
       ...plot.priceRange,
       title: { display: true, text: quoteAsset(symbol) || "price" },
     });
-    price.update();
     const newest = series.points.at(-1);
     if (newest) priceCanvas.current!.dataset.newest = `${newest.time} ${newest.close}`;
     else delete priceCanvas.current!.dataset.newest;
@@ -110,19 +112,48 @@ export default function CandleCharts({ series, priceDecimals }: CandleChartsProp
     Object.assign(volume.options.scales!.y!, {
       title: { display: true, text: baseAsset(symbol) || "volume" },
     });
+    for (const chart of [price, volume]) paint(chart, priceCanvas.current!);
+    price.update();
     volume.update();
-  }, [series]);
+  }, [series, theme]);
 
   return (
-    <>
+    <div class="panes">
       <div class="chart">
         <canvas ref={priceCanvas} role="img" aria-label={`${symbol} candles`} />
       </div>
       <div class="chart small">
         <canvas ref={volumeCanvas} role="img" aria-label={`${symbol} volume by taker side`} />
       </div>
-    </>
+    </div>
   );
+}
+
+/**
+ * Gives `chart`'s axes, grid and legend the theme's colours: the CSS custom properties
+ * `--chart-text` and `--chart-grid` as they apply to `element`, so the style sheet holds them.
+ */
+function paint(chart: Chart, element: Element): void {
+  const style = getComputedStyle(element);
+  const text = style.getPropertyValue("--chart-text");
+  const grid = style.getPropertyValue("--chart-grid");
+  // Every scale here is cartesian; the union of all scale types does not know their parts.
+  for (const scale of Object.values(chart.options.scales ?? {}) as ThemedScale[]) {
+    scale.ticks = { ...scale.ticks, color: text };
+    scale.grid = { ...scale.grid, color: grid };
+    scale.border = { ...scale.border, color: grid };
+    scale.title = { ...scale.title, color: text };
+  }
+  const legend = chart.options.plugins!.legend!;
+  legend.labels = { ...legend.labels, color: text };
+}
+
+/** The parts of a scale that take the theme's colours. */
+interface ThemedScale {
+  ticks?: object;
+  grid?: object;
+  border?: object;
+  title?: object;
 }
 
 /** The candlestick chart with its two lines, empty; tooltips read `shown` when they open. */

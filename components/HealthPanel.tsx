@@ -54,12 +54,19 @@ function describe(view: ComponentView): string {
   }
 }
 
-/** The panel. */
+/** The panel, open at first; folded, its heading still says how many alerts fire. */
 export default function HealthPanel({ health }: HealthPanelProps) {
   const firing = health.alerts.filter((a) => a.firing).length;
   return (
-    <section class="health" data-firing={firing}>
-      <h2>Pipeline health</h2>
+    <details class="health panel" data-firing={firing} open>
+      <summary>
+        <h2>
+          Pipeline health{" "}
+          <span class={firing ? "firing" : "note"}>
+            {firing ? `${firing} firing` : "all clear"}
+          </span>
+        </h2>
+      </summary>
       {health.alerts.length === 0
         ? <p class="note">No alert has fired in the last hour.</p>
         : (
@@ -88,6 +95,6 @@ export default function HealthPanel({ health }: HealthPanelProps) {
           ))}
         </ul>
       )}
-    </section>
+    </details>
   );
 }

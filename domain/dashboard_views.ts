@@ -1,6 +1,6 @@
 /**
  * The JSON the dashboard serves: what `/api/aggregates`, `/api/trades`, `/api/whales`,
- * `/api/series`, `/api/candles`, `/api/price-rules` and `/api/price-alerts` answer and the live
+ * `/api/series`, `/api/candles`, `/api/tickers`, `/api/price-rules` and `/api/price-alerts` answer and the live
  * events carry, read by the page's island. Amounts stay the decimal strings PostgreSQL stores;
  * ids and counts are strings too (they exceed 2^53).
  */
@@ -18,6 +18,26 @@ export interface SymbolSummary {
   tradeCount: string;
   totalVolume: string;
   whaleCount: string;
+}
+
+/**
+ * A symbol's last 24 hours, as `/api/tickers` answers and the symbol strip shows them, read from
+ * its 1-minute candles.
+ */
+export interface MarketTicker {
+  symbol: string;
+  /** ISO start of the window: 24 hours before the answer. */
+  since: string;
+  /** The price of the window's first trade. */
+  open: string;
+  high: string;
+  low: string;
+  /** The price of the newest trade. */
+  lastPrice: string;
+  /** From `open` to `lastPrice` in percent, 2 decimals, signed (see `changePercent`). */
+  changePercent: string;
+  /** The last close of each half hour, oldest first, as numbers for a sparkline. */
+  sparkline: number[];
 }
 
 /** One stored trade as the JSON API returns it. */

@@ -13,6 +13,7 @@ import * as apiStream from "../routes/api/stream.ts";
 import * as apiSeries from "../routes/api/series.ts";
 import * as apiCandles from "../routes/api/candles.ts";
 import * as apiIndicators from "../routes/api/indicators.ts";
+import * as apiTickers from "../routes/api/tickers.ts";
 import * as apiPriceRules from "../routes/api/price-rules.ts";
 import * as apiPriceRule from "../routes/api/price-rules/[id].ts";
 import * as apiPriceAlerts from "../routes/api/price-alerts.ts";
@@ -32,6 +33,7 @@ export const manifest: Manifest<DashboardState> = {
     "api/series.ts": apiSeries,
     "api/candles.ts": apiCandles,
     "api/indicators.ts": apiIndicators,
+    "api/tickers.ts": apiTickers,
     "api/price-rules.ts": apiPriceRules,
     "api/price-rules/[id].ts": apiPriceRule,
     "api/price-alerts.ts": apiPriceAlerts,

@@ -1,10 +1,15 @@
 /**
- * The live part of the page: symbol tabs, the candlestick chart with its VWAP and moving
- * average, volume by taker side, users' price alerts and rules, the pipeline's health, the whale
- * feed and the connection badge, kept current by `/api/stream` (through `useLiveEvents`).
+ * The live page, laid out as a trading screen: a top bar (title, connection badge, theme
+ * toggle), the strip of every symbol's last 24 hours, then the chart of the chosen symbol
+ * (candles with VWAP and moving average over volume by taker side) filling most of the height,
+ * beside a column with the symbol's figures, the whale feed, users' price alerts and rules and
+ * the pipeline's health; one column on a narrow screen, the chart first. Kept current by
+ * `/api/stream` (through `useLiveEvents`).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import SymbolCard from "../components/SymbolCard.tsx";
+import MarketStrip from "../components/MarketStrip.tsx";
+import ThemeToggle from "../components/ThemeToggle.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import CandleCharts from "../components/CandleCharts.tsx";
 import WhaleList from "../components/WhaleList.tsx";
@@ -12,6 +17,7 @@ import HealthPanel from "../components/HealthPanel.tsx";
 import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
 import type {
   HealthView,
+  MarketTicker,
   PriceAlertsView,
   SymbolSummary,
   TradeView,
@@ -26,11 +32,14 @@ import type { CandleSeries } from "../ui/candle_plot.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
 import { systemClock } from "../domain/clock.ts";
 import { fetchJson, useLiveEvents } from "../ui/use_live_events.ts";
+import { shownTheme, type Theme } from "../ui/theme.ts";
 
 /** Props serialised by the server: the state at first paint. */
 export interface LiveBoardProps {
   symbols: string[];
   summaries: SymbolSummary[];
+  /** The strip's last 24 hours of each symbol that traded in them. */
+  tickers: MarketTicker[];
   whales: TradeView[];
   /** The trades come from the simulator, not Binance. */
   simulated: boolean;
@@ -61,7 +70,10 @@ export default function LiveBoard(props: LiveBoardProps) {
   const live = useLiveEvents(props, (updated) => {
     if (updated === undefined || updated === shownSymbol.current) chartPacer.current?.changed();
   });
-  const { status, summaries, whales, health, priceAlerts, databaseDown } = live.state;
+  const { status, summaries, tickers, whales, health, priceAlerts, databaseDown } = live.state;
+  // Light on the server; the one `static/theme.js` put on the page once hydrated.
+  const [theme, setTheme] = useState<Theme>("light");
+  useEffect(() => setTheme(shownTheme()), []);
   const [series, setSeries] = useState<CandleSeries>(
     { symbol, window: chartWindow, bucketSeconds: 0, points: [] },
   );
@@ -108,49 +120,70 @@ export default function LiveBoard(props: LiveBoardProps) {
   const badge = stale ? "stale" : status;
   return (
     <div class="board">
-      <p class="badges">
-        <span class={`badge badge-${badge}`} data-status={badge}>{badge}</span>
-        {props.simulated && (
-          <span class="badge badge-simulated">simulated feed, not live prices</span>
-        )}
-      </p>
+      <header class="topbar">
+        <h1>Crypto trades</h1>
+        <p class="badges">
+          <span class={`badge badge-${badge}`} data-status={badge}>{badge}</span>
+          {props.simulated && (
+            <span class="badge badge-simulated">simulated feed, not live prices</span>
+          )}
+        </p>
+        <ThemeToggle theme={theme} onChange={setTheme} />
+      </header>
       {databaseDown && (
         <p class="alert" role="alert">
           The database is not answering; the figures below may be old. Retrying…
         </p>
       )}
-      <ChoiceButtons name="tabs" options={props.symbols} chosen={symbol} onChoose={setSymbol} />
-      {current
-        ? <SymbolCard summary={current} priceDecimals={currentDecimals} />
-        : <p class="empty">No trades stored yet.</p>}
-      <ChoiceButtons
-        name="windows"
-        options={CHART_WINDOW_NAMES}
-        chosen={chartWindow}
-        onChoose={setChartWindow}
-      />
-      <CandleCharts series={series} priceDecimals={chartDecimals} />
-      <PriceAlertsPanel
-        view={priceAlerts}
+      <MarketStrip
         symbols={props.symbols}
-        symbol={symbol}
-        writable={props.rulesWritable}
+        tickers={tickers}
+        summaries={summaries}
+        chosen={symbol}
+        onChoose={setSymbol}
         priceDecimals={decimalsFor}
-        onChange={(change) =>
-          live.setPriceAlerts((view) => ({
-            ...view,
-            rules: "created" in change
-              ? [...view.rules.filter((r) => r.id !== change.created.id), change.created]
-              : view.rules.filter((r) => r.id !== change.deleted),
-          }))}
       />
-      {health && <HealthPanel health={health} />}
-      <h2>Whale trades</h2>
-      <p class="note">Times are UTC.</p>
-      <WhaleList
-        whales={whales}
-        priceDecimals={(of, price) => decimalsFor(of, [price])}
-      />
+      <div class="workspace">
+        <section class="chart-column" aria-label={`${symbol} chart`}>
+          <ChoiceButtons
+            name="windows"
+            options={CHART_WINDOW_NAMES}
+            chosen={chartWindow}
+            onChoose={setChartWindow}
+          />
+          <CandleCharts series={series} priceDecimals={chartDecimals} theme={theme} />
+        </section>
+        <aside class="side">
+          {current
+            ? <SymbolCard summary={current} priceDecimals={currentDecimals} />
+            : <p class="empty">No trades stored yet.</p>}
+          <section class="whales-box panel">
+            <h2>Whale trades</h2>
+            <p class="note">Times are UTC.</p>
+            <div class="scroll" tabIndex={0} aria-label="Whale trades, newest first">
+              <WhaleList
+                whales={whales}
+                priceDecimals={(of, price) => decimalsFor(of, [price])}
+              />
+            </div>
+          </section>
+          <PriceAlertsPanel
+            view={priceAlerts}
+            symbols={props.symbols}
+            symbol={symbol}
+            writable={props.rulesWritable}
+            priceDecimals={decimalsFor}
+            onChange={(change) =>
+              live.setPriceAlerts((view) => ({
+                ...view,
+                rules: "created" in change
+                  ? [...view.rules.filter((r) => r.id !== change.created.id), change.created]
+                  : view.rules.filter((r) => r.id !== change.deleted),
+              }))}
+          />
+          {health && <HealthPanel health={health} />}
+        </aside>
+      </div>
     </div>
   );
 }

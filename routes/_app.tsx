@@ -11,6 +11,8 @@ export default function App({ Component }: { Component: ComponentType }) {
         <title>Crypto trades</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/style.css" />
+        {/* Not a module: it sets the theme before the first paint. */}
+        <script src="/static/theme.js"></script>
         <script type="module" src="/static/islands.js"></script>
       </head>
       <body>

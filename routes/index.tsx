@@ -8,6 +8,7 @@ import {
   symbolSummaries,
 } from "../web/dashboard_queries.ts";
 import { priceAlertsView } from "../web/price_rule_queries.ts";
+import { marketTickers } from "../web/ticker_queries.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 import StorageLine from "../components/StorageLine.tsx";
 import type { StorageSummary } from "../domain/dashboard_views.ts";
@@ -26,23 +27,23 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       rulesWritable: state.adminToken !== undefined,
     };
     try {
-      const [summaries, whales, storage, health, priceAlerts] = await Promise.all([
+      const [summaries, tickers, whales, storage, health, priceAlerts] = await Promise.all([
         symbolSummaries(state.sql),
+        marketTickers(state.sql, state.symbols),
         recentTrades(state.sql, { limit: 20, whalesOnly: true }),
         storageSummary(state.sql),
         pipelineHealth(state.sql),
         priceAlertsView(state.sql),
       ]);
       return render({
-        board: { ...page, summaries, whales, health, priceAlerts, databaseDown: false },
+        board: { ...page, summaries, tickers, whales, health, priceAlerts, databaseDown: false },
         storage,
       });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });
-      return render({ board: { ...page, summaries: [], whales: [], databaseDown: true } }, {
-        status: 503,
-      });
+      const empty = { summaries: [], tickers: [], whales: [], databaseDown: true };
+      return render({ board: { ...page, ...empty } }, { status: 503 });
     }
   },
 };
@@ -50,7 +51,6 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
 export default function Home({ data }: PageProps<HomeData>) {
   return (
     <main>
-      <h1>Crypto trades</h1>
       {island("LiveBoard", LiveBoard, data.board)}
       {data.storage && <StorageLine storage={data.storage} />}
     </main>

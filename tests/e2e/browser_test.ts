@@ -7,80 +7,16 @@
  * newest candle must move with the feed. The screenshot is kept in test-artifacts/.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { freePort } from "../../stack/free_port.ts";
 import { startComponent } from "../helpers/component_process.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { startTestStack } from "../helpers/test_stack.ts";
+import { ARTIFACTS, freshCopy, launchChromium, runDashboardTask } from "../helpers/browser.ts";
 import { CANDLE_COLOURS } from "../../ui/candle_plot.ts";
 import { CHART_WINDOWS, DEFAULT_CHART_WINDOW } from "../../domain/chart_windows.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const ADMIN_TOKEN = "browser-test-admin-token";
-const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-
-/** A copy of the files a clone would hold (tracked and not ignored): no built bundle. */
-async function freshCopy(): Promise<string> {
-  const listed = await new Deno.Command("git", {
-    args: ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-    cwd: ROOT,
-  }).output();
-  assert.ok(listed.success, "git ls-files");
-  const dir = await Deno.makeTempDir({ prefix: "fresh-clone-" });
-  for (const file of new TextDecoder().decode(listed.stdout).split("\0").filter(Boolean)) {
-    const from = `${ROOT}${file}`;
-    if (!await Deno.stat(from).then((info) => info.isFile, () => false)) continue;
-    const to = `${dir}/${file}`;
-    await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(from, to);
-  }
-  return dir;
-}
-
-/** `deno task dashboard` in `dir`, in its own process group; resolves once it listens. */
-async function runDashboardTask(dir: string, env: Record<string, string>) {
-  await Deno.mkdir(`${ROOT}test-artifacts`, { recursive: true });
-  const log = await Deno.open(`${ROOT}test-artifacts/browser-dashboard.log`, {
-    write: true,
-    create: true,
-    truncate: true,
-  });
-  const child = new Deno.Command("setsid", {
-    args: [Deno.execPath(), "task", "dashboard"],
-    cwd: dir,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const decoder = new TextDecoder();
-  const copy = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeTo(
-      new WritableStream({
-        write(chunk) {
-          output += decoder.decode(chunk, { stream: true });
-          return log.write(chunk).then(() => {});
-        },
-      }),
-    );
-  const copied = Promise.all([copy(child.stdout), copy(child.stderr)]);
-  await waitFor("the dashboard to listen", () => output.includes('"msg":"listening"'), 120_000);
-  return {
-    output: () => output,
-    async stop() {
-      try {
-        Deno.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      await child.status;
-      await copied.catch(() => {});
-      log.close();
-    },
-  };
-}
-
 /** The pixels of the price chart, hashed, to tell whether what is drawn changed. */
 function pricePixels(): number {
   const canvas = document.querySelector<HTMLCanvasElement>(".chart canvas")!;
@@ -130,21 +66,7 @@ Deno.test({
         DASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
       }),
     );
-    const browser = stack.hold(
-      await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-quic",
-          "--no-first-run",
-        ],
-      }),
-      (opened) => opened.close(),
-    );
+    const browser = stack.hold(await launchChromium(), (opened) => opened.close());
     // A first trade so the page has a symbol to show, then the feed pauses.
     await waitFor("the producer to connect", () => simulator.connectionCount() > 0);
     simulator.resume();
@@ -220,7 +142,7 @@ Deno.test({
     // A price rule set from the page: refused with a wrong token, saying so; then, at the
     // price shown, listed, firing as the feed crosses it, and deleted.
     const shownPrice = (await page.textContent(".card .price"))!;
-    const shownSymbol = await page.textContent('.tabs button[aria-pressed="true"]');
+    const shownSymbol = await page.getAttribute('.market[aria-pressed="true"]', "data-symbol");
     await page.fill('.rule-form input[name="level"]', shownPrice.replaceAll(",", ""));
     await page.fill('.rule-form input[name="token"]', "not-the-token");
     await page.click('.rule-form button[type="submit"]');
@@ -243,7 +165,7 @@ Deno.test({
       /^\d\d:\d\d:\d\d [A-Z]+ (rose|fell) through [\d,.]+: (high|low) [\d,.]+, close [\d,.]+$/,
     );
     assert.match((await ruleItem.first().textContent())!, /fired \d+ times?, last/);
-    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard.png`, fullPage: true });
     await ruleItem.first().locator("button.delete").click();
     await page.waitForSelector(".price-alerts p.note:has-text('No price rule is set.')");
     const [{ live }] = await db.sql`

@@ -1,4 +1,4 @@
-/** Runs `producer.ts` or `consumer.ts` as a real child process, its log kept as an artifact. */
+/** Runs an entry point (producer, consumer, monitor, dashboard) as a real child process, its log kept as an artifact. */
 import { entryCommand } from "../../stack/entry_command.ts";
 
 /** A running pipeline component. */
@@ -17,7 +17,7 @@ const ROOT = new URL("../../", import.meta.url);
  * environment; its stderr goes to `test-artifacts/<name>.log`.
  */
 export async function startComponent(
-  entry: "producer.ts" | "consumer.ts" | "monitor.ts",
+  entry: "producer.ts" | "consumer.ts" | "monitor.ts" | "dashboard.ts",
   name: string,
   env: Record<string, string>,
 ): Promise<ComponentProcess> {

@@ -233,7 +233,8 @@ Deno.test("HEAD answers as GET does, without a body", async () => {
 Deno.test("the page shows amounts as people read them; the APIs keep the stored strings", async () => {
   await withDashboard(async (get) => {
     const html = await (await get("/")).text();
-    const card = html.slice(html.indexOf('<section class="card"'), html.indexOf("</section>"));
+    const cardAt = html.indexOf('<section class="card"');
+    const card = html.slice(cardAt, html.indexOf("</section>", cardAt));
     assert.match(card, /<p class="price">101\.25<\/p>/);
     assert.match(card, /<dd>30,050\.63<\/dd>/, "the moving average at the symbol's precision");
     assert.match(card, /<dd>5\.0000 BTC<\/dd>/, "the volume in the base asset");
