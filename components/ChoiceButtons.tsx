@@ -1,20 +1,22 @@
-/** A row of buttons of which one is chosen, such as the symbol tabs and the window selector. */
+/** A row of buttons of which one is chosen, such as the chart's interval selector. */
 
 /** Props of {@link ChoiceButtons}. */
 export interface ChoiceButtonsProps<T extends string> {
   /** The CSS class of the row. */
   name: string;
+  /** What the row chooses, for screen readers. */
+  label: string;
   options: readonly T[];
   chosen: T;
   onChoose: (option: T) => void;
 }
 
-/** Buttons for `options`, the chosen one marked `aria-pressed`. */
+/** Buttons for `options`, the chosen one marked `aria-pressed`, in a labelled group. */
 export default function ChoiceButtons<T extends string>(
-  { name, options, chosen, onChoose }: ChoiceButtonsProps<T>,
+  { name, label, options, chosen, onChoose }: ChoiceButtonsProps<T>,
 ) {
   return (
-    <nav class={name}>
+    <div class={name} role="group" aria-label={label}>
       {options.map((option) => (
         <button
           key={option}
@@ -25,6 +27,6 @@ export default function ChoiceButtons<T extends string>(
           {option}
         </button>
       ))}
-    </nav>
+    </div>
   );
 }

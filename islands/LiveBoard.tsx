@@ -11,7 +11,7 @@ import SymbolCard from "../components/SymbolCard.tsx";
 import MarketStrip from "../components/MarketStrip.tsx";
 import ThemeToggle from "../components/ThemeToggle.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
-import CandleCharts from "../components/CandleCharts.tsx";
+import TradingChart from "../components/TradingChart.tsx";
 import WhaleList from "../components/WhaleList.tsx";
 import HealthPanel from "../components/HealthPanel.tsx";
 import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
@@ -23,15 +23,17 @@ import type {
   TradeView,
 } from "../domain/dashboard_views.ts";
 import {
-  CHART_WINDOW_NAMES,
-  type ChartWindow,
-  DEFAULT_CHART_WINDOW,
-} from "../domain/chart_windows.ts";
+  CHART_INTERVALS,
+  type ChartView,
+  defaultView,
+  movedView,
+  withInterval,
+} from "../ui/chart_view.ts";
+import { useCandles } from "../ui/use_candles.ts";
 import { pricePrecision } from "../ui/format.ts";
-import type { CandleSeries } from "../ui/candle_plot.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
 import { systemClock } from "../domain/clock.ts";
-import { fetchJson, useLiveEvents } from "../ui/use_live_events.ts";
+import { useLiveEvents } from "../ui/use_live_events.ts";
 import { shownTheme, type Theme } from "../ui/theme.ts";
 
 /** Props serialised by the server: the state at first paint. */
@@ -62,8 +64,10 @@ const STALE_MS = 60_000;
 const CHART_REFRESH_MS = 1_000;
 
 export default function LiveBoard(props: LiveBoardProps) {
-  const [symbol, setSymbol] = useState(props.summaries[0]?.symbol ?? props.symbols[0]);
-  const [chartWindow, setChartWindow] = useState<ChartWindow>(DEFAULT_CHART_WINDOW);
+  const [view, setView] = useState<ChartView>(() =>
+    defaultView(props.summaries[0]?.symbol ?? props.symbols[0])
+  );
+  const { symbol } = view;
   const shownSymbol = useRef(symbol);
   shownSymbol.current = symbol;
   const chartPacer = useRef<RefreshPacer>();
@@ -74,9 +78,6 @@ export default function LiveBoard(props: LiveBoardProps) {
   // Light on the server; the one `static/theme.js` put on the page once hydrated.
   const [theme, setTheme] = useState<Theme>("light");
   useEffect(() => setTheme(shownTheme()), []);
-  const [series, setSeries] = useState<CandleSeries>(
-    { symbol, window: chartWindow, bucketSeconds: 0, points: [] },
-  );
   // The decimals each symbol's prices are shown with; they only grow as more prices are seen.
   const precisions = useRef<Record<string, number>>({});
   const decimalsFor = (of: string, prices: string[]) =>
@@ -88,31 +89,25 @@ export default function LiveBoard(props: LiveBoardProps) {
     return () => clearInterval(clock);
   }, []);
 
-  // The chart follows the stream: loaded now, then again after updates of its symbol.
+  // The chart reads what its view lacks, and follows the stream: after updates of its symbol
+  // the newest candles are read again, at most once a second.
+  const candles = useCandles(view, (answered) => live.setDatabaseDown(!answered));
+  const { book, shown } = candles;
   useEffect(() => {
-    const controller = new AbortController();
-    const reload = () =>
-      fetchJson(`/api/series?symbol=${symbol}&window=${chartWindow}`, controller.signal)
-        .then((body) => {
-          setSeries(body);
-          live.setDatabaseDown(false);
-        })
-        .catch((error) => {
-          if (error.name !== "AbortError") live.setDatabaseDown(true);
-        });
-    const pacer = chartPacer.current = new RefreshPacer(reload, CHART_REFRESH_MS, systemClock);
-    pacer.changed();
-    return () => {
-      pacer.stop();
-      controller.abort();
-    };
-  }, [symbol, chartWindow]);
+    const pacer = chartPacer.current = new RefreshPacer(
+      candles.refresh,
+      CHART_REFRESH_MS,
+      systemClock,
+    );
+    return () => pacer.stop();
+  }, []);
 
+  const backToLive = () => setView((view) => ({ ...view, range: "live" }));
   const current = summaries[symbol];
-  // The chart may still show the symbol chosen before; its decimals are that symbol's.
-  const chartDecimals = decimalsFor(series.symbol, [
-    ...(current && series.symbol === symbol ? [current.lastPrice] : []),
-    ...series.points.map((point) => point.close),
+  const chartCandles = book.symbol === symbol ? book.candles : [];
+  const chartDecimals = decimalsFor(symbol, [
+    ...(current ? [current.lastPrice] : []),
+    ...chartCandles.slice(-50).map((candle) => candle.close),
   ]);
   const currentDecimals = decimalsFor(symbol, current ? [current.lastPrice] : []);
   const stale = status === "live" && current !== undefined &&
@@ -140,18 +135,35 @@ export default function LiveBoard(props: LiveBoardProps) {
         tickers={tickers}
         summaries={summaries}
         chosen={symbol}
-        onChoose={setSymbol}
+        onChoose={(chosen) => setView((view) => ({ ...view, symbol: chosen }))}
         priceDecimals={decimalsFor}
       />
       <div class="workspace">
         <section class="chart-column" aria-label={`${symbol} chart`}>
-          <ChoiceButtons
-            name="windows"
-            options={CHART_WINDOW_NAMES}
-            chosen={chartWindow}
-            onChoose={setChartWindow}
+          <div class="chart-toolbar">
+            <ChoiceButtons
+              name="intervals"
+              label="Candle interval"
+              options={CHART_INTERVALS}
+              chosen={view.interval}
+              onChoose={(interval) => setView((view) => withInterval(view, interval))}
+            />
+            {view.range !== "live" && (
+              <button type="button" class="back-to-live" onClick={backToLive}>
+                Back to live
+              </button>
+            )}
+          </div>
+          <TradingChart
+            symbol={symbol}
+            interval={view.interval}
+            candles={chartCandles}
+            shown={shown}
+            priceDecimals={chartDecimals}
+            theme={theme}
+            onMove={(range, how) => setView((view) => movedView(view, range, how))}
+            onBackToLive={backToLive}
           />
-          <CandleCharts series={series} priceDecimals={chartDecimals} theme={theme} />
         </section>
         <aside class="side">
           {current

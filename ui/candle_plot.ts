@@ -1,21 +1,13 @@
 /**
- * A symbol's candles as the charts plot them: numbers on a time axis in epoch milliseconds, each
- * candle at the middle of its bucket, so a bucket without trades is an empty stretch of the axis.
- * The decimal strings stay in the candles for whatever people read (tooltips).
+ * A symbol's candles as the chart plots them: numbers on a time axis in epoch milliseconds, each
+ * candle at the middle of its bucket, so a bucket without trades is an empty stretch of the axis;
+ * which candles a range of that axis shows, the one under a point of it, and the price and volume
+ * ranges that fit what is shown. The decimal strings stay in the candles for what people read.
  */
 import type { Candle } from "../domain/dashboard_views.ts";
-import { CHART_WINDOWS, type ChartWindow } from "../domain/chart_windows.ts";
 
 /** Colours of a candle whose close is above, below or at its open (the browser test looks). */
 export const CANDLE_COLOURS = { up: "#1a7f37", down: "#cf222e", unchanged: "#57606a" };
-
-/** What `/api/series` answers: the candles of one window, oldest first, with gaps. */
-export interface CandleSeries {
-  symbol: string;
-  window: ChartWindow;
-  bucketSeconds: number;
-  points: Candle[];
-}
 
 /** A point of a line or bar: `x` in epoch ms. */
 export interface PlotPoint {
@@ -39,56 +31,81 @@ export interface CandlePlot {
   movingAverage: PlotPoint[];
   bought: PlotPoint[];
   sold: PlotPoint[];
-  /** The time axis: the whole window, ending now or at the end of the newest candle. */
-  from: number;
-  to: number;
-  /** The price axis: every low, high and line point, with a margin (also for a lone candle). */
-  priceRange: { min: number; max: number };
   /** Neighbours further apart than this (ms) have a gap between them; lines break there. */
   bucketMs: number;
 }
 
-/** Plots `series` as of `now` (epoch ms). */
-export function plotCandles(series: CandleSeries, now: number): CandlePlot {
-  const bucketMs = series.bucketSeconds * 1_000;
-  const middles = series.points.map((p) => new Date(p.time).getTime() + bucketMs / 2);
+/** Plots `candles` (oldest first) of buckets `bucketMs` long. */
+export function plotCandles(candles: Candle[], bucketMs: number): CandlePlot {
+  const middles = candles.map((p) => Date.parse(p.time) + bucketMs / 2);
   const line = (value: (p: Candle) => string) =>
-    series.points.map((p, i) => ({ x: middles[i], y: Number(value(p)) }));
-  const newestEnd = (middles.at(-1) ?? -Infinity) + bucketMs / 2;
-  const to = Math.max(now, newestEnd);
-  const candles = series.points.map((p, i) => ({
-    x: middles[i],
-    o: Number(p.open),
-    h: Number(p.high),
-    l: Number(p.low),
-    c: Number(p.close),
-  }));
-  const vwap = line((p) => p.vwap);
-  const movingAverage = line((p) => p.movingAverage);
+    candles.map((p, i) => ({ x: middles[i], y: Number(value(p)) }));
   return {
-    candles,
-    vwap,
-    movingAverage,
+    candles: candles.map((p, i) => ({
+      x: middles[i],
+      o: Number(p.open),
+      h: Number(p.high),
+      l: Number(p.low),
+      c: Number(p.close),
+    })),
+    vwap: line((p) => p.vwap),
+    movingAverage: line((p) => p.movingAverage),
     bought: line((p) => p.buyVolume),
     sold: line((p) => p.sellVolume),
-    from: to - CHART_WINDOWS[series.window].seconds * 1_000,
-    to,
-    priceRange: paddedRange([
-      ...candles.flatMap((c) => [c.l, c.h]),
-      ...[...vwap, ...movingAverage].map((p) => p.y),
-    ]),
     bucketMs,
   };
 }
 
-/** Share of the span left free above and below. */
+/** The index of the first of `points` (sorted by `x`) at or after `x`; the length if none. */
+export function firstAtOrAfter(points: readonly { x: number }[], x: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (points[middle].x < x) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The index of the candle nearest to `x`, or undefined when there is none. */
+export function candleNearest(plot: CandlePlot, x: number): number | undefined {
+  const { candles } = plot;
+  if (candles.length === 0) return undefined;
+  const after = firstAtOrAfter(candles, x);
+  if (after === 0) return 0;
+  if (after === candles.length) return after - 1;
+  return x - candles[after - 1].x <= candles[after].x - x ? after - 1 : after;
+}
+
+/** The axes' ranges that fit what a time range shows. */
+export interface FittedRanges {
+  /** Every low, high and line point shown, with a margin (also for a lone flat candle). */
+  price: { min: number; max: number };
+  /** Zero to the tallest bar shown, with a margin. */
+  volume: { min: number; max: number };
+}
+
+/** Share of the span left free above and below the prices. */
 const PRICE_MARGIN = 0.05;
 
-/** `values`' range with a margin; all equal, they span a thousandth of their value. */
-function paddedRange(values: number[]): { min: number; max: number } {
-  if (!values.length) return { min: 0, max: 1 };
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const margin = (max - min || Math.abs(max) / 1_000 || 1) * PRICE_MARGIN;
-  return { min: min - margin, max: max + margin };
+/** The price and volume ranges of the candles whose middles fall in `[from, to]`. */
+export function fitRanges(plot: CandlePlot, from: number, to: number): FittedRanges {
+  const start = firstAtOrAfter(plot.candles, from);
+  const end = firstAtOrAfter(plot.candles, to + 1);
+  let low = Infinity;
+  let high = -Infinity;
+  let tallest = 0;
+  for (let i = start; i < end; i++) {
+    const { l, h } = plot.candles[i];
+    low = Math.min(low, l, plot.vwap[i].y, plot.movingAverage[i].y);
+    high = Math.max(high, h, plot.vwap[i].y, plot.movingAverage[i].y);
+    tallest = Math.max(tallest, plot.bought[i].y + plot.sold[i].y);
+  }
+  if (start === end) return { price: { min: 0, max: 1 }, volume: { min: 0, max: 1 } };
+  const margin = (high - low || Math.abs(high) / 1_000 || 1) * PRICE_MARGIN;
+  return {
+    price: { min: low - margin, max: high + margin },
+    volume: { min: 0, max: (tallest || 1) * 1.1 },
+  };
 }

@@ -65,8 +65,9 @@ export const LAYOUT: Record<string, Rule> = {
     folders: ["fresh", "web", "store", "islands", "components", "ui", "runtime", "domain"],
     packages: ["preact"],
   },
+  // The browser bundle's entry also registers the chart's browser-only gestures (components/).
   fresh: {
-    folders: ["routes", "islands", "web"],
+    folders: ["routes", "islands", "components", "web"],
     packages: ["hono", "preact", "preact-render-to-string", "node:url"],
   },
   stack: { folders: ["db", "runtime", "domain"], packages: ["kafkajs", "node:"] },

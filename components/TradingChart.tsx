@@ -1,0 +1,218 @@
+/**
+ * The chart as a tool: one Chart.js chart whose panes share the time axis (candles with VWAP and
+ * moving average over them, volume by taker side beneath), zoomed with the wheel or a pinch and
+ * panned by dragging (`chartjs-plugin-zoom`, registered in the browser bundle), or from the
+ * keyboard; a crosshair with a text readout of the candle under it. The price and volume axes fit
+ * the candles shown as the view moves. Times read in UTC, whatever the browser's zone.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Chart, type ChartComponent, type Plugin } from "chart.js/auto";
+// The package's main file is a UMD build, which Deno (rendering on the server) cannot import as a
+// module; its ES module build has the same exports, and the package root has the types.
+// @ts-types="chartjs-chart-financial"
+import {
+  CandlestickController,
+  CandlestickElement,
+} from "chartjs-chart-financial/dist/chartjs-chart-financial.esm.js";
+// Registers the time scale's date adapter, which the axis sets to UTC.
+import "chartjs-adapter-luxon";
+// Types only: the plugin itself touches `window` when loaded, so only the browser bundle loads it.
+import type {} from "chartjs-plugin-zoom";
+import type { Candle } from "../domain/dashboard_views.ts";
+import type { CandleInterval } from "../domain/candles.ts";
+import { intervalMs, type TimeRange } from "../ui/candle_book.ts";
+import { candleNearest, type CandlePlot, fitRanges, plotCandles } from "../ui/candle_plot.ts";
+import { MIN_SPAN_CANDLES } from "../ui/chart_view.ts";
+import type { Theme } from "../ui/theme.ts";
+import { crosshairPlugin } from "./chart_crosshair.ts";
+import { paintChart, tradingChartConfig } from "./trading_chart_config.ts";
+import CandleReadout from "./CandleReadout.tsx";
+
+// The types declare the element as a DOM Element; it is a Chart.js element class.
+Chart.register(CandlestickController, CandlestickElement as unknown as ChartComponent);
+
+/** Props of {@link TradingChart}. */
+export interface TradingChartProps {
+  symbol: string;
+  interval: CandleInterval;
+  /** Oldest first. */
+  candles: Candle[];
+  /** The time range to show (epoch ms). */
+  shown: TimeRange;
+  /** Decimals of the symbol's prices (see `pricePrecision`). */
+  priceDecimals: number;
+  theme: Theme;
+  /** Told the range the user moved the view to, and whether by zooming or panning. */
+  onMove: (range: TimeRange, how: "zoom" | "pan") => void;
+  /** The End key: back to the newest candles. */
+  onBackToLive: () => void;
+}
+
+/** What the chart's callbacks read when they run: the latest props and plot. */
+interface Latest {
+  props: TradingChartProps;
+  plot: CandlePlot;
+  /** The time the crosshair is on (epoch ms), if any. */
+  pointer?: number;
+}
+
+/** The zoom plugin's methods, which it adds to each chart in the browser. */
+type Zoomable = Chart & {
+  zoom?: (amount: number) => void;
+  pan?: (delta: { x: number }) => void;
+};
+
+/**
+ * The chart and its readout. The canvas carries `data-newest` (time and close of the newest
+ * candle held), `data-oldest` (time of the oldest), `data-view` (the time axis' ends, epoch ms)
+ * `data-plot` (where they are drawn, in CSS pixels from the canvas's left) and `data-prices` (the
+ * price axis' ends), for whoever watches it move (the browser tests do).
+ */
+export default function TradingChart(props: TradingChartProps) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Zoomable>();
+  const [pointer, setPointer] = useState<number>();
+  const plot = useRef<CandlePlot>(plotCandles([], 1));
+  const latest = useRef<Latest>({ props, plot: plot.current });
+  latest.current = { props, plot: plot.current, pointer };
+
+  useEffect(() => {
+    const report = (how: "zoom" | "pan") => {
+      const x = chart.current!.scales.x;
+      latest.current.props.onMove({ from: x.min, to: x.max }, how);
+    };
+    chart.current = new Chart(canvas.current!, {
+      ...tradingChartConfig({
+        onPointer: setPointer,
+        crosshairAt: () => {
+          const { plot, pointer } = latest.current;
+          const index = pointer === undefined ? undefined : candleNearest(plot, pointer);
+          return index === undefined ? undefined : plot.candles[index].x;
+        },
+        onPanStart: () => report("pan"),
+        onPanComplete: () => report("pan"),
+        onZoomComplete: () => report("zoom"),
+      }),
+      plugins: [crosshairPlugin, fitPlugin(latest)],
+    }) as Zoomable;
+    return () => chart.current?.destroy();
+  }, []);
+
+  useEffect(() => {
+    plot.current = plotCandles(props.candles, intervalMs(props.interval));
+    latest.current.plot = plot.current;
+    const shownChart = chart.current!;
+    const [candles, vwap, movingAverage, bought, sold] = shownChart.data.datasets;
+    candles.data = plot.current.candles;
+    vwap.data = plot.current.vwap;
+    movingAverage.data = plot.current.movingAverage;
+    bought.data = plot.current.bought;
+    sold.data = plot.current.sold;
+    // Lines break where a bucket had no trades, as the candles do.
+    for (const line of [vwap, movingAverage]) {
+      Object.assign(line, { spanGaps: plot.current.bucketMs });
+    }
+    paintChart(shownChart, canvas.current!, props.symbol);
+    fitAxes(shownChart, plot.current);
+    shownChart.update("none");
+  }, [props.candles, props.interval, props.theme]);
+
+  useEffect(() => {
+    const x = chart.current!.options.scales!.x!;
+    if (x.min === props.shown.from && x.max === props.shown.to) return;
+    Object.assign(x, { min: props.shown.from, max: props.shown.to });
+    const zoom = chart.current!.options.plugins!.zoom!;
+    zoom.limits = { x: { minRange: MIN_SPAN_CANDLES * intervalMs(props.interval) } };
+    fitAxes(chart.current!, plot.current);
+    chart.current!.update("none");
+  }, [props.shown.from, props.shown.to, props.interval]);
+
+  const keys = (event: KeyboardEvent) => {
+    const shownChart = chart.current;
+    if (!shownChart) return;
+    const { candles } = plot.current;
+    const index = pointer === undefined ? candles.length : candleNearest(plot.current, pointer)!;
+    const width = shownChart.chartArea.right - shownChart.chartArea.left;
+    const act: Record<string, () => void> = {
+      ArrowLeft: () => candles[index - 1] && setPointer(candles[index - 1].x),
+      ArrowRight: () => candles[index + 1] && setPointer(candles[index + 1].x),
+      "+": () => shownChart.zoom?.(1.25),
+      "=": () => shownChart.zoom?.(1.25),
+      "-": () => shownChart.zoom?.(0.8),
+      PageUp: () => shownChart.pan?.({ x: width / 4 }),
+      PageDown: () => shownChart.pan?.({ x: -width / 4 }),
+      End: () => props.onBackToLive(),
+    };
+    const action = act[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+    if (["+", "=", "-"].includes(event.key)) props.onMove(currentRange(shownChart), "zoom");
+    if (event.key.startsWith("Page")) props.onMove(currentRange(shownChart), "pan");
+  };
+
+  const index = pointer === undefined
+    ? props.candles.length - 1
+    : candleNearest(plot.current, pointer) ?? -1;
+  return (
+    <div class="chart-area">
+      <CandleReadout
+        symbol={props.symbol}
+        candle={props.candles[index]}
+        pointed={pointer !== undefined}
+        priceDecimals={props.priceDecimals}
+      />
+      <div class="chart">
+        <canvas
+          ref={canvas}
+          tabIndex={0}
+          onKeyDown={keys}
+          role="img"
+          aria-label={`${props.symbol} candles and volume; arrow keys move the crosshair, + and − ` +
+            `zoom, Page Up and Page Down pan, End returns to live`}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** The time axis' ends now. */
+function currentRange(chart: Chart): TimeRange {
+  return { from: chart.scales.x.min, to: chart.scales.x.max };
+}
+
+/** Fits the price and volume axes to the candles of `plot` that the time axis shows. */
+function fitAxes(chart: Chart, plot: CandlePlot): void {
+  const { min, max } = chart.options.scales!.x!;
+  if (typeof min !== "number" || typeof max !== "number") return;
+  const fitted = fitRanges(plot, min, max);
+  Object.assign(chart.options.scales!.y!, fitted.price);
+  Object.assign(chart.options.scales!.volume!, fitted.volume);
+}
+
+/**
+ * Fits the axes before each update the zoom plugin makes (a pan or zoom step); the component
+ * fits them itself before its own updates, as an update it starts may resolve the axes'
+ * options before this hook runs. After every update, writes what is shown on the canvas's data
+ * attributes.
+ */
+function fitPlugin(latest: { current: Latest }): Plugin {
+  return {
+    id: "fit",
+    beforeUpdate(chart) {
+      fitAxes(chart, latest.current.plot);
+    },
+    afterUpdate(chart) {
+      const data = chart.canvas.dataset;
+      const candles = latest.current.props.candles;
+      const newest = candles.at(-1);
+      if (newest) data.newest = `${newest.time} ${newest.close}`;
+      else delete data.newest;
+      if (candles.length) data.oldest = candles[0].time;
+      else delete data.oldest;
+      data.view = `${chart.scales.x.min} ${chart.scales.x.max}`;
+      data.plot = `${chart.chartArea.left} ${chart.chartArea.right}`;
+      data.prices = `${chart.scales.y.min} ${chart.scales.y.max}`;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The trading chart's Chart.js configuration: the datasets (candles, VWAP, moving average, volume
+ * bought and sold), the panes as stacked y axes on one UTC time axis, the zoom plugin's gestures
+ * and the crosshair; and its colours, taken from the page's theme.
+ */
+import type { Chart, ChartConfiguration, Scale, ScaleOptions } from "chart.js";
+import { baseAsset, quoteAsset } from "../ui/format.ts";
+import { CANDLE_COLOURS, type OhlcPoint, type PlotPoint } from "../ui/candle_plot.ts";
+
+/** Every y axis is this wide (px), so the panes' plot areas line up. */
+const Y_AXIS_WIDTH = 84;
+
+/** Tick labels in Luxon's tokens, 24-hour like the rest of the page. */
+const DISPLAY_FORMATS = {
+  millisecond: "HH:mm:ss.SSS",
+  second: "HH:mm:ss",
+  minute: "HH:mm",
+  hour: "HH:mm",
+  day: "MMM d",
+  week: "MMM d",
+  month: "MMM yyyy",
+  quarter: "MMM yyyy",
+  year: "yyyy",
+};
+
+/** What the chart tells its component. */
+export interface ChartCallbacks {
+  /** The time under the pointer (epoch ms), or undefined when it left. */
+  onPointer: (x: number | undefined) => void;
+  /** Where the crosshair's vertical line goes. */
+  crosshairAt: () => number | undefined;
+  onPanStart: () => void;
+  onPanComplete: () => void;
+  onZoomComplete: () => void;
+}
+
+type Config = ChartConfiguration<"candlestick" | "line" | "bar", (OhlcPoint | PlotPoint)[]>;
+
+/** The chart's configuration, with no data yet. */
+export function tradingChartConfig(callbacks: ChartCallbacks): Config {
+  return {
+    type: "candlestick",
+    data: {
+      datasets: [
+        {
+          type: "candlestick",
+          label: "Price",
+          data: [],
+          // Named, as a dataset without one takes the first y axis listed (volume's).
+          yAxisID: "y",
+          // The legend's swatch: neither colour of a candle, so only candles show those.
+          backgroundColor: CANDLE_COLOURS.unchanged,
+          backgroundColors: CANDLE_COLOURS,
+          borderColors: CANDLE_COLOURS,
+        },
+        {
+          type: "line",
+          label: "VWAP",
+          data: [],
+          yAxisID: "y",
+          borderColor: "#8250df",
+          borderWidth: 1.5,
+        },
+        {
+          type: "line",
+          label: "Moving average",
+          data: [],
+          yAxisID: "y",
+          borderColor: "#bf8700",
+          borderWidth: 1.5,
+        },
+        ...(["Bought", "Sold"] as const).map((label) => ({
+          type: "bar" as const,
+          label: `${label} by takers`,
+          data: [],
+          yAxisID: "volume",
+          stack: "volume",
+          backgroundColor: label === "Bought" ? CANDLE_COLOURS.up : CANDLE_COLOURS.down,
+        })),
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      elements: { point: { radius: 0 } },
+      scales: {
+        x: {
+          type: "time",
+          offset: false,
+          adapters: { date: { zone: "utc" } },
+          time: { displayFormats: DISPLAY_FORMATS },
+          ticks: { source: "auto", maxRotation: 0, autoSkipPadding: 24, major: { enabled: true } },
+          grid: { offset: false },
+          title: { display: true, text: "time (UTC)" },
+        },
+        // Stacked panes: the first listed is the lowest.
+        volume: { ...valueAxis(), stack: "panes", stackWeight: 1, stacked: true, offset: true },
+        y: { ...valueAxis(), stack: "panes", stackWeight: 4, offset: true },
+      },
+      plugins: {
+        tooltip: { enabled: false },
+        crosshair: { onPointer: callbacks.onPointer, at: callbacks.crosshairAt },
+        zoom: {
+          pan: {
+            enabled: true,
+            mode: "x",
+            threshold: 5,
+            onPanStart: () => {
+              callbacks.onPanStart();
+              return true;
+            },
+            onPanComplete: callbacks.onPanComplete,
+          },
+          zoom: {
+            wheel: { enabled: true, speed: 0.1 },
+            pinch: { enabled: true },
+            mode: "x",
+            onZoomComplete: callbacks.onZoomComplete,
+          },
+        },
+      },
+    },
+  };
+}
+
+/** A y axis of fixed width, so every pane's plot area starts at the same x. */
+function valueAxis(): ScaleOptions<"linear"> {
+  return {
+    type: "linear",
+    position: "left",
+    ticks: { includeBounds: false },
+    afterFit: (scale: Scale) => {
+      scale.width = Y_AXIS_WIDTH;
+    },
+  };
+}
+
+/**
+ * Names the axes for `symbol` and gives them, the grid, legend and crosshair the theme's
+ * colours: the CSS custom properties `--chart-text` and `--chart-grid` as they apply to
+ * `element`, so the style sheet holds them.
+ */
+export function paintChart(chart: Chart, element: Element, symbol: string): void {
+  const style = getComputedStyle(element);
+  const text = style.getPropertyValue("--chart-text");
+  const grid = style.getPropertyValue("--chart-grid");
+  const titles: Record<string, string> = {
+    x: "time (UTC)",
+    y: quoteAsset(symbol) || "price",
+    volume: baseAsset(symbol) || "volume",
+  };
+  // Every scale here is cartesian; the union of all scale types does not know their parts.
+  for (const [id, scale] of Object.entries(chart.options.scales ?? {}) as [string, Themed][]) {
+    scale.ticks = { ...scale.ticks, color: text };
+    scale.grid = { ...scale.grid, color: grid };
+    scale.border = { ...scale.border, color: grid };
+    scale.title = { ...scale.title, display: true, text: titles[id], color: text };
+  }
+  const plugins = chart.options.plugins!;
+  plugins.legend!.labels = { ...plugins.legend!.labels, color: text };
+  plugins.crosshair = { ...plugins.crosshair, color: text };
+}
+
+/** The parts of a scale that take the theme's colours. */
+interface Themed {
+  ticks?: object;
+  grid?: object;
+  border?: object;
+  title?: object;
+}

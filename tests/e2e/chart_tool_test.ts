@@ -1,0 +1,163 @@
+/// <reference lib="dom" />
+/**
+ * The chart as a tool, in Chromium on 26 hours of history: the crosshair's readout shows the
+ * candle under the pointer as `/api/candles` has it, the wheel narrows the view, dragging into
+ * the past reads older candles without moving the view, "Back to live" returns to the newest, the
+ * interval is chosen and follows a zoom out, and the keyboard moves the crosshair.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import type { Candle } from "../../domain/dashboard_views.ts";
+import { formatDecimal } from "../../ui/format.ts";
+import { ARTIFACTS } from "../helpers/browser.ts";
+import { startScreen } from "../helpers/screen_fixture.ts";
+import { waitFor } from "../helpers/wait.ts";
+
+const CANVAS = ".chart canvas";
+
+/** The time axis' ends shown, from the canvas's `data-view`. */
+async function shownView(page: Page): Promise<{ from: number; to: number }> {
+  const [from, to] = (await page.getAttribute(CANVAS, "data-view"))!.split(" ").map(Number);
+  return { from, to };
+}
+
+/** The interval button pressed. */
+function pressedInterval(page: Page): Promise<string | null> {
+  return page.textContent('.intervals button[aria-pressed="true"]');
+}
+
+Deno.test({
+  name: "the chart: crosshair readout, wheel zoom, drag into the past, back to live, intervals",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using screen = await startScreen("chart-tool-dashboard");
+    const page = await screen.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    const candleReads: URL[] = [];
+    page.on(
+      "request",
+      (r) => r.url().includes("/api/candles") && candleReads.push(new URL(r.url())),
+    );
+    await page.goto(screen.url);
+    await page.waitForSelector(`${CANVAS}[data-newest]`);
+    assert.equal(await pressedInterval(page), "1m");
+    const opened = await shownView(page);
+    assert.equal(opened.to - opened.from, 120 * 60_000, "120 one-minute candles");
+    const box = (await page.locator(CANVAS).boundingBox())!;
+    const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+
+    // The crosshair's readout is the candle under the pointer, as the API has it.
+    await page.mouse.move(...at(0.5, 0.4));
+    await page.waitForSelector('.readout[data-pointed="true"]');
+    const time = (await page.getAttribute(".readout", "data-time"))!;
+    const [left, right] = (await page.getAttribute(CANVAS, "data-plot"))!.split(" ").map(Number);
+    const pointedAt = opened.from +
+      (opened.to - opened.from) * (box.width * 0.5 - left) / (right - left);
+    assert.ok(Math.abs(Date.parse(time) - pointedAt) < 3 * 60_000, `${time} near the pointer`);
+    const answer = await fetch(
+      `${screen.url}api/candles?symbol=BTCUSDT&interval=1m&from=${Date.parse(time)}` +
+        `&to=${Date.parse(time) + 60_000}`,
+    );
+    const [candle]: Candle[] = (await answer.json()).candles;
+    const readout = (await page.textContent(".readout"))!;
+    const price = (amount: string) => formatDecimal(amount, 2);
+    assert.ok(
+      readout.includes(
+        `O ${price(candle.open)} H ${price(candle.high)} L ${price(candle.low)} ` +
+          `C ${price(candle.close)}`,
+      ),
+      readout,
+    );
+    assert.ok(readout.includes(`VWAP ${price(candle.vwap)}`), readout);
+
+    // The keyboard moves the crosshair a candle at a time.
+    await page.focus(CANVAS);
+    await page.keyboard.press("ArrowLeft");
+    await waitFor(
+      "the readout to move back a candle",
+      async () =>
+        Date.parse((await page.getAttribute(".readout", "data-time"))!) < Date.parse(time),
+    );
+
+    // The wheel narrows the view; a live view stays live.
+    await page.mouse.move(...at(0.8, 0.4));
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -200);
+    await waitFor("the view to narrow", async () => {
+      const view = await shownView(page);
+      return view.to - view.from < (opened.to - opened.from) * 0.8;
+    });
+    assert.equal(await page.locator(".back-to-live").count(), 0, "still live");
+
+    // Dragging into the past reads older candles; the view stays where it was dragged to.
+    const oldestBefore = Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!);
+    const readsBefore = candleReads.length;
+    for (
+      let drag = 0;
+      drag < 8 && Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!) >= oldestBefore;
+      drag++
+    ) {
+      await page.mouse.move(...at(0.15, 0.4));
+      await page.mouse.down();
+      await page.mouse.move(...at(0.9, 0.4), { steps: 10 });
+      await page.mouse.up();
+      await page.waitForTimeout(300);
+    }
+    await page.waitForSelector(".back-to-live");
+    const dragged = await shownView(page);
+    await waitFor(
+      "older candles",
+      async () => Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!) < oldestBefore,
+    );
+    const older = candleReads.slice(readsBefore);
+    assert.ok(
+      older.some((read) => Number(read.searchParams.get("to")) <= oldestBefore + 60_000),
+      `a read of older candles: ${older.map((read) => read.search).join(", ")}`,
+    );
+    assert.ok(dragged.to < opened.to - 60 * 60_000, "an hour or more into the past");
+    assert.deepEqual(await shownView(page), dragged, "the view did not jump");
+    await page.screenshot({ path: `${ARTIFACTS}/chart-dragged-into-the-past.png` });
+    // The price axis fits every candle shown.
+    const shownCandles: Candle[] = (await (await fetch(
+      `${screen.url}api/candles?symbol=BTCUSDT&interval=1m&from=${Math.floor(dragged.from)}` +
+        `&to=${Math.ceil(dragged.to)}`,
+    )).json()).candles;
+    const highest = Math.max(...shownCandles.map((c) => Number(c.high)));
+    const lowest = Math.min(...shownCandles.map((c) => Number(c.low)));
+    await waitFor("the price axis to fit the candles shown", async () => {
+      const [min, max] = (await page.getAttribute(CANVAS, "data-prices"))!.split(" ").map(Number);
+      return min <= lowest && max >= highest && max - min < (highest - lowest) * 1.5;
+    }, 5_000);
+
+    // Back to live: the newest candle is in view again.
+    await page.click(".back-to-live");
+    await waitFor("the live view", async () => {
+      const [newest] = (await page.getAttribute(CANVAS, "data-newest"))!.split(" ");
+      return (await shownView(page)).to > Date.parse(newest);
+    });
+    assert.equal(await page.locator(".back-to-live").count(), 0);
+
+    // An interval chosen; a zoom out past what one answer holds takes a coarser one.
+    await page.click('.intervals button:has-text("5m")');
+    await waitFor("five-minute candles", async () => {
+      const [newest] = (await page.getAttribute(CANVAS, "data-newest"))!.split(" ");
+      return Date.parse(newest) % 300_000 === 0;
+    });
+    await page.click('.intervals button:has-text("1s")');
+    await waitFor("one-second view", async () => {
+      const view = await shownView(page);
+      return view.to - view.from === 120_000;
+    });
+    await page.mouse.move(...at(0.8, 0.4));
+    for (let i = 0; i < 60 && await pressedInterval(page) === "1s"; i++) {
+      await page.mouse.wheel(0, 400);
+      await page.waitForTimeout(30);
+    }
+    await waitFor("a coarser interval", async () => await pressedInterval(page) !== "1s");
+    const wide = await shownView(page);
+    assert.ok(wide.to - wide.from > 5_000 * 1_000, "wider than 5,000 one-second candles");
+    assert.deepEqual(problems, [], "no console errors");
+  },
+});
