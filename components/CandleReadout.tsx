@@ -1,10 +1,11 @@
 /**
  * The crosshair's readout, as text above the chart: the candle pointed at (or the newest), its
- * time in UTC, open, high, low, close, volume bought and sold by takers and VWAP, so a screen
- * reader hears what the chart draws.
+ * time in UTC, open, high, low, close, volume bought and sold by takers, VWAP and each indicator
+ * line's value, so a screen reader hears what the chart draws.
  */
 import type { Candle } from "../domain/dashboard_views.ts";
 import { baseAsset, formatDateTime, formatDecimal, formatQuantity } from "../ui/format.ts";
+import { type IndicatorLinePlot, lineLabel, valuesAt } from "../ui/indicator_plot.ts";
 
 /** Props of {@link CandleReadout}. */
 export interface CandleReadoutProps {
@@ -14,11 +15,14 @@ export interface CandleReadoutProps {
   pointed: boolean;
   /** Decimals of the symbol's prices (see `pricePrecision`). */
   priceDecimals: number;
+  /** The indicator lines drawn, on candles of `bucketMs`. */
+  lines: IndicatorLinePlot[];
+  bucketMs: number;
 }
 
 /** One line of figures, or a note while there is no candle. */
 export default function CandleReadout(
-  { symbol, candle, pointed, priceDecimals }: CandleReadoutProps,
+  { symbol, candle, pointed, priceDecimals, lines, bucketMs }: CandleReadoutProps,
 ) {
   if (!candle) return <p class="readout note">No candles in this view.</p>;
   const price = (amount: string) => formatDecimal(amount, priceDecimals);
@@ -32,6 +36,14 @@ export default function CandleReadout(
     ["Bought", volume(candle.buyVolume)],
     ["Sold", volume(candle.sellVolume)],
     ["VWAP", price(candle.vwap)],
+    // RSI is a percentage; the others are in the price's units.
+    ...valuesAt(lines, candle.time, bucketMs).map(({ plot, value }): [string, string] => [
+      lineLabel(plot),
+      value.toLocaleString("en-US", {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: plot.pane === "rsi" ? 2 : Math.max(2, priceDecimals),
+      }),
+    ]),
   ];
   return (
     <p class="readout" data-time={candle.time} data-pointed={pointed}>
@@ -39,7 +51,9 @@ export default function CandleReadout(
       {figures.map(([name, value]) => (
         <span key={name}>
           {" "}
-          <abbr title={ABBREVIATIONS[name]}>{name}</abbr> {value}
+          {ABBREVIATIONS[name]
+            ? <abbr title={ABBREVIATIONS[name]}>{name}</abbr>
+            : <span class="name">{name}</span>} {value}
         </span>
       ))}
     </p>

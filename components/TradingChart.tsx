@@ -5,8 +5,8 @@
  * keyboard; a crosshair with a text readout of the candle under it. The price and volume axes fit
  * the candles shown as the view moves. Times read in UTC, whatever the browser's zone.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
-import { Chart, type ChartComponent, type Plugin } from "chart.js/auto";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { Chart, type ChartComponent } from "chart.js/auto";
 // The package's main file is a UMD build, which Deno (rendering on the server) cannot import as a
 // module; its ES module build has the same exports, and the package root has the types.
 // @ts-types="chartjs-chart-financial"
@@ -19,13 +19,16 @@ import "chartjs-adapter-luxon";
 // Types only: the plugin itself touches `window` when loaded, so only the browser bundle loads it.
 import type {} from "chartjs-plugin-zoom";
 import type { Candle } from "../domain/dashboard_views.ts";
+import type { IndicatorsView } from "../domain/indicators.ts";
 import type { CandleInterval } from "../domain/candles.ts";
 import { intervalMs, type TimeRange } from "../ui/candle_book.ts";
-import { candleNearest, type CandlePlot, fitRanges, plotCandles } from "../ui/candle_plot.ts";
+import { candleNearest, plotCandles } from "../ui/candle_plot.ts";
+import { plotIndicators } from "../ui/indicator_plot.ts";
 import { MIN_SPAN_CANDLES } from "../ui/chart_view.ts";
 import type { Theme } from "../ui/theme.ts";
 import { crosshairPlugin } from "./chart_crosshair.ts";
 import { paintChart, tradingChartConfig } from "./trading_chart_config.ts";
+import { type Drawn, fitAxes, fitPlugin, setIndicators } from "./chart_panes.ts";
 import CandleReadout from "./CandleReadout.tsx";
 
 // The types declare the element as a DOM Element; it is a Chart.js element class.
@@ -39,6 +42,8 @@ export interface TradingChartProps {
   candles: Candle[];
   /** The time range to show (epoch ms). */
   shown: TimeRange;
+  /** The indicators to draw over the candles and in panes of their own, if any. */
+  indicators?: IndicatorsView;
   /** Decimals of the symbol's prices (see `pricePrecision`). */
   priceDecimals: number;
   theme: Theme;
@@ -46,14 +51,6 @@ export interface TradingChartProps {
   onMove: (range: TimeRange, how: "zoom" | "pan") => void;
   /** The End key: back to the newest candles. */
   onBackToLive: () => void;
-}
-
-/** What the chart's callbacks read when they run: the latest props and plot. */
-interface Latest {
-  props: TradingChartProps;
-  plot: CandlePlot;
-  /** The time the crosshair is on (epoch ms), if any. */
-  pointer?: number;
 }
 
 /** The zoom plugin's methods, which it adds to each chart in the browser. */
@@ -72,9 +69,20 @@ export default function TradingChart(props: TradingChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Zoomable>();
   const [pointer, setPointer] = useState<number>();
-  const plot = useRef<CandlePlot>(plotCandles([], 1));
-  const latest = useRef<Latest>({ props, plot: plot.current });
-  latest.current = { props, plot: plot.current, pointer };
+  const bucketMs = intervalMs(props.interval);
+  const plot = useMemo(() => plotCandles(props.candles, bucketMs), [props.candles, bucketMs]);
+  // An answer for another interval than the candles' is not drawn.
+  const lines = useMemo(
+    () =>
+      props.indicators?.interval === props.interval
+        ? plotIndicators(props.indicators, bucketMs)
+        : [],
+    [props.indicators, props.interval],
+  );
+  const drawn = useRef<Drawn>({ candles: props.candles, plot, lines });
+  // What the chart's callbacks read when they run.
+  const latest = useRef({ props, pointer });
+  latest.current = { props, pointer };
 
   useEffect(() => {
     const report = (how: "zoom" | "pan") => {
@@ -85,7 +93,8 @@ export default function TradingChart(props: TradingChartProps) {
       ...tradingChartConfig({
         onPointer: setPointer,
         crosshairAt: () => {
-          const { plot, pointer } = latest.current;
+          const { pointer } = latest.current;
+          const { plot } = drawn.current;
           const index = pointer === undefined ? undefined : candleNearest(plot, pointer);
           return index === undefined ? undefined : plot.candles[index].x;
         },
@@ -93,29 +102,27 @@ export default function TradingChart(props: TradingChartProps) {
         onPanComplete: () => report("pan"),
         onZoomComplete: () => report("zoom"),
       }),
-      plugins: [crosshairPlugin, fitPlugin(latest)],
+      plugins: [crosshairPlugin, fitPlugin(drawn)],
     }) as Zoomable;
     return () => chart.current?.destroy();
   }, []);
 
   useEffect(() => {
-    plot.current = plotCandles(props.candles, intervalMs(props.interval));
-    latest.current.plot = plot.current;
+    drawn.current = { candles: props.candles, plot, lines };
     const shownChart = chart.current!;
     const [candles, vwap, movingAverage, bought, sold] = shownChart.data.datasets;
-    candles.data = plot.current.candles;
-    vwap.data = plot.current.vwap;
-    movingAverage.data = plot.current.movingAverage;
-    bought.data = plot.current.bought;
-    sold.data = plot.current.sold;
+    candles.data = plot.candles;
+    vwap.data = plot.vwap;
+    movingAverage.data = plot.movingAverage;
+    bought.data = plot.bought;
+    sold.data = plot.sold;
     // Lines break where a bucket had no trades, as the candles do.
-    for (const line of [vwap, movingAverage]) {
-      Object.assign(line, { spanGaps: plot.current.bucketMs });
-    }
+    for (const line of [vwap, movingAverage]) Object.assign(line, { spanGaps: bucketMs });
+    setIndicators(shownChart, lines);
     paintChart(shownChart, canvas.current!, props.symbol);
-    fitAxes(shownChart, plot.current);
+    fitAxes(shownChart, drawn.current);
     shownChart.update("none");
-  }, [props.candles, props.interval, props.theme]);
+  }, [plot, lines, props.theme]);
 
   useEffect(() => {
     const x = chart.current!.options.scales!.x!;
@@ -123,15 +130,16 @@ export default function TradingChart(props: TradingChartProps) {
     Object.assign(x, { min: props.shown.from, max: props.shown.to });
     const zoom = chart.current!.options.plugins!.zoom!;
     zoom.limits = { x: { minRange: MIN_SPAN_CANDLES * intervalMs(props.interval) } };
-    fitAxes(chart.current!, plot.current);
+    fitAxes(chart.current!, drawn.current);
     chart.current!.update("none");
   }, [props.shown.from, props.shown.to, props.interval]);
 
   const keys = (event: KeyboardEvent) => {
     const shownChart = chart.current;
     if (!shownChart) return;
-    const { candles } = plot.current;
-    const index = pointer === undefined ? candles.length : candleNearest(plot.current, pointer)!;
+    const { plot } = drawn.current;
+    const { candles } = plot;
+    const index = pointer === undefined ? candles.length : candleNearest(plot, pointer)!;
     const width = shownChart.chartArea.right - shownChart.chartArea.left;
     const act: Record<string, () => void> = {
       ArrowLeft: () => candles[index - 1] && setPointer(candles[index - 1].x),
@@ -153,7 +161,7 @@ export default function TradingChart(props: TradingChartProps) {
 
   const index = pointer === undefined
     ? props.candles.length - 1
-    : candleNearest(plot.current, pointer) ?? -1;
+    : candleNearest(plot, pointer) ?? -1;
   return (
     <div class="chart-area">
       <CandleReadout
@@ -161,6 +169,8 @@ export default function TradingChart(props: TradingChartProps) {
         candle={props.candles[index]}
         pointed={pointer !== undefined}
         priceDecimals={props.priceDecimals}
+        lines={lines}
+        bucketMs={bucketMs}
       />
       <div class="chart">
         <canvas
@@ -179,40 +189,4 @@ export default function TradingChart(props: TradingChartProps) {
 /** The time axis' ends now. */
 function currentRange(chart: Chart): TimeRange {
   return { from: chart.scales.x.min, to: chart.scales.x.max };
-}
-
-/** Fits the price and volume axes to the candles of `plot` that the time axis shows. */
-function fitAxes(chart: Chart, plot: CandlePlot): void {
-  const { min, max } = chart.options.scales!.x!;
-  if (typeof min !== "number" || typeof max !== "number") return;
-  const fitted = fitRanges(plot, min, max);
-  Object.assign(chart.options.scales!.y!, fitted.price);
-  Object.assign(chart.options.scales!.volume!, fitted.volume);
-}
-
-/**
- * Fits the axes before each update the zoom plugin makes (a pan or zoom step); the component
- * fits them itself before its own updates, as an update it starts may resolve the axes'
- * options before this hook runs. After every update, writes what is shown on the canvas's data
- * attributes.
- */
-function fitPlugin(latest: { current: Latest }): Plugin {
-  return {
-    id: "fit",
-    beforeUpdate(chart) {
-      fitAxes(chart, latest.current.plot);
-    },
-    afterUpdate(chart) {
-      const data = chart.canvas.dataset;
-      const candles = latest.current.props.candles;
-      const newest = candles.at(-1);
-      if (newest) data.newest = `${newest.time} ${newest.close}`;
-      else delete data.newest;
-      if (candles.length) data.oldest = candles[0].time;
-      else delete data.oldest;
-      data.view = `${chart.scales.x.min} ${chart.scales.x.max}`;
-      data.plot = `${chart.chartArea.left} ${chart.chartArea.right}`;
-      data.prices = `${chart.scales.y.min} ${chart.scales.y.max}`;
-    },
-  };
 }

@@ -3,12 +3,10 @@
  * bought and sold), the panes as stacked y axes on one UTC time axis, the zoom plugin's gestures
  * and the crosshair; and its colours, taken from the page's theme.
  */
-import type { Chart, ChartConfiguration, Scale, ScaleOptions } from "chart.js";
+import type { Chart, ChartConfiguration } from "chart.js";
 import { baseAsset, quoteAsset } from "../ui/format.ts";
 import { CANDLE_COLOURS, type OhlcPoint, type PlotPoint } from "../ui/candle_plot.ts";
-
-/** Every y axis is this wide (px), so the panes' plot areas line up. */
-const Y_AXIS_WIDTH = 84;
+import { paneAxis } from "./chart_panes.ts";
 
 /** Tick labels in Luxon's tokens, 24-hour like the rest of the page. */
 const DISPLAY_FORMATS = {
@@ -95,9 +93,9 @@ export function tradingChartConfig(callbacks: ChartCallbacks): Config {
           grid: { offset: false },
           title: { display: true, text: "time (UTC)" },
         },
-        // Stacked panes: the first listed is the lowest.
-        volume: { ...valueAxis(), stack: "panes", stackWeight: 1, stacked: true, offset: true },
-        y: { ...valueAxis(), stack: "panes", stackWeight: 4, offset: true },
+        // Stacked panes, in the order `paneAxis` gives them.
+        volume: { ...paneAxis("volume", 1), stacked: true },
+        y: paneAxis("y", 4),
       },
       plugins: {
         tooltip: { enabled: false },
@@ -125,18 +123,6 @@ export function tradingChartConfig(callbacks: ChartCallbacks): Config {
   };
 }
 
-/** A y axis of fixed width, so every pane's plot area starts at the same x. */
-function valueAxis(): ScaleOptions<"linear"> {
-  return {
-    type: "linear",
-    position: "left",
-    ticks: { includeBounds: false },
-    afterFit: (scale: Scale) => {
-      scale.width = Y_AXIS_WIDTH;
-    },
-  };
-}
-
 /**
  * Names the axes for `symbol` and gives them, the grid, legend and crosshair the theme's
  * colours: the CSS custom properties `--chart-text` and `--chart-grid` as they apply to
@@ -150,6 +136,8 @@ export function paintChart(chart: Chart, element: Element, symbol: string): void
     x: "time (UTC)",
     y: quoteAsset(symbol) || "price",
     volume: baseAsset(symbol) || "volume",
+    rsi: "RSI",
+    macd: "MACD",
   };
   // Every scale here is cartesian; the union of all scale types does not know their parts.
   for (const [id, scale] of Object.entries(chart.options.scales ?? {}) as [string, Themed][]) {

@@ -12,6 +12,7 @@ import MarketStrip from "../components/MarketStrip.tsx";
 import ThemeToggle from "../components/ThemeToggle.tsx";
 import ChoiceButtons from "../components/ChoiceButtons.tsx";
 import TradingChart from "../components/TradingChart.tsx";
+import IndicatorMenu from "../components/IndicatorMenu.tsx";
 import WhaleList from "../components/WhaleList.tsx";
 import HealthPanel from "../components/HealthPanel.tsx";
 import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
@@ -22,19 +23,14 @@ import type {
   SymbolSummary,
   TradeView,
 } from "../domain/dashboard_views.ts";
-import {
-  CHART_INTERVALS,
-  type ChartView,
-  defaultView,
-  movedView,
-  withInterval,
-} from "../ui/chart_view.ts";
+import { CHART_INTERVALS, type ChartView, movedView, withInterval } from "../ui/chart_view.ts";
 import { useCandles } from "../ui/use_candles.ts";
+import { useIndicators } from "../ui/use_indicators.ts";
 import { pricePrecision } from "../ui/format.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
 import { systemClock } from "../domain/clock.ts";
 import { useLiveEvents } from "../ui/use_live_events.ts";
-import { shownTheme, type Theme } from "../ui/theme.ts";
+import { useLinkedView } from "../ui/use_linked_view.ts";
 
 /** Props serialised by the server: the state at first paint. */
 export interface LiveBoardProps {
@@ -45,6 +41,8 @@ export interface LiveBoardProps {
   whales: TradeView[];
   /** The trades come from the simulator, not Binance. */
   simulated: boolean;
+  /** What the chart shows first, as the page's address asked. */
+  view: ChartView;
   /** The database did not answer when the page was rendered. */
   databaseDown: boolean;
   /** The pipeline's health at first paint; absent when it could not be read. */
@@ -64,9 +62,7 @@ const STALE_MS = 60_000;
 const CHART_REFRESH_MS = 1_000;
 
 export default function LiveBoard(props: LiveBoardProps) {
-  const [view, setView] = useState<ChartView>(() =>
-    defaultView(props.summaries[0]?.symbol ?? props.symbols[0])
-  );
+  const { view, setView, theme, toggleTheme } = useLinkedView(props.view, props.symbols);
   const { symbol } = view;
   const shownSymbol = useRef(symbol);
   shownSymbol.current = symbol;
@@ -75,9 +71,6 @@ export default function LiveBoard(props: LiveBoardProps) {
     if (updated === undefined || updated === shownSymbol.current) chartPacer.current?.changed();
   });
   const { status, summaries, tickers, whales, health, priceAlerts, databaseDown } = live.state;
-  // Light on the server; the one `static/theme.js` put on the page once hydrated.
-  const [theme, setTheme] = useState<Theme>("light");
-  useEffect(() => setTheme(shownTheme()), []);
   // The decimals each symbol's prices are shown with; they only grow as more prices are seen.
   const precisions = useRef<Record<string, number>>({});
   const decimalsFor = (of: string, prices: string[]) =>
@@ -93,6 +86,7 @@ export default function LiveBoard(props: LiveBoardProps) {
   // the newest candles are read again, at most once a second.
   const candles = useCandles(view, (answered) => live.setDatabaseDown(!answered));
   const { book, shown } = candles;
+  const indicators = useIndicators(view, shown);
   useEffect(() => {
     const pacer = chartPacer.current = new RefreshPacer(
       candles.refresh,
@@ -123,7 +117,7 @@ export default function LiveBoard(props: LiveBoardProps) {
             <span class="badge badge-simulated">simulated feed, not live prices</span>
           )}
         </p>
-        <ThemeToggle theme={theme} onChange={setTheme} />
+        <ThemeToggle theme={theme} onChange={toggleTheme} />
       </header>
       {databaseDown && (
         <p class="alert" role="alert">
@@ -148,6 +142,10 @@ export default function LiveBoard(props: LiveBoardProps) {
               chosen={view.interval}
               onChoose={(interval) => setView((view) => withInterval(view, interval))}
             />
+            <IndicatorMenu
+              set={view.indicators}
+              onChange={(set) => setView((view) => ({ ...view, indicators: set }))}
+            />
             {view.range !== "live" && (
               <button type="button" class="back-to-live" onClick={backToLive}>
                 Back to live
@@ -159,6 +157,7 @@ export default function LiveBoard(props: LiveBoardProps) {
             interval={view.interval}
             candles={chartCandles}
             shown={shown}
+            indicators={indicators}
             priceDecimals={chartDecimals}
             theme={theme}
             onMove={(range, how) => setView((view) => movedView(view, range, how))}

@@ -9,6 +9,7 @@ import {
 } from "../web/dashboard_queries.ts";
 import { priceAlertsView } from "../web/price_rule_queries.ts";
 import { marketTickers } from "../web/ticker_queries.ts";
+import { linkedView } from "../ui/chart_view.ts";
 import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 import StorageLine from "../components/StorageLine.tsx";
 import type { StorageSummary } from "../domain/dashboard_views.ts";
@@ -20,7 +21,9 @@ interface HomeData {
 }
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
-  async GET(_request, { state, render }) {
+  async GET(_request, { url, state, render }) {
+    // What the address asks the chart to show; the first symbol stored, or configured, otherwise.
+    const view = (first: string) => linkedView(url.searchParams, state.symbols, first).view;
     const page = {
       symbols: state.symbols,
       simulated: state.feedSimulated ?? false,
@@ -36,14 +39,25 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
         priceAlertsView(state.sql),
       ]);
       return render({
-        board: { ...page, summaries, tickers, whales, health, priceAlerts, databaseDown: false },
+        board: {
+          ...page,
+          view: view(summaries[0]?.symbol ?? state.symbols[0]),
+          summaries,
+          tickers,
+          whales,
+          health,
+          priceAlerts,
+          databaseDown: false,
+        },
         storage,
       });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });
       const empty = { summaries: [], tickers: [], whales: [], databaseDown: true };
-      return render({ board: { ...page, ...empty } }, { status: 503 });
+      return render({ board: { ...page, view: view(state.symbols[0]), ...empty } }, {
+        status: 503,
+      });
     }
   },
 };

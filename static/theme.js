@@ -1,6 +1,7 @@
 // Runs before the page paints (a plain script in <head>): puts the theme on <html data-theme>,
-// the one the user chose with the page's toggle (kept in localStorage "theme", see
-// ui/theme.ts), else the system's, following the system while no choice is kept.
+// the one the page's address asks for (`?theme=dark`, a shared link), else the one the user chose
+// with the page's toggle (kept in localStorage "theme", see ui/theme.ts), else the system's,
+// following the system while neither is there.
 (() => {
   const root = document.documentElement;
   const system = matchMedia("(prefers-color-scheme: dark)");
@@ -12,7 +13,8 @@
     }
   };
   const apply = () => {
-    const theme = chosen();
+    const linked = new URLSearchParams(location.search).get("theme");
+    const theme = linked === "dark" || linked === "light" ? linked : chosen();
     root.dataset.theme = theme === "dark" || theme === "light"
       ? theme
       : system.matches
@@ -20,5 +22,5 @@
       : "light";
   };
   apply();
-  system.addEventListener("change", () => chosen() === null && apply());
+  system.addEventListener("change", () => apply());
 })();

@@ -89,8 +89,16 @@ export interface FittedRanges {
 /** Share of the span left free above and below the prices. */
 const PRICE_MARGIN = 0.05;
 
-/** The price and volume ranges of the candles whose middles fall in `[from, to]`. */
-export function fitRanges(plot: CandlePlot, from: number, to: number): FittedRanges {
+/**
+ * The price and volume ranges of the candles whose middles fall in `[from, to]`, and of the
+ * `overlays` drawn over them (such as Bollinger Bands).
+ */
+export function fitRanges(
+  plot: CandlePlot,
+  from: number,
+  to: number,
+  overlays: readonly PlotPoint[][] = [],
+): FittedRanges {
   const start = firstAtOrAfter(plot.candles, from);
   const end = firstAtOrAfter(plot.candles, to + 1);
   let low = Infinity;
@@ -103,9 +111,33 @@ export function fitRanges(plot: CandlePlot, from: number, to: number): FittedRan
     tallest = Math.max(tallest, plot.bought[i].y + plot.sold[i].y);
   }
   if (start === end) return { price: { min: 0, max: 1 }, volume: { min: 0, max: 1 } };
+  const over = linesRange(overlays, from, to);
+  if (over) {
+    low = Math.min(low, over.min);
+    high = Math.max(high, over.max);
+  }
   const margin = (high - low || Math.abs(high) / 1_000 || 1) * PRICE_MARGIN;
   return {
     price: { min: low - margin, max: high + margin },
     volume: { min: 0, max: (tallest || 1) * 1.1 },
   };
+}
+
+/** The lowest and highest value of `lines` at points in `[from, to]`; undefined when none. */
+export function linesRange(
+  lines: readonly PlotPoint[][],
+  from: number,
+  to: number,
+): { min: number; max: number } | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const points of lines) {
+    for (let i = firstAtOrAfter(points, from); i < points.length && points[i].x <= to; i++) {
+      const { y } = points[i];
+      if (Number.isNaN(y)) continue;
+      min = Math.min(min, y);
+      max = Math.max(max, y);
+    }
+  }
+  return min <= max ? { min, max } : undefined;
 }

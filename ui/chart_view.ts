@@ -1,10 +1,13 @@
 /**
  * What the chart shows: a symbol's candles of one interval, either following live trades (the
- * newest `span` of time) or over a range the user moved to. The interval follows the zoom, so a
- * view never holds more candles than one answer of `/api/candles` gives.
+ * newest `span` of time) or over a range the user moved to, with indicators; the interval follows
+ * the zoom, so a view never holds more candles than one answer of `/api/candles` gives. And the
+ * view as a link's query, so a copied link opens the same view.
  */
 import { CANDLE_INTERVALS, type CandleInterval, MAX_CANDLES } from "../domain/candles.ts";
+import { parseIndicatorSet } from "../domain/indicators.ts";
 import { type CandleBook, holds, intervalMs, type TimeRange } from "./candle_book.ts";
+import type { Theme } from "./theme.ts";
 
 /** The intervals the user may choose, finest first. */
 export const CHART_INTERVALS = Object.keys(CANDLE_INTERVALS) as CandleInterval[];
@@ -26,12 +29,14 @@ export interface ChartView {
   range: "live" | TimeRange;
   /** Width of the live view (ms). */
   span: number;
+  /** The indicators drawn, as `/api/indicators` takes them (`ema:20,rsi:14`); empty: none. */
+  indicators: string;
 }
 
 /** A live view of `symbol` with the default interval and width. */
 export function defaultView(symbol: string): ChartView {
   const span = DEFAULT_SPAN_CANDLES * intervalMs(DEFAULT_INTERVAL);
-  return { symbol, interval: DEFAULT_INTERVAL, range: "live", span };
+  return { symbol, interval: DEFAULT_INTERVAL, range: "live", span, indicators: "" };
 }
 
 /**
@@ -80,4 +85,68 @@ export function withInterval(view: ChartView, interval: CandleInterval): ChartVi
   const span = Math.min(Math.max(to - from, MIN_SPAN_CANDLES * step), MAX_CANDLES * step);
   const middle = (from + to) / 2;
   return { ...view, interval, range: { from: middle - span / 2, to: middle + span / 2 } };
+}
+
+/** A view and theme as a link's query: what a copied link opens. */
+export interface Linked {
+  view: ChartView;
+  /** Absent: the viewer's own (kept choice, else the system's). */
+  theme?: Theme;
+}
+
+/**
+ * The view a link's query asks for (`symbol`, `interval`, `from` and `to` or else live with
+ * `span` seconds, `ind`, `theme`), each part that is missing or not understood taken from
+ * `fallback`'s view. Never throws: a bad link still opens the page.
+ */
+export function linkedView(
+  query: URLSearchParams,
+  symbols: readonly string[],
+  fallback: string,
+): Linked {
+  const view = defaultView(fallback);
+  const symbol = query.get("symbol")?.toUpperCase();
+  if (symbol && symbols.includes(symbol)) view.symbol = symbol;
+  const interval = query.get("interval") as CandleInterval;
+  if (CHART_INTERVALS.includes(interval)) {
+    view.interval = interval;
+    view.span = DEFAULT_SPAN_CANDLES * intervalMs(interval);
+  }
+  const time = (name: string) => {
+    const text = query.get(name) ?? "";
+    const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+    return Number.isFinite(at) ? at : undefined;
+  };
+  const [from, to] = [time("from"), time("to")];
+  const step = intervalMs(view.interval);
+  if (from !== undefined && to !== undefined && to - from >= MIN_SPAN_CANDLES * step) {
+    view.range = { from, to };
+    view.interval = intervalForSpan(to - from, view.interval);
+  }
+  const span = Number(query.get("span")) * 1_000;
+  if (view.range === "live" && span >= MIN_SPAN_CANDLES * step && span <= MAX_CANDLES * step) {
+    view.span = span;
+  }
+  try {
+    const set = query.get("ind");
+    if (set) view.indicators = parseIndicatorSet(set).map((spec) => spec.key).join(",");
+  } catch {
+    // Not a set the API takes: no indicators.
+  }
+  const theme = query.get("theme");
+  return { view, theme: theme === "dark" || theme === "light" ? theme : undefined };
+}
+
+/** The query of a link to `linked`, readable: times in ISO 8601, the live width in seconds. */
+export function linkQuery({ view, theme }: Linked): string {
+  const query = new URLSearchParams({ symbol: view.symbol, interval: view.interval });
+  if (view.range === "live") query.set("span", String(Math.round(view.span / 1_000)));
+  else {
+    query.set("from", new Date(Math.round(view.range.from)).toISOString());
+    query.set("to", new Date(Math.round(view.range.to)).toISOString());
+  }
+  if (view.indicators) query.set("ind", view.indicators);
+  if (theme) query.set("theme", theme);
+  // Commas and colons read better unescaped, and are safe in a query.
+  return query.toString().replaceAll("%2C", ",").replaceAll("%3A", ":");
 }

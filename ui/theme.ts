@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page's light or dark theme: on `<html data-theme>`, set before the first paint by
  * `static/theme.js` (the user's kept choice, else the system's) and changed by the toggle, which

@@ -21,6 +21,15 @@ async function shownView(page: Page): Promise<{ from: number; to: number }> {
   return { from, to };
 }
 
+/** Drags the chart from left to right across most of it: a pan into the past. */
+async function drag(page: Page, at: (x: number, y: number) => readonly [number, number]) {
+  await page.mouse.move(...at(0.15, 0.4));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.9, 0.4), { steps: 10 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+}
+
 /** The interval button pressed. */
 function pressedInterval(page: Page): Promise<string | null> {
   return page.textContent('.intervals button[aria-pressed="true"]');
@@ -37,10 +46,12 @@ Deno.test({
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     page.on("pageerror", (e) => problems.push(e.message));
     const candleReads: URL[] = [];
-    page.on(
-      "request",
-      (r) => r.url().includes("/api/candles") && candleReads.push(new URL(r.url())),
-    );
+    const indicatorReads: URL[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/candles") candleReads.push(url);
+      if (url.pathname === "/api/indicators") indicatorReads.push(url);
+    });
     await page.goto(screen.url);
     await page.waitForSelector(`${CANVAS}[data-newest]`);
     assert.equal(await pressedInterval(page), "1m");
@@ -94,17 +105,8 @@ Deno.test({
     // Dragging into the past reads older candles; the view stays where it was dragged to.
     const oldestBefore = Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!);
     const readsBefore = candleReads.length;
-    for (
-      let drag = 0;
-      drag < 8 && Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!) >= oldestBefore;
-      drag++
-    ) {
-      await page.mouse.move(...at(0.15, 0.4));
-      await page.mouse.down();
-      await page.mouse.move(...at(0.9, 0.4), { steps: 10 });
-      await page.mouse.up();
-      await page.waitForTimeout(300);
-    }
+    const oldest = async () => Date.parse((await page.getAttribute(CANVAS, "data-oldest"))!);
+    for (let drags = 0; drags < 8 && await oldest() >= oldestBefore; drags++) await drag(page, at);
     await page.waitForSelector(".back-to-live");
     const dragged = await shownView(page);
     await waitFor(
@@ -138,6 +140,82 @@ Deno.test({
       return (await shownView(page)).to > Date.parse(newest);
     });
     assert.equal(await page.locator(".back-to-live").count(), 0);
+
+    // Indicators from the menu: drawn, their newest values those of the API, read out as text.
+    await page.click(".indicator-menu summary");
+    await page.check('.indicator-menu input[value="ema:20"]');
+    await page.check('.indicator-menu input[value="rsi:14"]');
+    const drawnLines = async () =>
+      Object.fromEntries(
+        ((await page.getAttribute(CANVAS, "data-indicators")) ?? "").split(";")
+          .filter(Boolean).map((entry) => {
+            const [key, line, value] = entry.split(" ");
+            return [`${key} ${line}`, value];
+          }),
+      );
+    await waitFor(
+      "both indicators drawn",
+      async () => Object.keys(await drawnLines()).length === 2,
+    );
+    // The page's own request, asked again: the values drawn are the API's, to the last digit.
+    const asked = indicatorReads.findLast((read) =>
+      read.searchParams.get("set") === "ema:20,rsi:14"
+    )!;
+    const api = await (await fetch(`${screen.url}api/indicators${asked.search}`)).json();
+    const [ema, rsi] = api.indicators.map((i: { lines: Record<string, (number | null)[]> }) =>
+      Object.values(i.lines)[0].at(-1)
+    );
+    assert.deepEqual(await drawnLines(), { "ema:20 ema": String(ema), "rsi:14 rsi": String(rsi) });
+    const withIndicators = (await page.textContent(".readout"))!;
+    assert.match(withIndicators, /EMA 20 [\d,]+\.\d{2} RSI 14 \d{1,3}\.\d{2}$/);
+    await page.screenshot({ path: `${ARTIFACTS}/chart-indicators.png` });
+    await page.click(".indicator-menu summary");
+
+    // A link keeps the view: dragged into the past, dark theme chosen, opened by someone else.
+    await drag(page, at);
+    await page.waitForSelector(".back-to-live");
+    const past = await shownView(page);
+    await page.click(".theme-toggle");
+    await waitFor("the theme in the address", () => page.url().includes("theme=dark"));
+    const other = await screen.browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      colorScheme: "light",
+    });
+    await other.goto(page.url());
+    await other.waitForSelector(`${CANVAS}[data-indicators*="rsi:14"]`);
+    const elsewhere = await shownView(other);
+    assert.ok(
+      Math.abs(elsewhere.from - past.from) <= 1 && Math.abs(elsewhere.to - past.to) <= 1,
+      `${JSON.stringify(elsewhere)} is ${JSON.stringify(past)}`,
+    );
+    assert.equal(await pressedInterval(other), "1m");
+    assert.equal(
+      await other.getAttribute('.market[aria-pressed="true"]', "data-symbol"),
+      "BTCUSDT",
+    );
+    assert.equal(await other.getAttribute("html", "data-theme"), "dark");
+    assert.deepEqual(
+      await other.$$eval(
+        ".indicator-menu input:checked",
+        (inputs) => inputs.map((input) => (input as HTMLInputElement).value),
+      ),
+      ["ema:20", "rsi:14"],
+    );
+    await other.close();
+
+    // Back and forward: before the theme, before the drag (live), and forward to the drag again.
+    await page.goBack();
+    await waitFor("the theme out of the address", () => !page.url().includes("theme="));
+    await page.goBack();
+    await waitFor(
+      "the live view back",
+      async () => await page.locator(".back-to-live").count() === 0,
+    );
+    await page.goForward();
+    await page.waitForSelector(".back-to-live");
+    const forward = await shownView(page);
+    assert.ok(Math.abs(forward.from - past.from) <= 1, "the dragged view again");
+    await page.click(".back-to-live");
 
     // An interval chosen; a zoom out past what one answer holds takes a coarser one.
     await page.click('.intervals button:has-text("5m")');

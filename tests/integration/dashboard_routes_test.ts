@@ -239,7 +239,8 @@ Deno.test("the page shows amounts as people read them; the APIs keep the stored 
     assert.match(card, /<dd>30,050\.63<\/dd>/, "the moving average at the symbol's precision");
     assert.match(card, /<dd>5\.0000 BTC<\/dd>/, "the volume in the base asset");
     assert.match(card, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    const whale = html.slice(html.indexOf('data-trade-id="2"'), html.indexOf("</li>"));
+    const whaleAt = html.indexOf('data-trade-id="2"');
+    const whale = html.slice(whaleAt, html.indexOf("</li>", whaleAt));
     // Trade 2 of the fixture had a buyer as maker: a taker sold.
     assert.match(whale, /sell 2 BTC @ 60,000\.00 = 120,000\.00 USDT/);
     const { trades } = await (await get("/api/trades?limit=1&symbol=BTCUSDT")).json();

@@ -1,8 +1,13 @@
-/** The chart's view: its interval follows the zoom, a zoom keeps it live, an interval chosen. */
+/**
+ * The chart's view: its interval follows the zoom, a zoom keeps it live, an interval chosen, and
+ * the view as a link.
+ */
 import assert from "node:assert/strict";
 import {
   defaultView,
   intervalForSpan,
+  linkedView,
+  linkQuery,
   movedView,
   shownRange,
   withInterval,
@@ -58,4 +63,46 @@ Deno.test("an interval chosen: live shows 120 of it, a range keeps its middle wi
     from: NOW - SECOND / 2 - 5 * HOUR,
     to: NOW - SECOND / 2 + 5 * HOUR,
   });
+});
+
+Deno.test("a link's query holds the view and theme, and opens the same view", () => {
+  const symbols = ["BTCUSDT", "ETHUSDT"];
+  const past = {
+    ...defaultView("ETHUSDT"),
+    interval: "5m" as const,
+    span: 120 * 300 * SECOND,
+    range: { from: Date.parse("2026-12-01T10:00:00Z"), to: Date.parse("2026-12-01T20:00:00Z") },
+    indicators: "ema:20,rsi:14",
+  };
+  const query = linkQuery({ view: past, theme: "dark" });
+  assert.equal(
+    query,
+    "symbol=ETHUSDT&interval=5m&from=2026-12-01T10:00:00.000Z&to=2026-12-01T20:00:00.000Z" +
+      "&ind=ema:20,rsi:14&theme=dark",
+  );
+  assert.deepEqual(linkedView(new URLSearchParams(query), symbols, "BTCUSDT"), {
+    view: past,
+    theme: "dark",
+  });
+  const live = { ...defaultView("BTCUSDT"), span: 30 * 60 * SECOND };
+  assert.equal(linkQuery({ view: live }), "symbol=BTCUSDT&interval=1m&span=1800");
+  assert.deepEqual(linkedView(new URLSearchParams(linkQuery({ view: live })), symbols, "ETHUSDT"), {
+    view: live,
+    theme: undefined,
+  });
+});
+
+Deno.test("a link's parts that are bad fall back, one by one, and never throw", () => {
+  const symbols = ["BTCUSDT", "ETHUSDT"];
+  const open = (query: string) => linkedView(new URLSearchParams(query), symbols, "BTCUSDT");
+  assert.deepEqual(open(""), { view: defaultView("BTCUSDT"), theme: undefined });
+  assert.deepEqual(
+    open("symbol=DOGEUSDT&interval=7m&ind=ema:abc&theme=pink&span=1"),
+    { view: defaultView("BTCUSDT"), theme: undefined },
+  );
+  assert.equal(open("symbol=ethusdt").view.symbol, "ETHUSDT", "any case");
+  assert.equal(open("from=2026-12-01T00:00:00Z").view.range, "live", "a range needs both ends");
+  const wide = open("interval=1s&from=0&to=86400000").view;
+  assert.deepEqual([wide.interval, wide.range], ["1m", { from: 0, to: 86_400_000 }]);
+  assert.equal(open("ind=ema,ema:20,rsi").view.indicators, "ema:20,rsi:14", "keys written out");
 });
