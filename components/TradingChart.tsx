@@ -20,6 +20,7 @@ import "chartjs-adapter-luxon";
 import type {} from "chartjs-plugin-zoom";
 import type { Candle } from "../domain/dashboard_views.ts";
 import type { IndicatorsView } from "../domain/indicators.ts";
+import type { ChartMarks } from "../ui/use_chart_marks.ts";
 import type { CandleInterval } from "../domain/candles.ts";
 import { intervalMs, type TimeRange } from "../ui/candle_book.ts";
 import { candleNearest, plotCandles } from "../ui/candle_plot.ts";
@@ -27,6 +28,7 @@ import { plotIndicators } from "../ui/indicator_plot.ts";
 import { MIN_SPAN_CANDLES } from "../ui/chart_view.ts";
 import type { Theme } from "../ui/theme.ts";
 import { crosshairPlugin } from "./chart_crosshair.ts";
+import { type Level, levelsPlugin } from "./chart_levels.ts";
 import { paintChart, tradingChartConfig } from "./trading_chart_config.ts";
 import { type Drawn, fitAxes, fitPlugin, setIndicators } from "./chart_panes.ts";
 import CandleReadout from "./CandleReadout.tsx";
@@ -44,6 +46,10 @@ export interface TradingChartProps {
   shown: TimeRange;
   /** The indicators to draw over the candles and in panes of their own, if any. */
   indicators?: IndicatorsView;
+  /** Whale trades and price alerts to mark on the price pane. */
+  marks: ChartMarks;
+  /** Prices to draw across the price pane (the levels of users' rules). */
+  levels: Level[];
   /** Decimals of the symbol's prices (see `pricePrecision`). */
   priceDecimals: number;
   theme: Theme;
@@ -62,8 +68,9 @@ type Zoomable = Chart & {
 /**
  * The chart and its readout. The canvas carries `data-newest` (time and close of the newest
  * candle held), `data-oldest` (time of the oldest), `data-view` (the time axis' ends, epoch ms)
- * `data-plot` (where they are drawn, in CSS pixels from the canvas's left) and `data-prices` (the
- * price axis' ends), for whoever watches it move (the browser tests do).
+ * `data-plot` (where they are drawn, in CSS pixels from the canvas's left), `data-prices` (the
+ * price axis' ends), `data-marks` (whale trades and alerts marked, levels drawn) and
+ * `data-indicators` (each line's newest value), for whoever watches it (the browser tests do).
  */
 export default function TradingChart(props: TradingChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -79,7 +86,13 @@ export default function TradingChart(props: TradingChartProps) {
         : [],
     [props.indicators, props.interval],
   );
-  const drawn = useRef<Drawn>({ candles: props.candles, plot, lines });
+  const drawn = useRef<Drawn>({
+    candles: props.candles,
+    plot,
+    lines,
+    levels: props.levels,
+    colours: { text: "#888", accent: "#888" },
+  });
   // What the chart's callbacks read when they run.
   const latest = useRef({ props, pointer });
   latest.current = { props, pointer };
@@ -91,26 +104,37 @@ export default function TradingChart(props: TradingChartProps) {
     };
     chart.current = new Chart(canvas.current!, {
       ...tradingChartConfig({
-        onPointer: setPointer,
-        crosshairAt: () => {
-          const { pointer } = latest.current;
-          const { plot } = drawn.current;
-          const index = pointer === undefined ? undefined : candleNearest(plot, pointer);
-          return index === undefined ? undefined : plot.candles[index].x;
-        },
         onPanStart: () => report("pan"),
         onPanComplete: () => report("pan"),
         onZoomComplete: () => report("zoom"),
       }),
-      plugins: [crosshairPlugin, fitPlugin(drawn)],
+      plugins: [
+        crosshairPlugin({
+          onPointer: setPointer,
+          at: () => {
+            const { pointer } = latest.current;
+            const { plot } = drawn.current;
+            const index = pointer === undefined ? undefined : candleNearest(plot, pointer);
+            return index === undefined ? undefined : plot.candles[index].x;
+          },
+          color: () => drawn.current.colours.text,
+        }),
+        levelsPlugin({
+          levels: () => drawn.current.levels,
+          color: () => drawn.current.colours.accent,
+        }),
+        fitPlugin(drawn),
+      ],
     }) as Zoomable;
     return () => chart.current?.destroy();
   }, []);
 
   useEffect(() => {
-    drawn.current = { candles: props.candles, plot, lines };
+    const { colours } = drawn.current;
+    drawn.current = { candles: props.candles, plot, lines, levels: props.levels, colours };
     const shownChart = chart.current!;
-    const [candles, vwap, movingAverage, bought, sold] = shownChart.data.datasets;
+    const [candles, vwap, movingAverage, bought, sold, buys, sells, alerts] =
+      shownChart.data.datasets;
     candles.data = plot.candles;
     vwap.data = plot.vwap;
     movingAverage.data = plot.movingAverage;
@@ -118,11 +142,22 @@ export default function TradingChart(props: TradingChartProps) {
     sold.data = plot.sold;
     // Lines break where a bucket had no trades, as the candles do.
     for (const line of [vwap, movingAverage]) Object.assign(line, { spanGaps: bucketMs });
+    const whales = (side: boolean) =>
+      props.marks.whales.filter((whale) => whale.isBuyerMaker === side)
+        .map((whale) => ({ x: Date.parse(whale.tradeTime), y: Number(whale.price) }));
+    // A taker bought when the buyer was not the maker.
+    buys.data = whales(false);
+    sells.data = whales(true);
+    // An alert is judged on a completed second: marked in its middle.
+    alerts.data = props.marks.alerts.map((alert) => ({
+      x: Date.parse(alert.time) + 500,
+      y: Number(alert.price),
+    }));
     setIndicators(shownChart, lines);
-    paintChart(shownChart, canvas.current!, props.symbol);
+    drawn.current.colours = paintChart(shownChart, canvas.current!, props.symbol);
     fitAxes(shownChart, drawn.current);
     shownChart.update("none");
-  }, [plot, lines, props.theme]);
+  }, [plot, lines, props.marks, props.levels, props.theme]);
 
   useEffect(() => {
     const x = chart.current!.options.scales!.x!;

@@ -7,16 +7,23 @@ import type { Chart, ChartDataset, Plugin, Scale, ScaleOptions } from "chart.js"
 import type { Candle } from "../domain/dashboard_views.ts";
 import { type CandlePlot, fitRanges, linesRange } from "../ui/candle_plot.ts";
 import { type IndicatorLinePlot, lineLabel } from "../ui/indicator_plot.ts";
+import { type Level, levelsShown } from "./chart_levels.ts";
+import type { ChartColours } from "./trading_chart_config.ts";
 
 /** What the chart draws now, for the hooks that run inside Chart.js. */
 export interface Drawn {
   candles: Candle[];
   plot: CandlePlot;
   lines: IndicatorLinePlot[];
+  levels: Level[];
+  colours: ChartColours;
 }
 
-/** Datasets of the candles, VWAP, moving average, volume bought and sold: the first five. */
-export const BASE_DATASETS = 5;
+/**
+ * Datasets of the candles, VWAP, moving average, volume bought and sold, whale buys and sells and
+ * price alerts: the first eight, before the indicators'.
+ */
+export const BASE_DATASETS = 8;
 
 /** Colours of the indicators' lines, taken in turn; Bollinger Bands' three share one. */
 const LINE_COLOURS = ["#0969da", "#d4380d", "#1f883d", "#bf3989", "#6639ba", "#9a6700"];
@@ -126,6 +133,10 @@ export function fitPlugin(drawn: { current: Drawn }): Plugin {
       data.view = `${chart.scales.x.min} ${chart.scales.x.max}`;
       data.plot = `${chart.chartArea.left} ${chart.chartArea.right}`;
       data.prices = `${chart.scales.y.min} ${chart.scales.y.max}`;
+      // The marks held: whale trades, alerts, and the levels within the prices shown.
+      const held = (index: number) => chart.data.datasets[index].data.length;
+      const levels = levelsShown(chart, drawn.current.levels).length;
+      data.marks = `whales ${held(5) + held(6)} alerts ${held(7)} levels ${levels}`;
       // Each indicator line's newest value drawn, as `key line value` per line.
       data.indicators = lines.map((line) => {
         const last = line.points.findLast((point) => !Number.isNaN(point.y));

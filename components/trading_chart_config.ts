@@ -1,7 +1,7 @@
 /**
  * The trading chart's Chart.js configuration: the datasets (candles, VWAP, moving average, volume
  * bought and sold), the panes as stacked y axes on one UTC time axis, the zoom plugin's gestures
- * and the crosshair; and its colours, taken from the page's theme.
+ * and its colours, taken from the page's theme.
  */
 import type { Chart, ChartConfiguration } from "chart.js";
 import { baseAsset, quoteAsset } from "../ui/format.ts";
@@ -23,10 +23,6 @@ const DISPLAY_FORMATS = {
 
 /** What the chart tells its component. */
 export interface ChartCallbacks {
-  /** The time under the pointer (epoch ms), or undefined when it left. */
-  onPointer: (x: number | undefined) => void;
-  /** Where the crosshair's vertical line goes. */
-  crosshairAt: () => number | undefined;
   onPanStart: () => void;
   onPanComplete: () => void;
   onZoomComplete: () => void;
@@ -75,6 +71,31 @@ export function tradingChartConfig(callbacks: ChartCallbacks): Config {
           stack: "volume",
           backgroundColor: label === "Bought" ? CANDLE_COLOURS.up : CANDLE_COLOURS.down,
         })),
+        // Marks: points without lines over the candles.
+        ...(["buys", "sells"] as const).map((side) => ({
+          type: "line" as const,
+          label: `Whale ${side}`,
+          data: [],
+          yAxisID: "y",
+          showLine: false,
+          pointStyle: "triangle" as const,
+          pointRotation: side === "buys" ? 0 : 180,
+          pointRadius: 6,
+          borderColor: "#1b1f24",
+          borderWidth: 1,
+          backgroundColor: side === "buys" ? CANDLE_COLOURS.up : CANDLE_COLOURS.down,
+        })),
+        {
+          type: "line",
+          label: "Price alerts",
+          data: [],
+          yAxisID: "y",
+          showLine: false,
+          pointStyle: "star",
+          pointRadius: 8,
+          borderWidth: 2,
+          borderColor: "#bf3989",
+        },
       ],
     },
     options: {
@@ -99,7 +120,6 @@ export function tradingChartConfig(callbacks: ChartCallbacks): Config {
       },
       plugins: {
         tooltip: { enabled: false },
-        crosshair: { onPointer: callbacks.onPointer, at: callbacks.crosshairAt },
         zoom: {
           pan: {
             enabled: true,
@@ -124,11 +144,11 @@ export function tradingChartConfig(callbacks: ChartCallbacks): Config {
 }
 
 /**
- * Names the axes for `symbol` and gives them, the grid, legend and crosshair the theme's
- * colours: the CSS custom properties `--chart-text` and `--chart-grid` as they apply to
- * `element`, so the style sheet holds them.
+ * Names the axes for `symbol` and gives them, the grid and the legend the theme's colours: the CSS
+ * custom properties `--chart-text` and `--chart-grid` as they apply to `element`, so the style
+ * sheet holds them; answers the colours the plugins draw with (`--accent` for the levels).
  */
-export function paintChart(chart: Chart, element: Element, symbol: string): void {
+export function paintChart(chart: Chart, element: Element, symbol: string): ChartColours {
   const style = getComputedStyle(element);
   const text = style.getPropertyValue("--chart-text");
   const grid = style.getPropertyValue("--chart-grid");
@@ -148,7 +168,13 @@ export function paintChart(chart: Chart, element: Element, symbol: string): void
   }
   const plugins = chart.options.plugins!;
   plugins.legend!.labels = { ...plugins.legend!.labels, color: text };
-  plugins.crosshair = { ...plugins.crosshair, color: text };
+  return { text, accent: style.getPropertyValue("--accent") };
+}
+
+/** The theme's colours the plugins draw with: the crosshair's and the levels'. */
+export interface ChartColours {
+  text: string;
+  accent: string;
 }
 
 /** The parts of a scale that take the theme's colours. */

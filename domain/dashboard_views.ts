@@ -7,6 +7,9 @@
 import type { PriceRule, PriceRuleKind } from "./price_rule.ts";
 import type { ComponentState } from "./status_event.ts";
 
+/** Most rows one list answer (`limit`) holds. */
+export const MAX_LIMIT = 1_000;
+
 /** One symbol's current state, as the page's first paint shows it. */
 export interface SymbolSummary {
   symbol: string;

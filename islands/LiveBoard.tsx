@@ -6,7 +6,7 @@
  * the pipeline's health; one column on a narrow screen, the chart first. Kept current by
  * `/api/stream` (through `useLiveEvents`).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import SymbolCard from "../components/SymbolCard.tsx";
 import MarketStrip from "../components/MarketStrip.tsx";
 import ThemeToggle from "../components/ThemeToggle.tsx";
@@ -26,6 +26,8 @@ import type {
 import { CHART_INTERVALS, type ChartView, movedView, withInterval } from "../ui/chart_view.ts";
 import { useCandles } from "../ui/use_candles.ts";
 import { useIndicators } from "../ui/use_indicators.ts";
+import { useChartMarks } from "../ui/use_chart_marks.ts";
+import { describeRule } from "../ui/price_rule_text.ts";
 import { pricePrecision } from "../ui/format.ts";
 import { RefreshPacer } from "../ui/refresh_pacer.ts";
 import { systemClock } from "../domain/clock.ts";
@@ -87,6 +89,11 @@ export default function LiveBoard(props: LiveBoardProps) {
   const candles = useCandles(view, (answered) => live.setDatabaseDown(!answered));
   const { book, shown } = candles;
   const indicators = useIndicators(view, shown);
+  const [showWhales, setShowWhales] = useState(true);
+  const marks = useChartMarks(symbol, shown, view.range === "live", showWhales, {
+    whales,
+    alerts: priceAlerts.alerts,
+  });
   useEffect(() => {
     const pacer = chartPacer.current = new RefreshPacer(
       candles.refresh,
@@ -103,6 +110,14 @@ export default function LiveBoard(props: LiveBoardProps) {
     ...(current ? [current.lastPrice] : []),
     ...chartCandles.slice(-50).map((candle) => candle.close),
   ]);
+  // The levels of the shown symbol's "crosses" rules, drawn across the chart.
+  const levels = useMemo(
+    () =>
+      priceAlerts.rules
+        .filter((rule) => rule.symbol === symbol && rule.kind === "crosses")
+        .map((rule) => ({ price: Number(rule.level), label: describeRule(rule, chartDecimals) })),
+    [priceAlerts.rules, symbol, chartDecimals],
+  );
   const currentDecimals = decimalsFor(symbol, current ? [current.lastPrice] : []);
   const stale = status === "live" && current !== undefined &&
     Math.max(now, Date.now()) - new Date(current.lastTradeTime).getTime() > STALE_MS;
@@ -142,6 +157,14 @@ export default function LiveBoard(props: LiveBoardProps) {
               chosen={view.interval}
               onChoose={(interval) => setView((view) => withInterval(view, interval))}
             />
+            <label class="whale-marks">
+              <input
+                type="checkbox"
+                checked={showWhales}
+                onChange={(event) => setShowWhales(event.currentTarget.checked)}
+              />{" "}
+              Whale trades
+            </label>
             <IndicatorMenu
               set={view.indicators}
               onChange={(set) => setView((view) => ({ ...view, indicators: set }))}
@@ -158,6 +181,8 @@ export default function LiveBoard(props: LiveBoardProps) {
             candles={chartCandles}
             shown={shown}
             indicators={indicators}
+            marks={marks}
+            levels={levels}
             priceDecimals={chartDecimals}
             theme={theme}
             onMove={(range, how) => setView((view) => movedView(view, range, how))}

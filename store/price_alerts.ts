@@ -10,8 +10,10 @@ export interface PriceAlertQuery {
   /** Only this symbol's, or every one's. */
   symbol?: string;
   limit: number;
-  /** Only alerts of seconds that started after this time. */
+  /** Only alerts of seconds that started after this time... */
   since?: Date;
+  /** ...and before this one. */
+  until?: Date;
 }
 
 /** The columns of a {@link PriceAlertView}: `price_alerts a` joined with `price_rules r`. */
@@ -29,13 +31,14 @@ export async function recentPriceAlerts(
   sql: Sql,
   query: PriceAlertQuery,
 ): Promise<PriceAlertView[]> {
-  const { symbol, limit, since } = query;
+  const { symbol, limit, since, until } = query;
   return await sql<PriceAlertView[]>`
     select ${alertColumns(sql)}
     from price_alerts a join price_rules r on r.id = a.rule_id
     where true
       ${symbol === undefined ? sql`` : sql`and a.symbol = ${symbol}`}
       ${since === undefined ? sql`` : sql`and a.bucket > ${since}`}
+      ${until === undefined ? sql`` : sql`and a.bucket < ${until}`}
     order by a.id desc
     limit ${limit}
   `;

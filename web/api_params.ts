@@ -2,6 +2,7 @@
  * Query parameters of the dashboard's JSON APIs, checked where they enter: a bad one becomes a
  * {@link BadRequest} whose message names the parameter and its value, answered as a 400.
  */
+import { MAX_LIMIT } from "../domain/dashboard_views.ts";
 import { CHART_WINDOWS, type ChartWindow } from "../domain/chart_windows.ts";
 import { CANDLE_INTERVALS, type CandleInterval, MAX_CANDLES } from "../domain/candles.ts";
 import { configuredSymbol } from "../domain/trade_event.ts";
@@ -18,9 +19,6 @@ export class BadRequest extends Error {
     this.name = "BadRequest";
   }
 }
-
-/** Most rows one API call returns. */
-export const MAX_LIMIT = 1_000;
 
 /** `symbol`, upper-cased; must be one of `symbols`. Undefined when absent and optional. */
 export function symbolParam(

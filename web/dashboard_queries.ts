@@ -46,21 +46,24 @@ export interface RecentTradesQuery {
   symbol?: string;
   /** Most rows returned. */
   limit: number;
-  /** Only trades after this time. */
+  /** Only trades after this time... */
   since?: Date;
+  /** ...and before this one. */
+  until?: Date;
   /** Only whale trades. */
   whalesOnly?: boolean;
 }
 
 /** The newest trades, newest first. */
 export async function recentTrades(sql: Sql, query: RecentTradesQuery): Promise<TradeView[]> {
-  const { symbol, limit, since, whalesOnly = false } = query;
+  const { symbol, limit, since, until, whalesOnly = false } = query;
   return await sql<TradeView[]>`
     select ${tradeColumns(sql)}
     from trades
     where true
       ${symbol === undefined ? sql`` : sql`and symbol = ${symbol}`}
       ${since === undefined ? sql`` : sql`and trade_time > ${since}`}
+      ${until === undefined ? sql`` : sql`and trade_time < ${until}`}
       ${whalesOnly ? sql`and is_whale_trade` : sql``}
     order by trade_time desc, trade_id desc
     limit ${limit}

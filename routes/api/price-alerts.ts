@@ -1,6 +1,7 @@
 /**
- * `GET /api/price-alerts?symbol=&limit=&since=`: the alerts users' price rules fired, newest
- * first (`limit` 1–1000, default 50; `since` keeps those of seconds that started after it).
+ * `GET /api/price-alerts?symbol=&limit=&since=&until=`: the alerts users' price rules fired,
+ * newest first (`limit` 1–1000, default 50; `since` and `until` keep those of seconds that
+ * started after and before them).
  */
 import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
@@ -13,6 +14,7 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       symbol: symbolParam(url, state.symbols, false),
       limit: limitParam(url, 50),
       since: timeParam(url, "since"),
+      until: timeParam(url, "until"),
     });
     return Response.json({ alerts });
   },

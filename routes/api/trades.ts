@@ -1,4 +1,7 @@
-/** `GET /api/trades?symbol=&limit=&since=`: the newest stored trades, newest first. */
+/**
+ * `GET /api/trades?symbol=&limit=&since=&until=`: the newest stored trades (after `since`,
+ * before `until`), newest first.
+ */
 import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { limitParam, symbolParam, timeParam } from "../../web/api_params.ts";
@@ -8,7 +11,8 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state }) {
     const symbol = symbolParam(url, state.symbols, false);
     const limit = limitParam(url, 100);
-    const since = timeParam(url, "since");
-    return Response.json({ trades: await recentTrades(state.sql, { symbol, limit, since }) });
+    const [since, until] = [timeParam(url, "since"), timeParam(url, "until")];
+    const trades = await recentTrades(state.sql, { symbol, limit, since, until });
+    return Response.json({ trades });
   },
 };

@@ -44,19 +44,39 @@ Deno.test({
     const page = await screen.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const problems: string[] = [];
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("pageerror", (e) => problems.push(e.stack ?? e.message));
     const candleReads: URL[] = [];
     const indicatorReads: URL[] = [];
+    const markReads: URL[] = [];
     page.on("request", (request) => {
       const url = new URL(request.url());
       if (url.pathname === "/api/candles") candleReads.push(url);
       if (url.pathname === "/api/indicators") indicatorReads.push(url);
+      if (["/api/whales", "/api/price-alerts"].includes(url.pathname)) markReads.push(url);
     });
     await page.goto(screen.url);
     await page.waitForSelector(`${CANVAS}[data-newest]`);
     assert.equal(await pressedInterval(page), "1m");
     const opened = await shownView(page);
     assert.equal(opened.to - opened.from, 120 * 60_000, "120 one-minute candles");
+    // Whale trades and the rule's alerts marked as the API answers the page's reads, the rule's
+    // level drawn; whale marks go when unchecked.
+    const marks = () => page.getAttribute(CANVAS, "data-marks");
+    const answered = async (path: string, list: string) => {
+      const read = markReads.findLast((url) => url.pathname === path)!;
+      return (await (await fetch(`${screen.url}${path.slice(1)}${read.search}`)).json())[list]
+        .length;
+    };
+    await waitFor("the marks", async () => /alerts [1-9]/.test((await marks()) ?? ""));
+    const [whales, alerts] = [
+      await answered("/api/whales", "whales"),
+      await answered("/api/price-alerts", "alerts"),
+    ];
+    assert.ok(whales > 0, "whale trades in view");
+    assert.equal(await marks(), `whales ${whales} alerts ${alerts} levels 1`);
+    await page.uncheck(".whale-marks input");
+    await waitFor("no whale marks", async () => (await marks())!.startsWith("whales 0 "));
+    await page.check(".whale-marks input");
     const box = (await page.locator(CANVAS).boundingBox())!;
     const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
 

@@ -1,7 +1,9 @@
 /**
  * The page on a database with history, for the browser tests of the trading screen: 26 hours of
- * trades of three symbols (one every 20 s each, random walks) stored as the consumer stores
- * them, `dashboard.ts` serving them with the island bundle built, and Debian's Chromium.
+ * trades of three symbols (one every 20 s each, random walks, a whale of 2 BTC every half hour)
+ * stored as the consumer stores them, with a BTCUSDT rule set before them that crosses the price
+ * of an hour ago (so it fires there), `dashboard.ts` serving them with the island bundle built,
+ * and Debian's Chromium.
  */
 import type { Browser } from "playwright-core";
 import type { TradeEvent } from "../../domain/trade_event.ts";
@@ -14,6 +16,7 @@ import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "./batch_input.ts
 import { startComponent } from "./component_process.ts";
 import { waitFor } from "./wait.ts";
 import { launchChromium } from "./browser.ts";
+import { createPriceRule } from "../../web/price_rule_queries.ts";
 
 /** The symbols, in the order the dashboard is configured with. */
 export const SCREEN_SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
@@ -25,6 +28,8 @@ const EVERY_MS = 20_000;
 export interface Screen extends AsyncDisposable {
   /** The page's address, ending in `/`. */
   url: string;
+  /** The level of the BTCUSDT rule. */
+  level: string;
   browser: Browser;
   db: TestDatabase;
 }
@@ -37,7 +42,8 @@ function history(now: number): TradeEvent[] {
     let price = START_PRICES[s];
     for (let at = now - HOURS * 3_600_000, id = 1; at < now; at += EVERY_MS, id++) {
       price *= 1 + (random() - 0.5) / 500;
-      events.push({ ...tradeEvent(id, price.toFixed(2), "0.25", symbol), tradeTime: at });
+      const quantity = symbol === "BTCUSDT" && id % 90 === 0 ? "2" : "0.25";
+      events.push({ ...tradeEvent(id, price.toFixed(2), quantity, symbol), tradeTime: at });
     }
   });
   return events;
@@ -51,7 +57,20 @@ export async function startScreen(name: string): Promise<Screen> {
     for (const step of stops) await step().catch(() => {});
   };
   try {
-    const events = history(Date.now());
+    const now = Date.now();
+    const events = history(now);
+    const btc = events.filter((event) => event.symbol === "BTCUSDT");
+    const level = btc[btc.length - 180].price;
+    await createPriceRule(db.sql, {
+      symbol: "BTCUSDT",
+      kind: "crosses",
+      direction: "any",
+      level,
+      frequency: "every",
+      frequencySeconds: null,
+    });
+    // Set before the history: judged from its first second on.
+    await db.sql`update price_rules set judged_until = ${new Date(btc[0].tradeTime - 1_000)}`;
     const handler = testBatchHandler(db.sql, 5);
     for (let i = 0; i < events.length; i += 2_000) {
       await handler.accept(kafkaMessages(events.slice(i, i + 2_000)), BATCH_CONTEXT)();
@@ -70,7 +89,7 @@ export async function startScreen(name: string): Promise<Screen> {
     );
     const browser = await launchChromium();
     stops.unshift(() => browser.close());
-    return { url: `http://127.0.0.1:${port}/`, browser, db, [Symbol.asyncDispose]: stop };
+    return { url: `http://127.0.0.1:${port}/`, level, browser, db, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
     throw error;

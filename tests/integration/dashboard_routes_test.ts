@@ -99,10 +99,18 @@ Deno.test("bad query parameters get a 400 with a one-line reason", async () => {
   });
 });
 
-Deno.test("since keeps only newer trades", async () => {
+Deno.test("since keeps only newer trades, until only older ones", async () => {
   await withDashboard(async (get) => {
     const { trades } = await (await get("/api/trades?since=1732000000002")).json();
     assert.deepEqual(trades.map((t: Record<string, unknown>) => t.tradeId).sort(), ["3", "7"]);
+    const older = await (await get("/api/trades?until=1732000000003")).json();
+    assert.deepEqual(older.trades.map((t: Record<string, unknown>) => t.tradeId).sort(), [
+      "1",
+      "2",
+    ]);
+    const between = await (await get("/api/whales?since=1732000000001&until=1732000000003"))
+      .json();
+    assert.deepEqual(between.whales.map((t: Record<string, unknown>) => t.tradeId), ["2"]);
   });
 });
 

@@ -3,6 +3,7 @@
  * crossing or move, the same whatever the batches' boundaries, none again when a batch is
  * delivered twice, nothing from a deleted rule, and no more often than a rule's frequency.
  */
+import { recentPriceAlerts } from "../../store/price_alerts.ts";
 import assert from "node:assert/strict";
 import type { Sql } from "../../runtime/database.ts";
 import type { TradeEvent } from "../../domain/trade_event.ts";
@@ -96,6 +97,11 @@ for (const batchSize of [100, 3, 1]) {
       const stats = await consume(db.sql, events.slice(1), batchSize);
       assert.deepEqual(await alerts(db.sql), EXPECTED_CROSSINGS);
       assert.equal(stats.priceAlerts, EXPECTED_CROSSINGS.length);
+      // As the API reads them: those of seconds after 1 and before 5.
+      const between = { since: new Date(START + 1_000), until: new Date(START + 5_000) };
+      const read = await recentPriceAlerts(db.sql, { limit: 10, ...between });
+      const seconds = read.map((a) => `${a.ruleId}@${(Date.parse(a.time) - START) / 1_000}`);
+      assert.deepEqual(seconds.sort(), ["1@2", "1@3", "2@2"]);
 
       // Delivered again (a redelivery after a crash): nothing fires twice.
       const again = await consume(db.sql, events, 2);
