@@ -1,8 +1,9 @@
 /**
  * The side-by-side benchmark (`deno task bench`, `--quick` for a shorter run): pure domain
  * throughput, storage paths on fresh databases, the real pipeline end to end, and the dashboard
- * on an empty database beside one with history (filled, or `--history-database`). With
- * `--soak SECONDS` it runs only the soak instead (see `soak.ts`). Lines for people first; the
+ * on an empty database beside one with history (filled, or `--history-database`), then the page
+ * in Chromium (`browser_bench.ts`). With `--soak SECONDS` it runs only the soak instead (see
+ * `soak.ts`), with `--browser` only the page. Lines for people first; the
  * last line on stdout is one JSON object with every result.
  */
 import { parseArgs } from "node:util";
@@ -18,13 +19,14 @@ import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
 import { grouped, ratio } from "./measure.ts";
 import { FLAT_GROWTH, runSoak, type SoakOptions } from "./soak.ts";
+import { benchBrowser } from "./browser_bench.ts";
 
 /** Concurrent `/api/stream` clients of the fan-out measurement. */
 const STREAM_CLIENTS = 1_000;
 
 const USAGE = "usage: deno task bench [--quick] [--history-trades N] [--history-days D] " +
   "[--history-database URL]\n       deno task bench --soak SECONDS [--soak-rate TRADES_PER_SECOND] " +
-  "[--soak-clients N]";
+  "[--soak-clients N]\n       deno task bench --browser [--quick]";
 
 async function postgresVersion(): Promise<string> {
   const sql = connectDatabase(serverUrl(), { max: 1 });
@@ -40,6 +42,7 @@ async function main(): Promise<number> {
   let quick: boolean;
   let history: { trades: number; days: number; url?: string };
   let soak: Omit<SoakOptions, "workDir" | "cleanup"> | undefined;
+  let browserOnly: boolean;
   try {
     const { values } = parseArgs({
       args: Deno.args,
@@ -51,6 +54,7 @@ async function main(): Promise<number> {
         soak: { type: "string" },
         "soak-rate": { type: "string" },
         "soak-clients": { type: "string" },
+        browser: { type: "boolean" },
       },
     });
     const flags = envReader(values as Record<string, string | undefined>, (name) => `--${name}`);
@@ -62,6 +66,7 @@ async function main(): Promise<number> {
       };
     }
     quick = values.quick ?? false;
+    browserOnly = values.browser ?? false;
     history = {
       trades: flags.int("history-trades", {
         default: quick ? 200_000 : 2_000_000,
@@ -96,6 +101,13 @@ async function main(): Promise<number> {
   );
   try {
     if (soak) return await soakOnly(soak, workDir, cleanup, machine, started);
+    if (browserOnly) {
+      console.log("\nthe page in Chromium");
+      const browser = await benchBrowser({ quick, workDir, cleanup });
+      await Deno.remove(workDir, { recursive: true });
+      console.log(JSON.stringify({ benchmark: "browser", quick, machine, browser }));
+      return 0;
+    }
     console.log("\n1. pure domain, no I/O (median of timed rounds after warm-up)");
     const domain = benchDomain(quick);
 
@@ -122,6 +134,9 @@ async function main(): Promise<number> {
       cleanup,
     });
 
+    console.log("\n5. the page in Chromium: bundle, gestures over 5,000 candles, live updates");
+    const browser = await benchBrowser({ quick, workDir, cleanup });
+
     // Kept on failure for the children's logs.
     await Deno.remove(workDir, { recursive: true });
     const durationMs = Math.round(performance.now() - started);
@@ -143,6 +158,7 @@ async function main(): Promise<number> {
       storage,
       endToEnd,
       dashboard,
+      browser,
     }));
     return 0;
   } catch (error) {

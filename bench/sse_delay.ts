@@ -27,7 +27,7 @@ const BATCHES_PER_SECOND = 20;
 const TRADES_PER_BATCH = 50;
 
 /** A stored batch: its symbol, its last trade id and when its commit returned. */
-interface StoredBatch {
+export interface StoredBatch {
   symbol: string;
   lastTradeId: number;
   committedAt: number;
@@ -83,12 +83,20 @@ export async function liveDelay(
   }
 }
 
-/** Stores the batches at their pace and returns when each commit returned. */
-async function storeBatches(sql: Sql, seconds: number): Promise<StoredBatch[]> {
+/**
+ * Stores `perSecond` batches a second for `seconds`, taking `symbols` in turn, and returns when
+ * each commit returned.
+ */
+export async function storeBatches(
+  sql: Sql,
+  seconds: number,
+  symbols: readonly string[] = BENCH_SYMBOLS,
+  perSecond = BATCHES_PER_SECOND,
+): Promise<StoredBatch[]> {
   const windows = await loadWindows(sql, WINDOW_SIZE);
   // Each symbol goes on from its newest trade: the next id, its price, and a whale quantity.
   const next = new Map<string, { id: number; price: string; whale: string }>();
-  for (const symbol of BENCH_SYMBOLS) {
+  for (const symbol of symbols) {
     const [row] = await sql<{ id: string; price: string }[]>`
       select last_trade_id::text as id, last_price::text as price
       from trade_aggregates where symbol = ${symbol}
@@ -98,12 +106,12 @@ async function storeBatches(sql: Sql, seconds: number): Promise<StoredBatch[]> {
     next.set(symbol, { id: Math.max(Number(row?.id ?? 0) + 1, Date.now()), price, whale });
   }
   const stored: StoredBatch[] = [];
-  const batches = BATCHES_PER_SECOND * seconds;
+  const batches = perSecond * seconds;
   const started = performance.now();
   for (let b = 0; b < batches; b++) {
-    const due = started + (b * 1000) / BATCHES_PER_SECOND;
+    const due = started + (b * 1000) / perSecond;
     await sleep(Math.max(0, due - performance.now()));
-    const symbol = BENCH_SYMBOLS[b % BENCH_SYMBOLS.length];
+    const symbol = symbols[b % symbols.length];
     const { id: first, price, whale } = next.get(symbol)!;
     next.set(symbol, { id: first + TRADES_PER_BATCH, price, whale });
     const now = Date.now();

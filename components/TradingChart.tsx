@@ -23,7 +23,7 @@ import type { IndicatorsView } from "../domain/indicators.ts";
 import type { ChartMarks } from "../ui/use_chart_marks.ts";
 import type { CandleInterval } from "../domain/candles.ts";
 import { intervalMs, type TimeRange } from "../ui/candle_book.ts";
-import { candleNearest, plotCandles } from "../ui/candle_plot.ts";
+import { candleNearest, plotCandles, plotWithin, pointsWithin } from "../ui/candle_plot.ts";
 import { plotIndicators } from "../ui/indicator_plot.ts";
 import { MIN_SPAN_CANDLES } from "../ui/chart_view.ts";
 import type { Theme } from "../ui/theme.ts";
@@ -129,17 +129,25 @@ export default function TradingChart(props: TradingChartProps) {
     return () => chart.current?.destroy();
   }, []);
 
+  // Chart.js lays out every point it holds on each update (a pan step too), so it holds the
+  // view and one more view's width on each side, not every candle read: cut again when the view
+  // has moved a width.
+  const width = props.shown.to - props.shown.from;
+  const cutFrom = (Math.floor(props.shown.from / width) - 1) * width;
+  const cutTo = (Math.ceil(props.shown.to / width) + 1) * width;
+
   useEffect(() => {
     const { colours } = drawn.current;
     drawn.current = { candles: props.candles, plot, lines, levels: props.levels, colours };
     const shownChart = chart.current!;
     const [candles, vwap, movingAverage, bought, sold, buys, sells, alerts] =
       shownChart.data.datasets;
-    candles.data = plot.candles;
-    vwap.data = plot.vwap;
-    movingAverage.data = plot.movingAverage;
-    bought.data = plot.bought;
-    sold.data = plot.sold;
+    const held = plotWithin(plot, cutFrom, cutTo);
+    candles.data = held.candles;
+    vwap.data = held.vwap;
+    movingAverage.data = held.movingAverage;
+    bought.data = held.bought;
+    sold.data = held.sold;
     // Lines break where a bucket had no trades, as the candles do.
     for (const line of [vwap, movingAverage]) Object.assign(line, { spanGaps: bucketMs });
     const whales = (side: boolean) =>
@@ -153,11 +161,14 @@ export default function TradingChart(props: TradingChartProps) {
       x: Date.parse(alert.time) + 500,
       y: Number(alert.price),
     }));
-    setIndicators(shownChart, lines);
+    setIndicators(
+      shownChart,
+      lines.map((line) => ({ ...line, points: pointsWithin(line.points, cutFrom, cutTo) })),
+    );
     drawn.current.colours = paintChart(shownChart, canvas.current!, props.symbol);
     fitAxes(shownChart, drawn.current);
     shownChart.update("none");
-  }, [plot, lines, props.marks, props.levels, props.theme]);
+  }, [plot, lines, props.marks, props.levels, props.theme, cutFrom, cutTo]);
 
   useEffect(() => {
     const x = chart.current!.options.scales!.x!;

@@ -64,7 +64,14 @@ export function setIndicators(chart: Chart, lines: IndicatorLinePlot[]): void {
     const label = lineLabel(line);
     const yAxisID = line.pane === "price" ? "y" : line.pane;
     if (line.line === "histogram") {
-      return { type: "bar", label, data: line.points, yAxisID, backgroundColor: `${colour}80` };
+      return {
+        type: "bar",
+        label,
+        data: line.points,
+        yAxisID,
+        grouped: false,
+        backgroundColor: `${colour}80`,
+      };
     }
     return {
       type: "line",

@@ -56,6 +56,26 @@ export function plotCandles(candles: Candle[], bucketMs: number): CandlePlot {
   };
 }
 
+/** `points` (sorted by `x`) with `x` in `[from, to]`. */
+export function pointsWithin<T extends { x: number }>(points: T[], from: number, to: number): T[] {
+  return points.slice(firstAtOrAfter(points, from), firstAtOrAfter(points, to + 1));
+}
+
+/** `plot` cut to its candles whose middles fall in `[from, to]`. */
+export function plotWithin(plot: CandlePlot, from: number, to: number): CandlePlot {
+  const start = firstAtOrAfter(plot.candles, from);
+  const end = firstAtOrAfter(plot.candles, to + 1);
+  const cut = <T>(points: T[]) => points.slice(start, end);
+  return {
+    candles: cut(plot.candles),
+    vwap: cut(plot.vwap),
+    movingAverage: cut(plot.movingAverage),
+    bought: cut(plot.bought),
+    sold: cut(plot.sold),
+    bucketMs: plot.bucketMs,
+  };
+}
+
 /** The index of the first of `points` (sorted by `x`) at or after `x`; the length if none. */
 export function firstAtOrAfter(points: readonly { x: number }[], x: number): number {
   let low = 0;

@@ -25,6 +25,9 @@ export function useLinkedView(start: ChartView, symbols: readonly string[]): Lin
   const [theme, setTheme] = useState<Theme>("light");
   const [linkTheme, setLinkTheme] = useState<Theme>();
   const written = useRef<ChartView & { theme?: Theme }>();
+  // Set by back or forward: the address is the one shown, so nothing is pushed over the entries
+  // ahead of it (at most the same address is written again, as the page reads it).
+  const restored = useRef(false);
 
   useEffect(() => {
     setTheme(shownTheme());
@@ -33,6 +36,7 @@ export function useLinkedView(start: ChartView, symbols: readonly string[]): Lin
     const restore = () => {
       const linked = linkedView(new URLSearchParams(location.search), symbols, start.symbol);
       written.current = { ...linked.view, theme: linked.theme };
+      restored.current = true;
       setView(linked.view);
       setLinkTheme(linked.theme);
       if (linked.theme) {
@@ -47,12 +51,15 @@ export function useLinkedView(start: ChartView, symbols: readonly string[]): Lin
 
   useEffect(() => {
     const query = `?${linkQuery({ view, theme: linkTheme })}`;
+    const restoring = restored.current;
+    restored.current = false;
     if (query === location.search) return;
     const before = written.current;
     const moved = before !== undefined && before.symbol === view.symbol &&
       before.interval === view.interval && before.indicators === view.indicators &&
       before.theme === linkTheme && (before.range === "live") === (view.range === "live");
-    history[moved || before === undefined ? "replaceState" : "pushState"](null, "", query);
+    const replace = moved || restoring || before === undefined;
+    history[replace ? "replaceState" : "pushState"](null, "", query);
     written.current = { ...view, theme: linkTheme };
   }, [view, linkTheme]);
 

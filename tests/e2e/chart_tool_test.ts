@@ -232,6 +232,10 @@ Deno.test({
       async () => await page.locator(".back-to-live").count() === 0,
     );
     await page.goForward();
+    await waitFor(
+      `the dragged view's address again (${page.url()})`,
+      () => page.url().includes("from="),
+    );
     await page.waitForSelector(".back-to-live");
     const forward = await shownView(page);
     assert.ok(Math.abs(forward.from - past.from) <= 1, "the dragged view again");

@@ -1,6 +1,12 @@
 /** Candles as the chart plots them: where each sits, which is under a point, what fits a range. */
 import assert from "node:assert/strict";
-import { candleNearest, fitRanges, plotCandles } from "../../ui/candle_plot.ts";
+import {
+  candleNearest,
+  fitRanges,
+  plotCandles,
+  plotWithin,
+  pointsWithin,
+} from "../../ui/candle_plot.ts";
 import type { Candle } from "../../domain/dashboard_views.ts";
 
 const candle = (time: string, open: string, close: string, high = "12", low = "8"): Candle => ({
@@ -78,4 +84,22 @@ Deno.test("a lone flat candle still gets a price range, and nothing shown a defa
     price: { min: 0, max: 1 },
     volume: { min: 0, max: 1 },
   });
+});
+
+Deno.test("a plot cut to a range keeps every list's candles of it, in step", () => {
+  const plot = plotCandles([
+    candle("2026-12-02T10:00:00.000Z", "9", "11"),
+    candle("2026-12-02T10:01:00.000Z", "11", "10"),
+    candle("2026-12-02T10:02:00.000Z", "10", "12"),
+  ], 60_000);
+  const cut = plotWithin(
+    plot,
+    Date.parse("2026-12-02T10:01:30Z"),
+    Date.parse("2026-12-02T10:02:30Z"),
+  );
+  assert.deepEqual(cut.candles, plot.candles.slice(1));
+  for (const list of [cut.vwap, cut.movingAverage, cut.bought, cut.sold]) {
+    assert.equal(list.length, 2);
+  }
+  assert.deepEqual(pointsWithin(plot.vwap, 0, plot.vwap[0].x), [plot.vwap[0]]);
 });
