@@ -9,6 +9,9 @@ import { parseIndicatorSet } from "../domain/indicators.ts";
 import { type CandleBook, holds, intervalMs, type TimeRange } from "./candle_book.ts";
 import type { Theme } from "./theme.ts";
 
+/** The name of the User Timing measure the chart records for each update, drawing included. */
+export const CHART_UPDATE_MEASURE = "chart update";
+
 /** The intervals the user may choose, finest first. */
 export const CHART_INTERVALS = Object.keys(CANDLE_INTERVALS) as CandleInterval[];
 
