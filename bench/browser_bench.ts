@@ -181,8 +181,18 @@ async function gestureFrames(
 ): Promise<Frames> {
   const box = (await page.locator(".chart canvas").boundingBox())!;
   await page.evaluate((measure) => {
-    performance.clearMeasures(measure);
-    const record = globalThis as unknown as { frames: number[]; recording: boolean };
+    const record = globalThis as unknown as {
+      frames: number[];
+      updates: number[];
+      recording: boolean;
+      observer: PerformanceObserver;
+    };
+    // The chart empties the page's list of its measures; an observer is told of each one.
+    record.updates = [];
+    record.observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntriesByName(measure)) record.updates.push(entry.duration);
+    });
+    record.observer.observe({ type: "measure" });
     record.frames = [];
     record.recording = true;
     const loop = (time: number) => {
@@ -192,12 +202,19 @@ async function gestureFrames(
     requestAnimationFrame(loop);
   }, CHART_UPDATE_MEASURE);
   await gesture((x) => [box.x + box.width * x, box.y + box.height * 0.4]);
-  const { times, updates } = await page.evaluate((measure) => {
-    const record = globalThis as unknown as { frames: number[]; recording: boolean };
+  const { times, updates } = await page.evaluate(async () => {
+    const record = globalThis as unknown as {
+      frames: number[];
+      updates: number[];
+      recording: boolean;
+      observer: PerformanceObserver;
+    };
+    // The observer is told of the last measures in a task of its own.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     record.recording = false;
-    const updates = performance.getEntriesByName(measure).map((entry) => entry.duration);
-    return { times: record.frames, updates };
-  }, CHART_UPDATE_MEASURE);
+    record.observer.disconnect();
+    return { times: record.frames, updates: record.updates };
+  });
   const intervals = times.slice(1).map((time, i) => time - times[i]);
   return {
     updates: updates.length,

@@ -180,6 +180,12 @@ export default function TradingChart(props: TradingChartProps) {
     chart.current!.update("none");
   }, [props.shown.from, props.shown.to, props.interval]);
 
+  // The crosshair moved by a key: drawn now (the pointer's moves redraw by themselves).
+  const moveCrosshair = (x: number) => {
+    latest.current.pointer = x;
+    setPointer(x);
+    chart.current?.draw();
+  };
   const keys = (event: KeyboardEvent) => {
     const shownChart = chart.current;
     if (!shownChart) return;
@@ -188,8 +194,8 @@ export default function TradingChart(props: TradingChartProps) {
     const index = pointer === undefined ? candles.length : candleNearest(plot, pointer)!;
     const width = shownChart.chartArea.right - shownChart.chartArea.left;
     const act: Record<string, () => void> = {
-      ArrowLeft: () => candles[index - 1] && setPointer(candles[index - 1].x),
-      ArrowRight: () => candles[index + 1] && setPointer(candles[index + 1].x),
+      ArrowLeft: () => candles[index - 1] && moveCrosshair(candles[index - 1].x),
+      ArrowRight: () => candles[index + 1] && moveCrosshair(candles[index + 1].x),
       "+": () => shownChart.zoom?.(1.25),
       "=": () => shownChart.zoom?.(1.25),
       "-": () => shownChart.zoom?.(0.8),

@@ -163,15 +163,19 @@ export function paintChart(chart: Chart, element: Element, symbol: string): Char
     rsi: "RSI",
     macd: "MACD",
   };
-  // Every scale here is cartesian; the union of all scale types does not know their parts.
-  for (const [id, scale] of Object.entries(chart.options.scales ?? {}) as [string, Themed][]) {
+  // The configuration's own objects, not the resolved options Chart.js hands out over them
+  // (spread back into the configuration, those would chain on each call). Every scale here is
+  // cartesian; the union of all scale types does not know their parts.
+  const options = chart.config.options!;
+  for (const [id, scale] of Object.entries(options.scales ?? {}) as [string, Themed][]) {
     scale.ticks = { ...scale.ticks, color: text };
-    scale.grid = { ...scale.grid, color: grid };
+    scale.grid = { ...scale.grid, color: grid, tickColor: grid };
     scale.border = { ...scale.border, color: grid };
     scale.title = { ...scale.title, display: true, text: titles[id], color: text };
   }
-  const plugins = chart.options.plugins!;
-  plugins.legend!.labels = { ...plugins.legend!.labels, color: text };
+  const plugins = options.plugins ??= {};
+  const legend = plugins.legend ??= {};
+  legend.labels = { ...legend.labels, color: text };
   return { text, accent: style.getPropertyValue("--accent") };
 }
 

@@ -17,14 +17,16 @@ import WhaleList from "../components/WhaleList.tsx";
 import HealthPanel from "../components/HealthPanel.tsx";
 import PriceAlertsPanel from "../components/PriceAlertsPanel.tsx";
 import type {
+  Candle,
   HealthView,
   MarketTicker,
   PriceAlertsView,
   SymbolSummary,
   TradeView,
 } from "../domain/dashboard_views.ts";
-import { CHART_INTERVALS, type ChartView, movedView, withInterval } from "../ui/chart_view.ts";
+import { CHART_INTERVALS, type Linked, movedView, withInterval } from "../ui/chart_view.ts";
 import { useCandles } from "../ui/use_candles.ts";
+import { holds } from "../ui/candle_book.ts";
 import { useIndicators } from "../ui/use_indicators.ts";
 import { useChartMarks } from "../ui/use_chart_marks.ts";
 import { describeRule } from "../ui/price_rule_text.ts";
@@ -43,8 +45,8 @@ export interface LiveBoardProps {
   whales: TradeView[];
   /** The trades come from the simulator, not Binance. */
   simulated: boolean;
-  /** What the chart shows first, as the page's address asked. */
-  view: ChartView;
+  /** What the chart shows first, and the theme, as the page's address asked. */
+  link: Linked;
   /** The database did not answer when the page was rendered. */
   databaseDown: boolean;
   /** The pipeline's health at first paint; absent when it could not be read. */
@@ -55,6 +57,9 @@ export interface LiveBoardProps {
   rulesWritable: boolean;
 }
 
+/** The chart's candles while none of the view's are held: one list, so the chart stays still. */
+const NO_CANDLES: Candle[] = [];
+
 /** A symbol whose newest trade is older than this is shown as stale. */
 const STALE_MS = 60_000;
 /**
@@ -64,7 +69,7 @@ const STALE_MS = 60_000;
 const CHART_REFRESH_MS = 1_000;
 
 export default function LiveBoard(props: LiveBoardProps) {
-  const { view, setView, theme, toggleTheme } = useLinkedView(props.view, props.symbols);
+  const { view, setView, theme, toggleTheme } = useLinkedView(props.link, props.symbols);
   const { symbol } = view;
   const shownSymbol = useRef(symbol);
   shownSymbol.current = symbol;
@@ -104,8 +109,14 @@ export default function LiveBoard(props: LiveBoardProps) {
   }, []);
 
   const backToLive = () => setView((view) => ({ ...view, range: "live" }));
+  // Going live reads the newest candles at once, not only at the symbol's next update.
+  const isLive = view.range === "live";
+  useEffect(() => {
+    if (isLive) candles.refresh();
+  }, [isLive]);
   const current = summaries[symbol];
-  const chartCandles = book.symbol === symbol ? book.candles : [];
+  // Until the candles of a newly chosen symbol or interval are read, none are drawn.
+  const chartCandles = holds(book, symbol, view.interval) ? book.candles : NO_CANDLES;
   const chartDecimals = decimalsFor(symbol, [
     ...(current ? [current.lastPrice] : []),
     ...chartCandles.slice(-50).map((candle) => candle.close),

@@ -23,7 +23,7 @@ interface HomeData {
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(_request, { url, state, render }) {
     // What the address asks the chart to show; the first symbol stored, or configured, otherwise.
-    const view = (first: string) => linkedView(url.searchParams, state.symbols, first).view;
+    const link = (first: string) => linkedView(url.searchParams, state.symbols, first);
     const page = {
       symbols: state.symbols,
       simulated: state.feedSimulated ?? false,
@@ -41,7 +41,7 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       return render({
         board: {
           ...page,
-          view: view(summaries[0]?.symbol ?? state.symbols[0]),
+          link: link(summaries[0]?.symbol ?? state.symbols[0]),
           summaries,
           tickers,
           whales,
@@ -55,7 +55,7 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });
       const empty = { summaries: [], tickers: [], whales: [], databaseDown: true };
-      return render({ board: { ...page, view: view(state.symbols[0]), ...empty } }, {
+      return render({ board: { ...page, link: link(state.symbols[0]), ...empty } }, {
         status: 503,
       });
     }

@@ -23,4 +23,6 @@
   };
   apply();
   system.addEventListener("change", () => apply());
+  // For the page, once back or forward changed the address's theme (ui/theme.ts).
+  globalThis.applyPageTheme = apply;
 })();

@@ -54,26 +54,30 @@ export function intervalForSpan(span: number, interval: CandleInterval): CandleI
 
 /**
  * The range `view` shows: its own, or while live the `span` up to the end of what `book` read
- * (which moves as new candles are read), or up to `now` before anything of it is held.
+ * (which moves as new candles are read), or up to the bucket after `now`'s before anything of it
+ * is held.
  */
 export function shownRange(view: ChartView, book: CandleBook, now: number): TimeRange {
   if (view.range !== "live") return view.range;
+  const step = intervalMs(view.interval);
+  // Before anything is held, the end of the current bucket: the same for every render in it.
   const end = holds(book, view.symbol, view.interval)
     ? book.readTo
-    : now + intervalMs(view.interval);
+    : Math.ceil(now / step) * step + step;
   return { from: end - view.span, to: end };
 }
 
 /**
  * `view` after the user moved the chart to `range` (by drag, wheel, pinch or keys): a zoom of a
  * live view stays live with the new width; anything else shows that range, in a coarser
- * interval when it spans more candles than one answer holds.
+ * interval when it spans more candles than one answer holds. Either way the live width becomes
+ * the range's, so "back to live" keeps the zoom.
  */
 export function movedView(view: ChartView, range: TimeRange, how: "zoom" | "pan"): ChartView {
   const span = range.to - range.from;
   const interval = intervalForSpan(span, view.interval);
   if (view.range === "live" && how === "zoom") return { ...view, interval, span };
-  return { ...view, interval, range };
+  return { ...view, interval, range, span };
 }
 
 /**
@@ -87,7 +91,7 @@ export function withInterval(view: ChartView, interval: CandleInterval): ChartVi
   const { from, to } = view.range;
   const span = Math.min(Math.max(to - from, MIN_SPAN_CANDLES * step), MAX_CANDLES * step);
   const middle = (from + to) / 2;
-  return { ...view, interval, range: { from: middle - span / 2, to: middle + span / 2 } };
+  return { ...view, interval, span, range: { from: middle - span / 2, to: middle + span / 2 } };
 }
 
 /** A view and theme as a link's query: what a copied link opens. */
@@ -125,6 +129,7 @@ export function linkedView(
   if (from !== undefined && to !== undefined && to - from >= MIN_SPAN_CANDLES * step) {
     view.range = { from, to };
     view.interval = intervalForSpan(to - from, view.interval);
+    view.span = to - from;
   }
   const span = Number(query.get("span")) * 1_000;
   if (view.range === "live" && span >= MIN_SPAN_CANDLES * step && span <= MAX_CANDLES * step) {

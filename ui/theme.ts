@@ -16,6 +16,15 @@ export function shownTheme(): Theme {
   return globalThis.document?.documentElement.dataset.theme === "dark" ? "dark" : "light";
 }
 
+/**
+ * Puts on the page the theme its address asks for, else the user's kept choice, else the
+ * system's (`static/theme.js` decides, as before the first paint), and answers it.
+ */
+export function applyPageTheme(): Theme {
+  (globalThis as { applyPageTheme?: () => void }).applyPageTheme?.();
+  return shownTheme();
+}
+
 /** Shows `theme` and keeps it as the user's choice (if the browser lets the page store it). */
 export function chooseTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;

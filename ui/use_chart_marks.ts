@@ -36,6 +36,25 @@ export function useChartMarks(
   const until = live ? undefined : Math.ceil(shown.to / quarter) * quarter;
   const range = `symbol=${symbol}&since=${Math.floor(since)}` +
     (until === undefined ? "" : `&until=${Math.ceil(until)}`) + `&limit=${MAX_LIMIT}`;
+  const within = (iso: string) => {
+    const at = Date.parse(iso);
+    return at > since && (until === undefined || at < until);
+  };
+  const inRange = {
+    whales: streamed.whales.filter((whale) => within(whale.tradeTime)),
+    alerts: streamed.alerts.filter((alert) => within(alert.time)),
+  };
+  // What the stream brings is kept with the last read until the next one, as the stream's own
+  // lists keep only the newest few.
+  useEffect(() => {
+    setRead((held) =>
+      held && {
+        ...held,
+        whales: unique(held.whales, inRange.whales, held.symbol, whaleKey),
+        alerts: unique(held.alerts, inRange.alerts, held.symbol, (alert) => alert.id),
+      }
+    );
+  }, [streamed.whales, streamed.alerts]);
   useEffect(() => {
     const controller = new AbortController();
     Promise.all([
@@ -50,15 +69,9 @@ export function useChartMarks(
   }, [range, showWhales]);
   return useMemo(() => {
     const held = read?.symbol === symbol ? read : { whales: [], alerts: [] };
-    const within = (iso: string) => {
-      const at = Date.parse(iso);
-      return at > since && (until === undefined || at < until);
-    };
-    const whales = streamed.whales.filter((whale) => within(whale.tradeTime));
-    const alerts = streamed.alerts.filter((alert) => within(alert.time));
     return {
-      whales: showWhales ? unique(held.whales, whales, symbol, whaleKey) : [],
-      alerts: unique(held.alerts, alerts, symbol, (alert) => alert.id),
+      whales: showWhales ? unique(held.whales, inRange.whales, symbol, whaleKey) : [],
+      alerts: unique(held.alerts, inRange.alerts, symbol, (alert) => alert.id),
     };
   }, [read, streamed.whales, streamed.alerts, symbol, showWhales, since, until]);
 }

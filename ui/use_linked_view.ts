@@ -6,8 +6,8 @@
  * or the user chose one; otherwise the viewer's own applies.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { type ChartView, linkedView, linkQuery } from "./chart_view.ts";
-import { chooseTheme, shownTheme, type Theme } from "./theme.ts";
+import { type ChartView, type Linked, linkedView, linkQuery } from "./chart_view.ts";
+import { applyPageTheme, chooseTheme, shownTheme, type Theme } from "./theme.ts";
 
 /** The view and theme, and how the page changes them. */
 export interface LinkedView {
@@ -19,31 +19,29 @@ export interface LinkedView {
   toggleTheme: (theme: Theme) => void;
 }
 
+/** Moves of the view write the address at most this often (ms), the last one always. */
+const REPLACE_EVERY_MS = 300;
+
 /** Starts from `start` (the server read it from the address); `symbols` are those configured. */
-export function useLinkedView(start: ChartView, symbols: readonly string[]): LinkedView {
-  const [view, setView] = useState(start);
+export function useLinkedView(start: Linked, symbols: readonly string[]): LinkedView {
+  const [view, setView] = useState(start.view);
   const [theme, setTheme] = useState<Theme>("light");
-  const [linkTheme, setLinkTheme] = useState<Theme>();
+  const [linkTheme, setLinkTheme] = useState(start.theme);
   const written = useRef<ChartView & { theme?: Theme }>();
   // Set by back or forward: the address is the one shown, so nothing is pushed over the entries
   // ahead of it (at most the same address is written again, as the page reads it).
   const restored = useRef(false);
+  const pending = useRef<{ timer: ReturnType<typeof setTimeout>; query: string }>();
 
   useEffect(() => {
     setTheme(shownTheme());
-    const asked = new URLSearchParams(location.search).get("theme");
-    if (asked === "dark" || asked === "light") setLinkTheme(asked);
     const restore = () => {
-      const linked = linkedView(new URLSearchParams(location.search), symbols, start.symbol);
+      const linked = linkedView(new URLSearchParams(location.search), symbols, start.view.symbol);
       written.current = { ...linked.view, theme: linked.theme };
       restored.current = true;
       setView(linked.view);
       setLinkTheme(linked.theme);
-      if (linked.theme) {
-        // As the link asks, without keeping it as the user's choice.
-        document.documentElement.dataset.theme = linked.theme;
-        setTheme(linked.theme);
-      }
+      setTheme(applyPageTheme());
     };
     addEventListener("popstate", restore);
     return () => removeEventListener("popstate", restore);
@@ -53,16 +51,30 @@ export function useLinkedView(start: ChartView, symbols: readonly string[]): Lin
     const query = `?${linkQuery({ view, theme: linkTheme })}`;
     const restoring = restored.current;
     restored.current = false;
-    if (query === location.search) return;
+    if (query === (pending.current?.query ?? location.search)) return;
     const before = written.current;
+    written.current = { ...view, theme: linkTheme };
     const moved = before !== undefined && before.symbol === view.symbol &&
       before.interval === view.interval && before.indicators === view.indicators &&
       before.theme === linkTheme && (before.range === "live") === (view.range === "live");
-    const replace = moved || restoring || before === undefined;
-    history[replace ? "replaceState" : "pushState"](null, "", query);
-    written.current = { ...view, theme: linkTheme };
+    if (restoring || before === undefined) {
+      history.replaceState(null, "", query);
+    } else if (moved) {
+      // Dragging, or holding a key down, moves the view many times a second.
+      if (pending.current) pending.current.query = query;
+      else {
+        const timer = setTimeout(() => {
+          history.replaceState(null, "", pending.current!.query);
+          pending.current = undefined;
+        }, REPLACE_EVERY_MS);
+        pending.current = { timer, query };
+      }
+    } else {
+      if (pending.current) clearTimeout(pending.current.timer);
+      pending.current = undefined;
+      history.pushState(null, "", query);
+    }
   }, [view, linkTheme]);
-
   return {
     view,
     setView,

@@ -203,6 +203,8 @@ Deno.test({
     });
     await other.goto(page.url());
     await other.waitForSelector(`${CANVAS}[data-indicators*="rsi:14"]`);
+    await other.waitForTimeout(500);
+    assert.equal(await other.evaluate(() => history.length), 2, "the link's entry, no other");
     const elsewhere = await shownView(other);
     assert.ok(
       Math.abs(elsewhere.from - past.from) <= 1 && Math.abs(elsewhere.to - past.to) <= 1,

@@ -31,9 +31,14 @@ Deno.test("a live view zoomed stays live with the new width; a pan shows the ran
   const live = defaultView("BTCUSDT");
   const range = { from: NOW - HOUR, to: NOW };
   assert.deepEqual(movedView(live, range, "zoom"), { ...live, span: HOUR });
-  assert.deepEqual(movedView(live, range, "pan"), { ...live, range });
+  assert.deepEqual(movedView(live, range, "pan"), { ...live, range, span: HOUR });
   const wide = { from: NOW - 10 * 24 * HOUR, to: NOW };
-  assert.deepEqual(movedView(live, wide, "pan"), { ...live, interval: "5m", range: wide });
+  assert.deepEqual(movedView(live, wide, "pan"), {
+    ...live,
+    interval: "5m",
+    range: wide,
+    span: 10 * 24 * HOUR,
+  });
 });
 
 Deno.test("a live view ends where the candles read end, or at now before any is held", () => {
