@@ -3,6 +3,7 @@
  * time in UTC, open, high, low, close, volume bought and sold by takers, VWAP and each indicator
  * line's value, so a screen reader hears what the chart draws.
  */
+import { Fragment } from "preact";
 import type { Candle } from "../domain/dashboard_views.ts";
 import { baseAsset, formatDateTime, formatDecimal, formatQuantity } from "../ui/format.ts";
 import { type IndicatorLinePlot, lineLabel, valuesAt } from "../ui/indicator_plot.ts";
@@ -48,13 +49,16 @@ export default function CandleReadout(
   return (
     <p class="readout" data-time={candle.time} data-pointed={pointed}>
       <time datetime={candle.time}>{formatDateTime(candle.time)}</time>
+      {/* Each figure stays on one line; the line breaks between them, at the spaces outside. */}
       {figures.map(([name, value]) => (
-        <span key={name}>
+        <Fragment key={name}>
           {" "}
-          {ABBREVIATIONS[name]
-            ? <abbr title={ABBREVIATIONS[name]}>{name}</abbr>
-            : <span class="name">{name}</span>} {value}
-        </span>
+          <span>
+            {ABBREVIATIONS[name]
+              ? <abbr title={ABBREVIATIONS[name]}>{name}</abbr>
+              : <span class="name">{name}</span>} {value}
+          </span>
+        </Fragment>
       ))}
     </p>
   );

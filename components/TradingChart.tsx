@@ -23,7 +23,13 @@ import type { IndicatorsView } from "../domain/indicators.ts";
 import type { ChartMarks } from "../ui/use_chart_marks.ts";
 import type { CandleInterval } from "../domain/candles.ts";
 import { intervalMs, type TimeRange } from "../ui/candle_book.ts";
-import { candleNearest, plotCandles, plotWithin, pointsWithin } from "../ui/candle_plot.ts";
+import {
+  candleNearest,
+  firstAtOrAfter,
+  plotCandles,
+  plotWithin,
+  pointsWithin,
+} from "../ui/candle_plot.ts";
 import { plotIndicators } from "../ui/indicator_plot.ts";
 import { MIN_SPAN_CANDLES } from "../ui/chart_view.ts";
 import type { Theme } from "../ui/theme.ts";
@@ -211,8 +217,9 @@ export default function TradingChart(props: TradingChartProps) {
     if (event.key.startsWith("Page")) props.onMove(currentRange(shownChart), "pan");
   };
 
+  // Not pointing: the newest candle in view (the chart may hold newer ones beyond it).
   const index = pointer === undefined
-    ? props.candles.length - 1
+    ? firstAtOrAfter(plot.candles, props.shown.to + 1) - 1
     : candleNearest(plot, pointer) ?? -1;
   return (
     <div class="chart-area">
