@@ -1,45 +1,26 @@
 /// <reference lib="dom" />
 /**
- * The chart as a tool, in Chromium on 26 hours of history: the crosshair's readout shows the
- * candle under the pointer as `/api/candles` has it, the wheel narrows the view, dragging into
- * the past reads older candles without moving the view, "Back to live" returns to the newest, the
- * interval is chosen and follows a zoom out, and the keyboard moves the crosshair.
+ * The chart as a tool, in Chromium on 26 hours of history: whale trades and a rule's alerts marked
+ * as the API answers the page's reads and its level drawn, the crosshair's readout equal to the
+ * candle `/api/candles` has under the pointer, the keyboard moving it, the wheel narrowing the view,
+ * drags into the past reading older candles without moving the view and the price axis fitting
+ * them, "Back to live" returning to the newest, an interval chosen and a zoom out taking a coarser
+ * one. Indicators and links are `chart_link_test.ts`'s.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import type { Candle } from "../../domain/dashboard_views.ts";
 import { formatDecimal } from "../../ui/format.ts";
 import { ARTIFACTS } from "../helpers/browser.ts";
 import { startScreen } from "../helpers/screen_fixture.ts";
 import { waitFor } from "../helpers/wait.ts";
-
-const CANVAS = ".chart canvas";
-
-/** The time axis' ends shown, from the canvas's `data-view`. */
-async function shownView(page: Page): Promise<{ from: number; to: number }> {
-  const [from, to] = (await page.getAttribute(CANVAS, "data-view"))!.split(" ").map(Number);
-  return { from, to };
-}
-
-/** The time of the newest candle drawn (epoch ms), or undefined while none is. */
-async function newestTime(page: Page): Promise<number | undefined> {
-  const newest = await page.getAttribute(CANVAS, "data-newest");
-  return newest === null ? undefined : Date.parse(newest.split(" ")[0]);
-}
-
-/** Drags the chart from left to right across most of it: a pan into the past. */
-async function drag(page: Page, at: (x: number, y: number) => readonly [number, number]) {
-  await page.mouse.move(...at(0.15, 0.4));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.9, 0.4), { steps: 10 });
-  await page.mouse.up();
-  await page.waitForTimeout(300);
-}
-
-/** The interval button pressed. */
-function pressedInterval(page: Page): Promise<string | null> {
-  return page.textContent('.intervals button[aria-pressed="true"]');
-}
+import {
+  CANVAS,
+  chartPoint,
+  drag,
+  newestTime,
+  pressedInterval,
+  shownView,
+} from "../helpers/chart_page.ts";
 
 Deno.test({
   name: "the chart: crosshair readout, wheel zoom, drag into the past, back to live, intervals",
@@ -52,12 +33,10 @@ Deno.test({
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     page.on("pageerror", (e) => problems.push(e.stack ?? e.message));
     const candleReads: URL[] = [];
-    const indicatorReads: URL[] = [];
     const markReads: URL[] = [];
     page.on("request", (request) => {
       const url = new URL(request.url());
       if (url.pathname === "/api/candles") candleReads.push(url);
-      if (url.pathname === "/api/indicators") indicatorReads.push(url);
       if (["/api/whales", "/api/price-alerts"].includes(url.pathname)) markReads.push(url);
     });
     await page.goto(screen.url);
@@ -84,7 +63,7 @@ Deno.test({
     await waitFor("no whale marks", async () => (await marks())!.startsWith("whales 0 "));
     await page.check(".whale-marks input");
     const box = (await page.locator(CANVAS).boundingBox())!;
-    const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+    const at = await chartPoint(page);
 
     // The crosshair's readout is the candle under the pointer, as the API has it.
     await page.mouse.move(...at(0.5, 0.4));
@@ -166,88 +145,6 @@ Deno.test({
       return newest !== undefined && (await shownView(page)).to > newest;
     });
     assert.equal(await page.locator(".back-to-live").count(), 0);
-
-    // Indicators from the menu: drawn, their newest values those of the API, read out as text.
-    await page.click(".indicator-menu summary");
-    await page.check('.indicator-menu input[value="ema:20"]');
-    await page.check('.indicator-menu input[value="rsi:14"]');
-    const drawnLines = async () =>
-      Object.fromEntries(
-        ((await page.getAttribute(CANVAS, "data-indicators")) ?? "").split(";")
-          .filter(Boolean).map((entry) => {
-            const [key, line, value] = entry.split(" ");
-            return [`${key} ${line}`, value];
-          }),
-      );
-    await waitFor(
-      "both indicators drawn",
-      async () => Object.keys(await drawnLines()).length === 2,
-    );
-    // The page's own request, asked again: the values drawn are the API's, to the last digit.
-    const asked = indicatorReads.findLast((read) =>
-      read.searchParams.get("set") === "ema:20,rsi:14"
-    )!;
-    const api = await (await fetch(`${screen.url}api/indicators${asked.search}`)).json();
-    const [ema, rsi] = api.indicators.map((i: { lines: Record<string, (number | null)[]> }) =>
-      Object.values(i.lines)[0].at(-1)
-    );
-    assert.deepEqual(await drawnLines(), { "ema:20 ema": String(ema), "rsi:14 rsi": String(rsi) });
-    const withIndicators = (await page.textContent(".readout"))!;
-    assert.match(withIndicators, /EMA 20 [\d,]+\.\d{2} RSI 14 \d{1,3}\.\d{2}$/);
-    await page.screenshot({ path: `${ARTIFACTS}/chart-indicators.png` });
-    await page.click(".indicator-menu summary");
-
-    // A link keeps the view: dragged into the past, dark theme chosen, opened by someone else.
-    await drag(page, at);
-    await page.waitForSelector(".back-to-live");
-    const past = await shownView(page);
-    await page.click(".theme-toggle");
-    await waitFor("the theme in the address", () => page.url().includes("theme=dark"));
-    const other = await screen.browser.newPage({
-      viewport: { width: 1440, height: 900 },
-      colorScheme: "light",
-    });
-    await other.goto(page.url());
-    await other.waitForSelector(`${CANVAS}[data-indicators*="rsi:14"]`);
-    await other.waitForTimeout(500);
-    assert.equal(await other.evaluate(() => history.length), 2, "the link's entry, no other");
-    const elsewhere = await shownView(other);
-    assert.ok(
-      Math.abs(elsewhere.from - past.from) <= 1 && Math.abs(elsewhere.to - past.to) <= 1,
-      `${JSON.stringify(elsewhere)} is ${JSON.stringify(past)}`,
-    );
-    assert.equal(await pressedInterval(other), "1m");
-    assert.equal(
-      await other.getAttribute('.market[aria-pressed="true"]', "data-symbol"),
-      "BTCUSDT",
-    );
-    assert.equal(await other.getAttribute("html", "data-theme"), "dark");
-    assert.deepEqual(
-      await other.$$eval(
-        ".indicator-menu input:checked",
-        (inputs) => inputs.map((input) => (input as HTMLInputElement).value),
-      ),
-      ["ema:20", "rsi:14"],
-    );
-    await other.close();
-
-    // Back and forward: before the theme, before the drag (live), and forward to the drag again.
-    await page.goBack();
-    await waitFor("the theme out of the address", () => !page.url().includes("theme="));
-    await page.goBack();
-    await waitFor(
-      "the live view back",
-      async () => await page.locator(".back-to-live").count() === 0,
-    );
-    await page.goForward();
-    await waitFor(
-      `the dragged view's address again (${page.url()})`,
-      () => page.url().includes("from="),
-    );
-    await page.waitForSelector(".back-to-live");
-    const forward = await shownView(page);
-    assert.ok(Math.abs(forward.from - past.from) <= 1, "the dragged view again");
-    await page.click(".back-to-live");
 
     // An interval chosen; a zoom out past what one answer holds takes a coarser one.
     await page.click('.intervals button:has-text("5m")');
