@@ -33,9 +33,10 @@ export interface CandleRead extends TimeRange {
 
 /**
  * Most candles held while new ones keep coming: past it the oldest are let go, so a page left
- * open on 1-second candles does not grow without end.
+ * open on 1-second candles does not grow without end, and each update plots a bounded list. It is
+ * more than the widest view reads: 5,000 candles and 1,250 on each side.
  */
-export const MAX_HELD = 20_000;
+export const MAX_HELD = 10_000;
 
 /** Milliseconds of one candle of `interval`. */
 export function intervalMs(interval: CandleInterval): number {
