@@ -27,7 +27,7 @@ const BATCHES_PER_SECOND = 20;
 const TRADES_PER_BATCH = 50;
 
 /** A stored batch: its symbol, its last trade id and when its commit returned. */
-export interface StoredBatch {
+interface StoredBatch {
   symbol: string;
   lastTradeId: number;
   committedAt: number;

@@ -37,6 +37,7 @@ import { crosshairPlugin } from "./chart_crosshair.ts";
 import { type Level, levelsPlugin } from "./chart_levels.ts";
 import { paintChart, tradingChartConfig } from "./trading_chart_config.ts";
 import { type Drawn, fitAxes, fitPlugin, setIndicators } from "./chart_panes.ts";
+import { currentRange, handleChartKey, type ZoomableChart } from "./chart_keys.ts";
 import CandleReadout from "./CandleReadout.tsx";
 
 // The types declare the element as a DOM Element; it is a Chart.js element class.
@@ -65,12 +66,6 @@ export interface TradingChartProps {
   onBackToLive: () => void;
 }
 
-/** The zoom plugin's methods, which it adds to each chart in the browser. */
-type Zoomable = Chart & {
-  zoom?: (amount: number) => void;
-  pan?: (delta: { x: number }) => void;
-};
-
 /**
  * The chart and its readout. The canvas carries `data-newest` (time and close of the newest
  * candle held), `data-oldest` (time of the oldest), `data-view` (the time axis' ends, epoch ms)
@@ -80,7 +75,7 @@ type Zoomable = Chart & {
  */
 export default function TradingChart(props: TradingChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<Zoomable>();
+  const chart = useRef<ZoomableChart>();
   const [pointer, setPointer] = useState<number>();
   const bucketMs = intervalMs(props.interval);
   const plot = useMemo(() => plotCandles(props.candles, bucketMs), [props.candles, bucketMs]);
@@ -104,10 +99,8 @@ export default function TradingChart(props: TradingChartProps) {
   latest.current = { props, pointer };
 
   useEffect(() => {
-    const report = (how: "zoom" | "pan") => {
-      const x = chart.current!.scales.x;
-      latest.current.props.onMove({ from: x.min, to: x.max }, how);
-    };
+    const report = (how: "zoom" | "pan") =>
+      latest.current.props.onMove(currentRange(chart.current!), how);
     chart.current = new Chart(canvas.current!, {
       ...tradingChartConfig({
         onPanStart: () => report("pan"),
@@ -131,7 +124,7 @@ export default function TradingChart(props: TradingChartProps) {
         }),
         fitPlugin(drawn),
       ],
-    }) as Zoomable;
+    }) as ZoomableChart;
     return () => chart.current?.destroy();
   }, []);
 
@@ -186,36 +179,17 @@ export default function TradingChart(props: TradingChartProps) {
     chart.current!.update("none");
   }, [props.shown.from, props.shown.to, props.interval]);
 
-  // The crosshair moved by a key: drawn now (the pointer's moves redraw by themselves).
-  const moveCrosshair = (x: number) => {
-    latest.current.pointer = x;
-    setPointer(x);
-    chart.current?.draw();
-  };
-  const keys = (event: KeyboardEvent) => {
-    const shownChart = chart.current;
-    if (!shownChart) return;
-    const { plot } = drawn.current;
-    const { candles } = plot;
-    const index = pointer === undefined ? candles.length : candleNearest(plot, pointer)!;
-    const width = shownChart.chartArea.right - shownChart.chartArea.left;
-    const act: Record<string, () => void> = {
-      ArrowLeft: () => candles[index - 1] && moveCrosshair(candles[index - 1].x),
-      ArrowRight: () => candles[index + 1] && moveCrosshair(candles[index + 1].x),
-      "+": () => shownChart.zoom?.(1.25),
-      "=": () => shownChart.zoom?.(1.25),
-      "-": () => shownChart.zoom?.(0.8),
-      PageUp: () => shownChart.pan?.({ x: width / 4 }),
-      PageDown: () => shownChart.pan?.({ x: -width / 4 }),
-      End: () => props.onBackToLive(),
-    };
-    const action = act[event.key];
-    if (!action) return;
-    event.preventDefault();
-    action();
-    if (["+", "=", "-"].includes(event.key)) props.onMove(currentRange(shownChart), "zoom");
-    if (event.key.startsWith("Page")) props.onMove(currentRange(shownChart), "pan");
-  };
+  const keys = (event: KeyboardEvent) =>
+    chart.current && handleChartKey(event, chart.current, drawn.current.plot, pointer, {
+      // Drawn now: the pointer's moves redraw by themselves, a key's do not.
+      moveCrosshair: (x) => {
+        latest.current.pointer = x;
+        setPointer(x);
+        chart.current?.draw();
+      },
+      moved: props.onMove,
+      backToLive: props.onBackToLive,
+    });
 
   // Not pointing: the newest candle in view (the chart may hold newer ones beyond it).
   const index = pointer === undefined
@@ -243,9 +217,4 @@ export default function TradingChart(props: TradingChartProps) {
       </div>
     </div>
   );
-}
-
-/** The time axis' ends now. */
-function currentRange(chart: Chart): TimeRange {
-  return { from: chart.scales.x.min, to: chart.scales.x.max };
 }

@@ -24,7 +24,7 @@ export interface Drawn {
  * Datasets of the candles, VWAP, moving average, volume bought and sold, whale buys and sells and
  * price alerts: the first eight, before the indicators'.
  */
-export const BASE_DATASETS = 8;
+const BASE_DATASETS = 8;
 
 /** Colours of the indicators' lines, taken in turn; Bollinger Bands' three share one. */
 const LINE_COLOURS = ["#0969da", "#d4380d", "#1f883d", "#bf3989", "#6639ba", "#9a6700"];

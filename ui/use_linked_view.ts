@@ -36,6 +36,9 @@ export function useLinkedView(start: Linked, symbols: readonly string[]): Linked
   useEffect(() => {
     setTheme(shownTheme());
     const restore = () => {
+      // A move not yet written belongs to the entry left behind.
+      if (pending.current) clearTimeout(pending.current.timer);
+      pending.current = undefined;
       const linked = linkedView(new URLSearchParams(location.search), symbols, start.view.symbol);
       written.current = { ...linked.view, theme: linked.theme };
       restored.current = true;
