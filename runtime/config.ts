@@ -7,6 +7,7 @@
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
+import { databaseTls } from "./database_tls.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import type { RetentionDays } from "../domain/retention.ts";
 import type { AlertThresholds } from "../domain/alert_rules.ts";
@@ -303,6 +304,7 @@ function brokers(raw: string): string[] {
 function databaseUrl(read: EnvReader): string {
   const url = read.url("DATABASE_URL", ["postgres:", "postgresql:"], DEFAULT_DATABASE_URL);
   if (new URL(url).pathname.length <= 1) throw new ConfigError("DATABASE_URL", "names no database");
+  databaseTls(url);
   return url;
 }
 

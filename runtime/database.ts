@@ -1,6 +1,10 @@
-/** The one place a postgres.js connection pool is made. TLS follows the URL's `sslmode`. */
+/**
+ * The one place a postgres.js connection pool is made. TLS follows the URL's `sslmode` and
+ * `sslrootcert` (see `database_tls.ts`).
+ */
 import postgres from "postgres";
 import { createLogger } from "./log.ts";
+import { databaseTls } from "./database_tls.ts";
 
 /** A postgres.js query function (tagged template) with its pool. */
 export type Sql = postgres.Sql;
@@ -20,7 +24,9 @@ export interface ConnectOptions {
  */
 export function connectDatabase(url: string, options: ConnectOptions = {}): Sql {
   guardAgainstClosedSocketCrash();
-  return postgres(url, {
+  const tls = databaseTls(url);
+  return postgres(tls.url, {
+    ssl: tls.ssl,
     max: options.max ?? 4,
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},

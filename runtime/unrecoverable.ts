@@ -53,6 +53,21 @@ const POSTGRES_CODES: Record<string, UnrecoverableKind> = {
   AUTH_TYPE_NOT_IMPLEMENTED: "configuration",
 };
 
+// Certificate checks of a TLS connection (Node's codes, as Deno's node:tls gives them): the
+// server's certificate is from a CA not given, names another host, or is out of date. The
+// error's own message says which; the CA or host to use is the configuration's to mend.
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /**
  * What kind of unrecoverable failure `error` is, looking through its causes; undefined when
  * a retry may succeed (outages, timeouts, rebalances, anything unknown).
@@ -66,6 +81,7 @@ export function unrecoverableKind(error: unknown): UnrecoverableKind | undefined
     }
     if (typeof type === "string" && type in KAFKA_TYPES) return KAFKA_TYPES[type];
     if (typeof code === "string" && code in POSTGRES_CODES) return POSTGRES_CODES[code];
+    if (typeof code === "string" && TLS_CODES.has(code)) return "configuration";
     const next = e as { cause?: unknown; originalError?: unknown };
     e = next.cause ?? next.originalError;
   }

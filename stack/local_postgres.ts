@@ -8,6 +8,11 @@ import { isPortOpen } from "./port_check.ts";
 
 const POSTGRES_ROOT = "/usr/lib/postgresql";
 const SERVER_USER = "postgres";
+/** Client authentication of a TLS-only cluster: the socket trusted, TCP only over TLS with SCRAM. */
+const TLS_ONLY_HBA = `local all all trust
+hostssl all all 127.0.0.1/32 scram-sha-256
+hostssl all all ::1/128 scram-sha-256
+`;
 
 /** Where to run a cluster; see {@link startLocalPostgres}. */
 export interface LocalPostgresOptions {
@@ -15,11 +20,19 @@ export interface LocalPostgresOptions {
   port: number;
   /** The cluster's data directory, created and initialised on first use, then reused. */
   dataDir: string;
+  /**
+   * Accept only TLS connections that give a password (`hostssl` with SCRAM, no plain `host`
+   * line), with this certificate and key (PEM files); set when the cluster is first made.
+   */
+  tls?: { certFile: string; keyFile: string; password: string };
 }
 
 /** A running cluster. */
 export interface LocalPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication). */
+  /**
+   * `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication), or with `tls` the
+   * password and `?sslmode=require`.
+   */
   url: string;
   /** Stops the cluster (`pg_ctl stop -m fast`). */
   stop(): Promise<void>;
@@ -57,14 +70,45 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     ...args,
   ];
   const run = (tool: string, args: string[]) => runTool(tool, command(tool, args), dataDir);
+  const giveToServer = async (path: string) => {
+    if (!asRoot) return;
+    const { uid, gid } = await systemUser(SERVER_USER);
+    await Deno.chown(path, uid, gid);
+  };
 
   const initialised = await Deno.stat(`${dataDir}/PG_VERSION`).then(() => true, () => false);
   if (!initialised) {
     const args = ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"];
-    await run("initdb", args);
+    if (options.tls) {
+      const passwordFile = await Deno.makeTempFile();
+      await Deno.writeTextFile(passwordFile, options.tls.password);
+      await giveToServer(passwordFile);
+      try {
+        await run("initdb", [...args, `--pwfile=${passwordFile}`]);
+      } finally {
+        await Deno.remove(passwordFile);
+      }
+      await Deno.writeTextFile(`${dataDir}/pg_hba.conf`, TLS_ONLY_HBA);
+    } else {
+      await run("initdb", args);
+    }
+  }
+  let tlsOptions = "";
+  if (options.tls) {
+    for (
+      const [from, to] of [[options.tls.certFile, "server.crt"], [
+        options.tls.keyFile,
+        "server.key",
+      ]]
+    ) {
+      await Deno.copyFile(from, `${dataDir}/${to}`);
+      await Deno.chmod(`${dataDir}/${to}`, 0o600);
+      await giveToServer(`${dataDir}/${to}`);
+    }
+    tlsOptions = " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key";
   }
   const logFile = `${dataDir}/server.log`;
-  const serverOptions = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`;
+  const serverOptions = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1${tlsOptions}`;
   const start = ["-D", dataDir, "-o", serverOptions, "-l", logFile, "-w", "-t", "60", "start"];
   try {
     await run("pg_ctl", start);
@@ -83,8 +127,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
       await run("pg_ctl", stopArgs(mode));
       await watchdog.disarm();
     })();
+  const password = options.tls ? `:${encodeURIComponent(options.tls.password)}` : "";
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${password}@127.0.0.1:${port}/postgres` +
+      (options.tls ? "?sslmode=require" : ""),
     stop: () => stopIn("fast"),
     crash: () => stopIn("immediate"),
   };
