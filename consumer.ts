@@ -15,6 +15,7 @@ import {
   ensureTopics,
   sendDeadLetters,
 } from "./pipeline/kafka.ts";
+import { checkBrokerTls } from "./pipeline/broker_tls_check.ts";
 import { consumerConfig } from "./runtime/config.ts";
 import { redactUrl } from "./runtime/env_reader.ts";
 import { createBatchHandler } from "./pipeline/batch_handler.ts";
@@ -45,6 +46,7 @@ await runEntry("consumer", consumerConfig, async (config, { log, stopping }) => 
   if (!database) return;
   await using _keeper = startPartitionKeeper(database, config, log);
 
+  await checkBrokerTls(config.kafka);
   const kafka = createKafka(config.kafka, "crypto-consumer", log);
   const deadLetterProducer = createIdempotentProducer(kafka);
   await using _deadLetters = stoppable(() => deadLetterProducer.disconnect().catch(() => {}));

@@ -10,6 +10,7 @@ import { runEntry } from "./runtime/entry.ts";
 import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import { monitorConfig } from "./runtime/config.ts";
 import { createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { checkBrokerTls } from "./pipeline/broker_tls_check.ts";
 import { startGroupMember } from "./pipeline/group_member.ts";
 import { migratedPool } from "./db/migrations.ts";
 import { decodeStatusEvent, type GapReport, type Heartbeat } from "./domain/status_event.ts";
@@ -39,6 +40,7 @@ await runEntry("monitor", monitorConfig, async (config, { log, stopping }) => {
   await using database = await migratedPool(config.databaseUrl, log, stopping);
   if (!database) return;
 
+  await checkBrokerTls(config.kafka);
   const kafka = createKafka(config.kafka, "crypto-monitor", log);
   const admin = kafka.admin();
   await using _admin = stoppable(() => admin.disconnect().catch(() => {}));

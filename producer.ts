@@ -9,6 +9,7 @@ import { stoppable, untilAborted } from "./runtime/stoppable.ts";
 import { producerConfig } from "./runtime/config.ts";
 import { retryTransient } from "./runtime/retry.ts";
 import { createIdempotentProducer, createKafka, ensureTopics } from "./pipeline/kafka.ts";
+import { checkBrokerTls } from "./pipeline/broker_tls_check.ts";
 import { parseBinanceFrame } from "./domain/binance_frame.ts";
 import { encodeTradeEvent, type TradeEvent } from "./domain/trade_event.ts";
 import { deadLetter } from "./domain/dead_letter.ts";
@@ -33,6 +34,7 @@ await runEntry("producer", producerConfig, async (config, { log, stopping }) => 
     brokers: config.kafka.brokers,
     topic,
   });
+  await checkBrokerTls(config.kafka);
   const kafka = createKafka(config.kafka, "crypto-producer", log);
   const producer = createIdempotentProducer(kafka);
   await using _producer = stoppable(() => producer.disconnect().catch(() => {}));

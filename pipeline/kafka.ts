@@ -14,14 +14,15 @@ import type { DeadLetter } from "../domain/dead_letter.ts";
 export const TOPIC_PARTITIONS = 3;
 
 /**
- * Makes a kafkajs client. SASL credentials and TLS come from `config`; kafkajs' own log lines
+ * Makes a kafkajs client. SASL credentials and TLS (with the CAs given, if any) come from
+ * `config`; kafkajs' own log lines
  * at warn and above go through `log` (secrets are never part of them).
  */
 export function createKafka(config: KafkaConfig, clientId: string, log: Logger): Kafka {
   return new Kafka({
     clientId,
     brokers: config.brokers,
-    ssl: config.ssl,
+    ssl: config.ssl && config.ca ? { ca: config.ca } : config.ssl,
     // The config allows only mechanisms kafkajs implements.
     sasl: config.sasl as SASLOptions | undefined,
     connectionTimeout: 5_000,

@@ -6,7 +6,7 @@
  * the one list of every variable, each with its default and bounds (read by `env_reader.ts`).
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
-import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
+import { ConfigError, type EnvReader, envReader, readCertificates } from "./env_reader.ts";
 import { databaseTls } from "./database_tls.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import type { RetentionDays } from "../domain/retention.ts";
@@ -23,6 +23,8 @@ export interface KafkaConfig {
   brokers: string[];
   sasl?: { mechanism: SaslMechanism; username: string; password: string };
   ssl: boolean;
+  /** PEM certificates of the CAs trusted for the brokers' TLS; the system's when undefined. */
+  ca?: string;
   topic: string;
   /** `<topic>.dlq`: frames and messages that failed validation, with the reason. */
   deadLetterTopic: string;
@@ -257,6 +259,11 @@ function kafkaConfig(read: EnvReader): KafkaConfig {
     ["plain", "scram-sha-256", "scram-sha-512"] as const,
     "scram-sha-256",
   );
+  const ssl = read.bool("KAFKA_SSL", username !== undefined);
+  const caFile = read.text("KAFKA_SSL_CA_FILE");
+  if (caFile !== undefined && !ssl) {
+    throw new ConfigError("KAFKA_SSL_CA_FILE", "is set, but KAFKA_SSL is false");
+  }
   const topic = read.text("KAFKA_TOPIC") ?? "crypto-trades";
   if (!TOPIC.test(topic)) {
     throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
@@ -264,7 +271,8 @@ function kafkaConfig(read: EnvReader): KafkaConfig {
   return {
     brokers: brokers(read.text("KAFKA_BOOTSTRAP_SERVERS") ?? "localhost:9092"),
     sasl: username && password ? { mechanism, username, password } : undefined,
-    ssl: read.bool("KAFKA_SSL", username !== undefined),
+    ssl,
+    ca: caFile === undefined ? undefined : readCertificates("KAFKA_SSL_CA_FILE", "file", caFile),
     topic,
     deadLetterTopic: `${topic}.dlq`,
     statusTopic: `${topic}.status`,

@@ -6,7 +6,7 @@
  * read. A wrong mode, a missing CA file or a client certificate (not supported) is a
  * {@link ConfigError} on `DATABASE_URL`, found at start.
  */
-import { ConfigError } from "./env_reader.ts";
+import { ConfigError, readCertificates } from "./env_reader.ts";
 
 /** libpq's modes that postgres.js can honour; `allow` (plain first, TLS second) it cannot. */
 export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
@@ -61,7 +61,9 @@ export function databaseTls(
     }
     return { url: rest, ssl: { host } };
   }
-  const ca = rootCert === undefined ? undefined : readCa(rootCert, readFile);
+  const ca = rootCert === undefined
+    ? undefined
+    : readCertificates("DATABASE_URL", "sslrootcert", rootCert, readFile);
   if (mode === "verify-full") return { url: rest, ssl: { host, ca } };
   if (mode === "verify-ca" || ca !== undefined) {
     return { url: rest, ssl: { host, ca, checkServerIdentity: () => undefined } };
@@ -74,20 +76,4 @@ function sslMode(mode: string | undefined): (typeof SSL_MODES)[number] | undefin
     return mode as (typeof SSL_MODES)[number] | undefined;
   }
   throw new ConfigError("DATABASE_URL", `sslmode "${mode}" is not one of ${SSL_MODES.join(", ")}`);
-}
-
-function readCa(path: string, readFile: (path: string) => string): string {
-  let text: string;
-  try {
-    text = readFile(path);
-  } catch (error) {
-    throw new ConfigError(
-      "DATABASE_URL",
-      `sslrootcert "${path}" cannot be read: ${(error as Error).message}`,
-    );
-  }
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new ConfigError("DATABASE_URL", `sslrootcert "${path}" holds no PEM certificate`);
-  }
-  return text;
 }

@@ -155,6 +155,31 @@ const BYTE_UNITS: Record<string, number> = {
   tib: 2 ** 40,
 };
 
+/**
+ * The PEM certificates in the file at `path`, read with `readFile`; a file that cannot be read
+ * or holds no certificate throws a {@link ConfigError} on `variable`, `what` naming the setting.
+ */
+export function readCertificates(
+  variable: string,
+  what: string,
+  path: string,
+  readFile: (path: string) => string = Deno.readTextFileSync,
+): string {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new ConfigError(
+      variable,
+      `${what} "${path}" cannot be read: ${(error as Error).message}`,
+    );
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(variable, `${what} "${path}" holds no PEM certificate`);
+  }
+  return text;
+}
+
 /** A URL with its password replaced, for logs and errors. */
 export function redactUrl(url: string): string {
   try {

@@ -77,7 +77,9 @@ export function unrecoverableKind(error: unknown): UnrecoverableKind | undefined
     const { name, type, code, message } = e as Record<string, unknown>;
     if (e instanceof UnrecoverableError) return e.kind;
     if (name === "KafkaJSSASLAuthenticationError") {
-      return /mechanism/i.test(String(message)) ? "configuration" : "credentials";
+      // "SASL X mechanism is not supported by the server"; a refused password's message names
+      // its mechanism too ("invalid credentials with SASL mechanism SCRAM-SHA-256").
+      return /mechanism is not supported/i.test(String(message)) ? "configuration" : "credentials";
     }
     if (typeof type === "string" && type in KAFKA_TYPES) return KAFKA_TYPES[type];
     if (typeof code === "string" && code in POSTGRES_CODES) return POSTGRES_CODES[code];

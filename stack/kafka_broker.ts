@@ -8,6 +8,7 @@ import { freePort } from "./free_port.ts";
 import { isPortOpen } from "./port_check.ts";
 import { startParentWatchdog } from "./parent_watchdog.ts";
 import { ensureKafkaJars, lastLines, readOrUndefined, requireTool } from "./kafka_jars.ts";
+import { type KafkaSecurity, scramCredentials, serverProperties } from "./kafka_properties.ts";
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -31,11 +32,16 @@ export interface KafkaBrokerOptions {
   cacheDir?: string;
   /** Maximum JVM heap in MiB; default 512. */
   heapMb?: number;
+  /**
+   * Makes the clients' port demand SASL over TLS (on `localhost`, which the certificate must
+   * name); the users are set when the storage is first formatted.
+   */
+  security?: KafkaSecurity;
 }
 
 /** A running broker. */
 export interface KafkaBroker {
-  /** `127.0.0.1:<port>`, for a client's `brokers` list. */
+  /** `127.0.0.1:<port>` (`localhost:<port>` when secured), for a client's `brokers` list. */
   bootstrap: string;
   /** Stops the broker: SIGTERM, then SIGKILL if it has not exited after 15 s. */
   stop(): Promise<void>;
@@ -50,9 +56,9 @@ export interface KafkaBroker {
  * If this process dies without calling `stop()`, a watchdog stops the broker.
  */
 export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<KafkaBroker> {
-  const { port, heapMb = 512 } = options;
+  const { port, heapMb = 512, security } = options;
   const dataDir = resolve(options.dataDir);
-  const bootstrap = `127.0.0.1:${port}`;
+  const bootstrap = `${security ? "localhost" : "127.0.0.1"}:${port}`;
   await requireTool("java", "Java", "openjdk-17-jre-headless");
   const lib = await ensureKafkaJars(options.cacheDir);
   if (await isPortOpen("127.0.0.1", port)) {
@@ -60,9 +66,23 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   }
   await Deno.mkdir(dataDir, { recursive: true });
   const config = `${dataDir}/server.properties`;
-  await Deno.writeTextFile(config, serverProperties(port, freePort(), `${dataDir}/kraft`));
+  const layout = {
+    port,
+    internalPort: freePort(),
+    controllerPort: freePort(),
+    logDirs: `${dataDir}/kraft`,
+    security,
+    keystoreFile: `${dataDir}/keystore.pem`,
+  };
+  if (security) {
+    const pem = await Promise.all(
+      [security.keyFile, security.certFile].map((file) => Deno.readTextFile(file)),
+    );
+    await Deno.writeTextFile(layout.keystoreFile, pem.join("\n"), { mode: 0o600 });
+  }
+  await Deno.writeTextFile(config, serverProperties(layout));
   await Deno.writeTextFile(`${dataDir}/log4j2.properties`, LOG4J2);
-  await formatStorageOnce(lib, dataDir, config);
+  await formatStorageOnce(lib, dataDir, config, scramCredentials(security));
 
   const logFile = `${dataDir}/broker.log`;
   const java = [
@@ -99,7 +119,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     });
 
   try {
-    await waitUntilAnswering(bootstrap, broker.status, logFile);
+    // A secured broker is probed on its plaintext listener between brokers.
+    const probe = security ? `127.0.0.1:${layout.internalPort}` : bootstrap;
+    await waitUntilAnswering(probe, broker.status, logFile);
   } catch (error) {
     await stop();
     throw error;
@@ -107,33 +129,12 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   return { bootstrap, stop, kill };
 }
 
-function serverProperties(port: number, controllerPort: number, logDirs: string): string {
-  const plaintext = `127.0.0.1:${port}`;
-  const controller = `127.0.0.1:${controllerPort}`;
-  return [
-    "process.roles=broker,controller",
-    "node.id=1",
-    `listeners=PLAINTEXT://${plaintext},CONTROLLER://${controller}`,
-    `advertised.listeners=PLAINTEXT://${plaintext},CONTROLLER://${controller}`,
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    "inter.broker.listener.name=PLAINTEXT",
-    "controller.listener.names=CONTROLLER",
-    `controller.quorum.bootstrap.servers=${controller}`,
-    `log.dirs=${logDirs}`,
-    "num.partitions=3",
-    "auto.create.topics.enable=true",
-    "offsets.topic.replication.factor=1",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "share.coordinator.state.topic.replication.factor=1",
-    "share.coordinator.state.topic.min.isr=1",
-    "min.insync.replicas=1",
-    "group.initial.rebalance.delay.ms=0",
-    "",
-  ].join("\n");
-}
-
-async function formatStorageOnce(lib: string, dataDir: string, config: string): Promise<void> {
+async function formatStorageOnce(
+  lib: string,
+  dataDir: string,
+  config: string,
+  extraArgs: string[],
+): Promise<void> {
   if (await readOrUndefined(`${dataDir}/kraft/meta.properties`) !== undefined) return;
   const clusterId = await readOrUndefined(`${dataDir}/cluster.id`) ?? newClusterId();
   await Deno.writeTextFile(`${dataDir}/cluster.id`, clusterId);
@@ -148,6 +149,7 @@ async function formatStorageOnce(lib: string, dataDir: string, config: string): 
       clusterId,
       "-c",
       config,
+      ...extraArgs,
     ],
     stdin: "null",
   }).output();

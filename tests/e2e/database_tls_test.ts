@@ -11,6 +11,7 @@ import { startLocalPostgres } from "../../stack/local_postgres.ts";
 import { freePort } from "../../stack/free_port.ts";
 import { connectDatabase } from "../../runtime/database.ts";
 import { type ComponentProcess, startComponent } from "../helpers/component_process.ts";
+import { assertNoSecrets } from "../helpers/log_secrets.ts";
 import { makeCertificateAuthority } from "../helpers/certificates.ts";
 import { startTestStack } from "../helpers/test_stack.ts";
 import { countTrades } from "../helpers/expected_trades.ts";
@@ -29,15 +30,6 @@ async function task(name: string, args: string[], env: Record<string, string>) {
   }).output();
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
   return { code: output.code, text };
-}
-
-/** Every log line of `components` and `texts`, none of which may hold the password. */
-function assertNoPassword(components: ComponentProcess[], texts: string[] = []): void {
-  const lines = [...components.flatMap((c) => c.logs().map((l) => JSON.stringify(l))), ...texts];
-  assert.ok(lines.length > 0);
-  for (const line of lines) {
-    assert.ok(!line.includes(PASSWORD), `a log line holds the password: ${line}`);
-  }
 }
 
 Deno.test({
@@ -163,6 +155,6 @@ Deno.test({
         assert.match(String(fatal?.error), cause, entry);
       }
     }
-    assertNoPassword(components, texts);
+    assertNoSecrets([PASSWORD], components, texts);
   },
 });

@@ -69,6 +69,16 @@ Deno.test("each bad value names its variable", () => {
   assert.equal(failsOn({ KAFKA_USERNAME: "u" }), "KAFKA_PASSWORD");
   assert.equal(failsOn({ KAFKA_SASL_MECHANISM: "gssapi" }), "KAFKA_SASL_MECHANISM");
   assert.equal(failsOn({ KAFKA_SSL: "maybe" }), "KAFKA_SSL");
+  assert.equal(failsOn({ KAFKA_SSL_CA_FILE: "/etc/hostname" }), "KAFKA_SSL_CA_FILE");
+  assert.equal(
+    failsOn({ KAFKA_SSL: "true", KAFKA_SSL_CA_FILE: "/no/such/ca.pem" }),
+    "KAFKA_SSL_CA_FILE",
+  );
+  assert.equal(
+    failsOn({ KAFKA_SSL: "true", KAFKA_SSL_CA_FILE: "/etc/hostname" }),
+    "KAFKA_SSL_CA_FILE",
+  );
+  assert.equal(failsOn({ DATABASE_URL: "postgres://x/y?sslmode=verify" }), "DATABASE_URL");
   assert.equal(failsOn({ KAFKA_TOPIC: "bad topic" }), "KAFKA_TOPIC");
   assert.equal(failsOn({ DATABASE_URL: "mysql://x/y" }), "DATABASE_URL");
   assert.equal(failsOn({ DATABASE_URL: "postgres://x" }), "DATABASE_URL");

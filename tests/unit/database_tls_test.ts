@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { databaseTls } from "../../runtime/database_tls.ts";
 import { ConfigError } from "../../runtime/env_reader.ts";
-import { unrecoverableKind } from "../../runtime/unrecoverable.ts";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const files = (path: string) => {
@@ -73,13 +72,4 @@ Deno.test("a mode, CA file or client certificate that cannot be used names DATAB
       return true;
     });
   }
-});
-
-Deno.test("a certificate the client refuses is a failure no retry mends; a reset is not", () => {
-  const tlsError = (code: string) => Object.assign(new Error(code), { code });
-  assert.equal(unrecoverableKind(tlsError("UNABLE_TO_VERIFY_LEAF_SIGNATURE")), "configuration");
-  assert.equal(unrecoverableKind(tlsError("ERR_TLS_CERT_ALTNAME_INVALID")), "configuration");
-  assert.equal(unrecoverableKind(tlsError("CERT_HAS_EXPIRED")), "configuration");
-  assert.equal(unrecoverableKind(tlsError("ECONNRESET")), undefined);
-  assert.equal(unrecoverableKind(tlsError("ECONNREFUSED")), undefined);
 });

@@ -59,7 +59,10 @@ export const LAYOUT: Record<string, Rule> = {
   runtime: { folders: ["domain"], packages: ["postgres", "prom-client"] },
   db: { folders: ["runtime", "domain"], packages: [] },
   store: { folders: ["runtime", "domain"], packages: ["postgres"] },
-  pipeline: { folders: ["store", "runtime", "domain"], packages: ["kafkajs", "postgres"] },
+  pipeline: {
+    folders: ["store", "runtime", "domain"],
+    packages: ["kafkajs", "postgres", "node:tls", "node:net"],
+  },
   web: { folders: ["store", "runtime", "domain"], packages: ["postgres", "node:crypto"] },
   routes: {
     folders: ["fresh", "web", "store", "islands", "components", "ui", "runtime", "domain"],
