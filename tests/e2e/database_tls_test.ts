@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { startLocalPostgres } from "../../stack/local_postgres.ts";
 import { freePort } from "../../stack/free_port.ts";
 import { connectDatabase } from "../../runtime/database.ts";
-import { type ComponentProcess, startComponent } from "../helpers/component_process.ts";
+import { startComponent } from "../helpers/component_process.ts";
 import { assertNoSecrets } from "../helpers/log_secrets.ts";
 import { makeCertificateAuthority } from "../helpers/certificates.ts";
 import { startTestStack } from "../helpers/test_stack.ts";
