@@ -108,8 +108,19 @@ export interface DashboardConfig extends CommonConfig {
   dashboardAdminToken?: string;
 }
 
+/** What `deno task infra` (and `deno task start`, which runs it) reads besides. */
+export interface InfraConfig {
+  /** Brokers infra starts where none answers: 1, or a cluster of 3 or more. */
+  localKafkaBrokers: number;
+}
+
 /** Every process's settings, as `deno task start` checks them. */
-export type Config = ProducerConfig & ConsumerConfig & MonitorConfig & DashboardConfig;
+export type Config =
+  & ProducerConfig
+  & ConsumerConfig
+  & MonitorConfig
+  & DashboardConfig
+  & InfraConfig;
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
@@ -235,9 +246,22 @@ export function dashboardConfig(env: Env): DashboardConfig {
   };
 }
 
+/** The local servers' settings from `env`. */
+export function infraConfig(env: Env): InfraConfig {
+  const brokers = envReader(env).int("KAFKA_BROKERS", { default: 1, min: 1, max: 9 });
+  if (brokers === 2) {
+    throw new ConfigError(
+      "KAFKA_BROKERS",
+      "2 brokers cannot outvote one another: give 1, or 3 to 9",
+    );
+  }
+  return { localKafkaBrokers: brokers };
+}
+
 /** Every process's settings: throws on the first bad value any of them has. */
 export function loadConfig(env: Env = Deno.env.toObject()): Config {
   return {
+    ...infraConfig(env),
     ...producerConfig(env),
     ...consumerConfig(env),
     ...monitorConfig(env),

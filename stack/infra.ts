@@ -1,7 +1,7 @@
 /**
- * `deno task infra`: the Kafka broker and PostgreSQL server the configuration names. Whatever
- * already answers is reused; what does not, and is on this machine, is started from `.cache/`
- * and stopped again on SIGINT or SIGTERM.
+ * `deno task infra`: the Kafka broker (or, with `KAFKA_BROKERS=3`, a cluster of three) and the
+ * PostgreSQL server the configuration names. Whatever already answers is reused; what does not,
+ * and is on this machine, is started from `.cache/` and stopped again on SIGINT or SIGTERM.
  */
 import { type Config, loadConfig } from "../runtime/config.ts";
 import { connectDatabase } from "../runtime/database.ts";
@@ -9,17 +9,19 @@ import { runEntry } from "../runtime/entry.ts";
 import type { Logger } from "../runtime/log.ts";
 import { ensureDatabase } from "../db/ensure_database.ts";
 import { startKafkaBroker } from "./kafka_broker.ts";
+import { startKafkaCluster } from "./kafka_cluster.ts";
 import { startLocalPostgres } from "./local_postgres.ts";
 import { isPortOpen } from "./port_check.ts";
 import { type Stoppable, stoppable, untilAborted } from "../runtime/stoppable.ts";
 
 const KAFKA_DATA_DIR = ".cache/kafka-data";
+const KAFKA_CLUSTER_DIR = ".cache/kafka-cluster";
 const POSTGRES_DATA_DIR = ".cache/postgres-data";
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 /** The broker and database in use, and a way to stop the ones this process started. */
 export interface Infra extends Stoppable {
-  /** `host:port` of the Kafka broker. */
+  /** `host:port` of the Kafka broker; of each broker, comma-separated, for a cluster. */
   kafka: string;
   /** `host:port` of the PostgreSQL server. */
   postgres: string;
@@ -31,7 +33,8 @@ export interface Infra extends Stoppable {
 
 /**
  * Makes sure the first broker of `KAFKA_BOOTSTRAP_SERVERS` and the server of `DATABASE_URL`
- * answer, starting local ones where nothing does. A started PostgreSQL gets the role and
+ * answer, starting local ones where nothing does: one broker, or with `KAFKA_BROKERS` a
+ * cluster of that many. A started PostgreSQL gets the role and
  * database the URL names. Throws when a server that is not on this machine does not answer.
  */
 export async function startInfra(config: Config, log: Logger): Promise<Infra> {
@@ -52,15 +55,25 @@ export async function startInfra(config: Config, log: Logger): Promise<Infra> {
       postgresStarted = true;
     }
 
-    const broker = hostAndPort(`kafka://${config.kafka.brokers[0]}`);
-    let kafka = broker.address;
+    const brokers = localBrokers(config);
+    // Those given, unless a local cluster adds to them.
+    const given = config.kafka.brokers;
+    let kafka = (given.length >= brokers.length ? given : brokers.map((b) => b.address)).join(",");
     let kafkaStarted = false;
-    if (!await isPortOpen(broker.host, broker.port)) {
-      requireLocal(broker, "Kafka", "KAFKA_BOOTSTRAP_SERVERS");
-      log.info("starting a local Kafka broker", { port: broker.port, dataDir: KAFKA_DATA_DIR });
-      const started = await startKafkaBroker({ port: broker.port, dataDir: KAFKA_DATA_DIR });
-      stops.push(started.stop);
-      kafka = started.bootstrap;
+    if (!await isPortOpen(brokers[0].host, brokers[0].port)) {
+      for (const broker of brokers) requireLocal(broker, "Kafka", "KAFKA_BOOTSTRAP_SERVERS");
+      const ports = brokers.map((broker) => broker.port);
+      if (brokers.length === 1) {
+        log.info("starting a local Kafka broker", { port: ports[0], dataDir: KAFKA_DATA_DIR });
+        const started = await startKafkaBroker({ port: ports[0], dataDir: KAFKA_DATA_DIR });
+        stops.push(started.stop);
+        kafka = started.bootstrap;
+      } else {
+        log.info("starting a local Kafka cluster", { ports, dataDir: KAFKA_CLUSTER_DIR });
+        const started = await startKafkaCluster({ ports, dataDir: KAFKA_CLUSTER_DIR });
+        stops.push(started.stop);
+        kafka = started.bootstrap;
+      }
       kafkaStarted = true;
     }
 
@@ -87,6 +100,21 @@ function hostAndPort(url: string): Address {
   const host = parsed.hostname || "localhost";
   const port = Number(parsed.port || 5432);
   return { host, port, address: `${host}:${port}` };
+}
+
+/**
+ * The brokers infra looks for: `KAFKA_BOOTSTRAP_SERVERS`' first, or for a cluster of
+ * `KAFKA_BROKERS` its first that many, continued on the ports after the last one given.
+ */
+function localBrokers(config: Config): Address[] {
+  const given = config.kafka.brokers.map((broker) => hostAndPort(`kafka://${broker}`));
+  const brokers = given.slice(0, config.localKafkaBrokers);
+  while (brokers.length < config.localKafkaBrokers) {
+    const last = brokers[brokers.length - 1];
+    const port = last.port + 1;
+    brokers.push({ host: last.host, port, address: `${last.host}:${port}` });
+  }
+  return brokers;
 }
 
 function requireLocal(address: Address, what: string, variable: string): void {

@@ -8,7 +8,13 @@ import { freePort } from "./free_port.ts";
 import { isPortOpen } from "./port_check.ts";
 import { startParentWatchdog } from "./parent_watchdog.ts";
 import { ensureKafkaJars, lastLines, readOrUndefined, requireTool } from "./kafka_jars.ts";
-import { type KafkaSecurity, scramCredentials, serverProperties } from "./kafka_properties.ts";
+import { formatStorageOnce } from "./kafka_storage.ts";
+import {
+  type ClusterMembership,
+  type KafkaSecurity,
+  scramCredentials,
+  serverProperties,
+} from "./kafka_properties.ts";
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -37,6 +43,11 @@ export interface KafkaBrokerOptions {
    * name); the users are set when the storage is first formatted.
    */
   security?: KafkaSecurity;
+  /**
+   * One node of a cluster (see `kafka_cluster.ts`): its place, its controller's port (fixed, as
+   * the other nodes know it) and the cluster's id, shared by every node's storage.
+   */
+  cluster?: ClusterMembership & { controllerPort: number; clusterId: string };
 }
 
 /** A running broker. */
@@ -69,10 +80,11 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   const layout = {
     port,
     internalPort: freePort(),
-    controllerPort: freePort(),
+    controllerPort: options.cluster?.controllerPort ?? freePort(),
     logDirs: `${dataDir}/kraft`,
     security,
     keystoreFile: `${dataDir}/keystore.pem`,
+    cluster: options.cluster,
   };
   if (security) {
     const pem = await Promise.all(
@@ -82,7 +94,11 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   }
   await Deno.writeTextFile(config, serverProperties(layout));
   await Deno.writeTextFile(`${dataDir}/log4j2.properties`, LOG4J2);
-  await formatStorageOnce(lib, dataDir, config, scramCredentials(security));
+  await formatStorageOnce(lib, dataDir, config, [
+    // A cluster's nodes know their quorum from `controller.quorum.voters`.
+    ...(options.cluster ? [] : ["--standalone"]),
+    ...scramCredentials(security),
+  ], options.cluster?.clusterId);
 
   const logFile = `${dataDir}/broker.log`;
   const java = [
@@ -127,47 +143,6 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     throw error;
   }
   return { bootstrap, stop, kill };
-}
-
-async function formatStorageOnce(
-  lib: string,
-  dataDir: string,
-  config: string,
-  extraArgs: string[],
-): Promise<void> {
-  if (await readOrUndefined(`${dataDir}/kraft/meta.properties`) !== undefined) return;
-  const clusterId = await readOrUndefined(`${dataDir}/cluster.id`) ?? newClusterId();
-  await Deno.writeTextFile(`${dataDir}/cluster.id`, clusterId);
-  const output = await new Deno.Command("java", {
-    args: [
-      "-cp",
-      `${lib}/*`,
-      "kafka.tools.StorageTool",
-      "format",
-      "--standalone",
-      "-t",
-      clusterId,
-      "-c",
-      config,
-      ...extraArgs,
-    ],
-    stdin: "null",
-  }).output();
-  if (!output.success) {
-    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-    throw new Error(`formatting Kafka storage in ${dataDir} failed:\n${lastLines(text, 30)}`);
-  }
-}
-
-/** A Kafka cluster id: 16 random bytes in unpadded base64url, not starting with "-". */
-function newClusterId(): string {
-  for (;;) {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    const id = btoa(String.fromCharCode(...bytes))
-      .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-    // The command line would read a leading "-" as an option.
-    if (!id.startsWith("-")) return id;
-  }
 }
 
 async function waitUntilAnswering(

@@ -12,6 +12,16 @@ export interface KafkaSecurity {
   users: Record<string, string>;
 }
 
+/** A node's place in a cluster of nodes that are each broker and controller. */
+export interface ClusterMembership {
+  /** From 1. */
+  nodeId: number;
+  /** Every node's controller, `<id>@127.0.0.1:<port>`, comma-separated: a static quorum. */
+  voters: string;
+  /** How many nodes the cluster has. */
+  size: number;
+}
+
 /** The ports and paths of one broker. */
 export interface BrokerLayout {
   /** The clients' port; with `security`, on `localhost`, which the certificate must name. */
@@ -24,37 +34,50 @@ export interface BrokerLayout {
   security?: KafkaSecurity;
   /** A PEM file of the key and certificate chain, written by the broker's start. */
   keystoreFile: string;
+  /** Undefined: a cluster of this one node. */
+  cluster?: ClusterMembership;
 }
 
 /** The mechanisms the secured listener offers. */
 export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 
-/** `server.properties` of a single node that is broker and controller at once. */
+/**
+ * `server.properties` of a node that is broker and controller at once. In a cluster of three or
+ * more, every topic (the consumer groups' offsets too) is kept on three brokers and a write
+ * needs two of them (`min.insync.replicas`), and a replica that fell behind never becomes
+ * leader (unclean leader election off), so an acknowledged write survives one broker's loss.
+ */
 export function serverProperties(layout: BrokerLayout): string {
-  const { port, internalPort, controllerPort, security } = layout;
+  const { port, internalPort, controllerPort, security, cluster } = layout;
+  const replicas = Math.min(cluster?.size ?? 1, 3);
+  const inSync = replicas >= 3 ? 2 : 1;
   const controller = `127.0.0.1:${controllerPort}`;
   const clients = security ? `SECURE://localhost:${port}` : `PLAINTEXT://127.0.0.1:${port}`;
   const internal = security ? [`INTERNAL://127.0.0.1:${internalPort}`] : [];
   const listeners = [clients, ...internal, `CONTROLLER://${controller}`].join(",");
   return [
     "process.roles=broker,controller",
-    "node.id=1",
+    `node.id=${cluster?.nodeId ?? 1}`,
     `listeners=${listeners}`,
     `advertised.listeners=${listeners}`,
     "listener.security.protocol.map=" +
     "PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT,SECURE:SASL_SSL,CONTROLLER:PLAINTEXT",
     `inter.broker.listener.name=${security ? "INTERNAL" : "PLAINTEXT"}`,
     "controller.listener.names=CONTROLLER",
-    `controller.quorum.bootstrap.servers=${controller}`,
+    cluster
+      ? `controller.quorum.voters=${cluster.voters}`
+      : `controller.quorum.bootstrap.servers=${controller}`,
     `log.dirs=${layout.logDirs}`,
     "num.partitions=3",
     "auto.create.topics.enable=true",
-    "offsets.topic.replication.factor=1",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "share.coordinator.state.topic.replication.factor=1",
-    "share.coordinator.state.topic.min.isr=1",
-    "min.insync.replicas=1",
+    `default.replication.factor=${replicas}`,
+    `offsets.topic.replication.factor=${replicas}`,
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${inSync}`,
+    `share.coordinator.state.topic.replication.factor=${replicas}`,
+    `share.coordinator.state.topic.min.isr=${inSync}`,
+    `min.insync.replicas=${inSync}`,
+    "unclean.leader.election.enable=false",
     "group.initial.rebalance.delay.ms=0",
     ...(security ? secureListener(security, layout.keystoreFile) : []),
     "",

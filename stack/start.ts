@@ -25,6 +25,8 @@ await runEntry("start", loadConfig, async (config, { log, stopping }) => {
   if (stopping.aborted) return;
   await using feed = await chooseFeed(config, log);
   const env = {
+    // Every broker of a local cluster, so a component can start while one of them is down.
+    KAFKA_BOOTSTRAP_SERVERS: infra.kafka,
     BINANCE_WS_URL: feed.url,
     BINANCE_REST_URL: feed.restUrl,
     FEED_SIMULATED: String(feed.simulated),

@@ -33,6 +33,7 @@ Deno.test("defaults follow the contract", () => {
   assert.equal(config.binanceWsUrl, "wss://stream.binance.com:9443");
   assert.equal(config.port, 8000);
   assert.equal(config.feedSimulated, false);
+  assert.equal(config.localKafkaBrokers, 1);
 });
 
 Deno.test("credentials turn on SASL/SCRAM-SHA-256 over TLS", () => {
@@ -79,6 +80,8 @@ Deno.test("each bad value names its variable", () => {
     "KAFKA_SSL_CA_FILE",
   );
   assert.equal(failsOn({ DATABASE_URL: "postgres://x/y?sslmode=verify" }), "DATABASE_URL");
+  assert.equal(failsOn({ KAFKA_BROKERS: "2" }), "KAFKA_BROKERS");
+  assert.equal(failsOn({ KAFKA_BROKERS: "10" }), "KAFKA_BROKERS");
   assert.equal(failsOn({ KAFKA_TOPIC: "bad topic" }), "KAFKA_TOPIC");
   assert.equal(failsOn({ DATABASE_URL: "mysql://x/y" }), "DATABASE_URL");
   assert.equal(failsOn({ DATABASE_URL: "postgres://x" }), "DATABASE_URL");
