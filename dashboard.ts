@@ -13,6 +13,7 @@ import { createApp } from "./fresh/compat.ts";
 import { manifest } from "./fresh/manifest.ts";
 import { startLiveHub } from "./web/live_hub.ts";
 import { RequestTiming } from "./web/request_timing.ts";
+import { ClientLimits } from "./web/client_limits.ts";
 
 const STATIC_DIR = new URL("./static/", import.meta.url);
 
@@ -34,6 +35,12 @@ await runEntry("dashboard", dashboardConfig, async (config, { log, stopping }) =
     live: live.hub,
     feedSimulated: config.feedSimulated,
     adminToken: config.dashboardAdminToken,
+    readToken: config.dashboardReadToken,
+    limits: new ClientLimits({
+      requestsPerSecond: config.dashboardRequestsPerSecond,
+      streamsPerClient: config.dashboardStreamsPerClient,
+    }),
+    trustForwardedFor: config.dashboardTrustForwardedFor,
     timing: new RequestTiming(),
   }, {
     staticDir: STATIC_DIR,

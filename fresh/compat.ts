@@ -24,6 +24,8 @@ export interface RouteContext<State> {
   route: string | null;
   params: Record<string, string>;
   state: State;
+  /** The connection's addresses, as `Deno.serve` gives them; absent for a request made in-process. */
+  info?: Deno.ServeHandlerInfo;
   /** Renders the route's page inside `_app` with `data`, as a 200 HTML response by default. */
   render(data?: unknown, init?: ResponseInit): Response;
   /** In middleware: runs the rest of the chain. */
@@ -74,17 +76,21 @@ export function createApp<State>(
   const app = new Hono();
   // Runs `route` behind the middleware, as Fresh runs `_middleware.ts` around every route.
   const serve = (
-    request: Request,
+    c: { req: { raw: Request }; env: unknown },
     pattern: string | null,
     params: Record<string, string>,
     route: RouteRunner<State>,
   ) => {
+    const request = c.req.raw;
     const url = new URL(request.url);
+    // `Deno.serve(app.fetch)` hands Hono the connection's info as its environment.
+    const info = isServeInfo(c.env) ? c.env : undefined;
     const context = (next: () => Promise<Response>): RouteContext<State> => ({
       url,
       route: pattern,
       params,
       state,
+      info,
       render: () => {
         throw new Error(`${url.pathname} has no page to render`);
       },
@@ -103,7 +109,7 @@ export function createApp<State>(
       "/static/*",
       (c) =>
         serve(
-          c.req.raw,
+          c,
           "/static/*",
           {},
           async () => (await files(c, () => Promise.resolve())) ?? notFound(),
@@ -114,7 +120,7 @@ export function createApp<State>(
     const pattern = routePath(file);
     app.all(pattern, (c) => {
       const params = c.req.param() as Record<string, string>;
-      return serve(c.req.raw, pattern, params, (request, ctx) => {
+      return serve(c, pattern, params, (request, ctx) => {
         const render = (data?: unknown, init?: ResponseInit) => {
           const Page = module.default;
           if (!Page) throw new Error(`${file} has no page to render`);
@@ -137,7 +143,7 @@ export function createApp<State>(
       });
     });
   }
-  app.notFound((c) => serve(c.req.raw, null, {}, () => notFound()));
+  app.notFound((c) => serve(c, null, {}, () => notFound()));
   return app;
 }
 
@@ -161,6 +167,10 @@ type RouteRunner<State> = (
   request: Request,
   context: RouteContext<State>,
 ) => Response | Promise<Response>;
+
+function isServeInfo(env: unknown): env is Deno.ServeHandlerInfo {
+  return typeof env === "object" && env !== null && "remoteAddr" in env;
+}
 
 function notFound(): Promise<Response> {
   return Promise.resolve(new Response("not found\n", { status: 404 }));

@@ -6,6 +6,8 @@ import * as middleware from "../routes/_middleware.ts";
 import * as index from "../routes/index.tsx";
 import * as healthz from "../routes/healthz.ts";
 import * as metrics from "../routes/metrics.ts";
+import * as signIn from "../routes/sign-in.tsx";
+import * as signOut from "../routes/sign-out.ts";
 import * as apiTrades from "../routes/api/trades.ts";
 import * as apiWhales from "../routes/api/whales.ts";
 import * as apiAggregates from "../routes/api/aggregates.ts";
@@ -26,6 +28,8 @@ export const manifest: Manifest<DashboardState> = {
     "index.tsx": index,
     "healthz.ts": healthz,
     "metrics.ts": metrics,
+    "sign-in.tsx": signIn,
+    "sign-out.ts": signOut,
     "api/trades.ts": apiTrades,
     "api/whales.ts": apiWhales,
     "api/aggregates.ts": apiAggregates,

@@ -106,6 +106,14 @@ export interface DashboardConfig extends CommonConfig {
    * leaves the dashboard read-only.
    */
   dashboardAdminToken?: string;
+  /** The token that reading needs (page, APIs, stream); undefined (the default): public. */
+  dashboardReadToken?: string;
+  /** Requests a second one client address may send (twice as many at once). */
+  dashboardRequestsPerSecond: number;
+  /** Live streams one client address may hold open at once. */
+  dashboardStreamsPerClient: number;
+  /** Whether the client's address is the last of `X-Forwarded-For` (behind a proxy). */
+  dashboardTrustForwardedFor: boolean;
 }
 
 /** What `deno task infra` (and `deno task start`, which runs it) reads besides. */
@@ -229,21 +237,43 @@ export function monitorConfig(env: Env): MonitorConfig {
 /** The dashboard's settings from `env`. */
 export function dashboardConfig(env: Env): DashboardConfig {
   const read = envReader(env);
-  const token = read.text("DASHBOARD_ADMIN_TOKEN");
-  if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token))) {
-    throw new ConfigError(
-      "DASHBOARD_ADMIN_TOKEN",
-      `is not ${MIN_TOKEN_LENGTH} or more printable characters without spaces ` +
-        "(openssl rand -hex 24 makes one)",
-    );
+  const adminToken = secretToken(read, "DASHBOARD_ADMIN_TOKEN");
+  const readToken = secretToken(read, "DASHBOARD_READ_TOKEN");
+  if (readToken !== undefined && readToken === adminToken) {
+    throw new ConfigError("DASHBOARD_READ_TOKEN", "is the admin token: give readers another");
   }
   return {
     ...commonConfig(env),
     databaseUrl: databaseUrl(read),
     port: read.int("PORT", { default: 8000, min: 1, max: 65_535 }),
     feedSimulated: read.bool("FEED_SIMULATED", false),
-    dashboardAdminToken: token,
+    dashboardAdminToken: adminToken,
+    dashboardReadToken: readToken,
+    dashboardRequestsPerSecond: read.int("DASHBOARD_REQUESTS_PER_SECOND", {
+      default: 20,
+      min: 1,
+      max: 100_000,
+    }),
+    dashboardStreamsPerClient: read.int("DASHBOARD_STREAMS_PER_CLIENT", {
+      default: 10,
+      min: 1,
+      max: 10_000,
+    }),
+    dashboardTrustForwardedFor: read.bool("DASHBOARD_TRUST_FORWARDED_FOR", false),
   };
+}
+
+/** A token of at least {@link MIN_TOKEN_LENGTH} printable characters without spaces, or unset. */
+function secretToken(read: EnvReader, name: string): string | undefined {
+  const token = read.text(name);
+  if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token))) {
+    throw new ConfigError(
+      name,
+      `is not ${MIN_TOKEN_LENGTH} or more printable characters without spaces ` +
+        "(openssl rand -hex 24 makes one)",
+    );
+  }
+  return token;
 }
 
 /** The local servers' settings from `env`. */

@@ -39,7 +39,8 @@ export async function adminRefusal(
   return undefined;
 }
 
-async function sameSecret(given: string, expected: string): Promise<boolean> {
+/** Whether `given` is `expected`, compared in constant time as SHA-256 digests. */
+export async function sameSecret(given: string, expected: string): Promise<boolean> {
   const [a, b] = await Promise.all(
     [given, expected].map((text) => crypto.subtle.digest("SHA-256", encoder.encode(text))),
   );

@@ -131,6 +131,15 @@ export async function dashboardMetrics(state: DashboardState): Promise<Registry>
     "Events published to streams.",
     () => (state.live?.nextId ?? 1) - 1,
   );
+  if (state.limits) {
+    const { refused } = state.limits;
+    counter(
+      "dashboard_requests_refused_total",
+      "Requests answered 429: past a client's requests a second, or its live streams.",
+      () => [[{ limit: "requests" }, refused.requests], [{ limit: "streams" }, refused.streams]],
+      ["limit"],
+    );
+  }
   const timing = state.timing?.registry;
   return timing ? mergeRegistries([registry, timing]) : registry;
 }

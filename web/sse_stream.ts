@@ -19,6 +19,8 @@ export interface LiveStreamOptions {
   maxWaiting?: number;
   /** A client that has read nothing for this long while events wait is disconnected. */
   idleLimitMs?: number;
+  /** Called once when the stream ends: cancelled by the client, or cut as idle. */
+  onEnd?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -37,6 +39,7 @@ const HEARTBEAT = encoder.encode(": heartbeat\n\n");
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
   const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200, idleLimitMs = 60_000 } =
     options;
+  const onEnd = options.onEnd ?? (() => {});
   let waiting: LiveEvent[] = [];
   let lastRead = Date.now();
   let close = () => {};
@@ -76,6 +79,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
       close = () => {
         unsubscribe();
         stopHeartbeat();
+        onEnd();
         controller.error(new Error("client stopped reading"));
       };
       controller.enqueue(encoder.encode(`retry: 3000\n: connected\n\n`));
@@ -103,6 +107,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
       cancelled = true;
       unsubscribe();
       stopHeartbeat();
+      onEnd();
       wake?.();
     },
   }, { highWaterMark: 0 });

@@ -7,6 +7,7 @@ import type { Handler } from "../../fresh/compat.ts";
 import type { DashboardState } from "../../web/dashboard_state.ts";
 import { BadRequest } from "../../web/api_params.ts";
 import { liveEventStream } from "../../web/sse_stream.ts";
+import { clientAddress } from "../../web/request_gate.ts";
 
 /**
  * Concurrent streams one process serves; more get a 503. Each costs a socket and a few KiB:
@@ -16,7 +17,7 @@ import { liveEventStream } from "../../web/sse_stream.ts";
 export const MAX_STREAMS = 2_000;
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
-  GET(request, { url, state }) {
+  GET(request, { url, state, info }) {
     const { live } = state;
     if (!live) return new Response("live updates are not available\n", { status: 503 });
     if (live.clients >= MAX_STREAMS) {
@@ -26,9 +27,13 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
     if (raw !== null && !/^\d{1,15}$/.test(raw)) {
       throw new BadRequest("since", `"${raw.slice(0, 40)}" is not an event id`);
     }
+    const client = clientAddress(request, info?.remoteAddr, state.trustForwardedFor);
+    const release = client === undefined ? undefined : state.limits?.openStream(client);
+    if (release instanceof Response) return release;
     const body = liveEventStream({
       hub: live,
       lastEventId: raw === null ? undefined : Number(raw),
+      onEnd: release,
     });
     return new Response(body, {
       headers: {

@@ -2,8 +2,8 @@
 import { connectDatabase, type Sql } from "../../runtime/database.ts";
 import { migrate } from "../../db/migrations.ts";
 
-/** A throwaway database: its URL, a pool on it, and `drop` to remove both. */
-export interface TestDatabase {
+/** A throwaway database: its URL, a pool on it, and `drop` (or `await using`) to remove both. */
+export interface TestDatabase extends AsyncDisposable {
   url: string;
   sql: Sql;
   drop(): Promise<void>;
@@ -22,13 +22,10 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   url.pathname = `/${name}`;
   const sql = connectDatabase(url.toString(), { max: 4 });
   if (migrated) await migrate(sql);
-  return {
-    url: url.toString(),
-    sql,
-    async drop() {
-      await sql.end({ timeout: 5 });
-      await admin`drop database if exists ${admin(name)} with (force)`;
-      await admin.end({ timeout: 5 });
-    },
+  const drop = async () => {
+    await sql.end({ timeout: 5 });
+    await admin`drop database if exists ${admin(name)} with (force)`;
+    await admin.end({ timeout: 5 });
   };
+  return { url: url.toString(), sql, drop, [Symbol.asyncDispose]: drop };
 }

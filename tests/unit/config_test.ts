@@ -34,6 +34,10 @@ Deno.test("defaults follow the contract", () => {
   assert.equal(config.port, 8000);
   assert.equal(config.feedSimulated, false);
   assert.equal(config.localKafkaBrokers, 1);
+  assert.equal(config.dashboardReadToken, undefined);
+  assert.equal(config.dashboardRequestsPerSecond, 20);
+  assert.equal(config.dashboardStreamsPerClient, 10);
+  assert.equal(config.dashboardTrustForwardedFor, false);
 });
 
 Deno.test("credentials turn on SASL/SCRAM-SHA-256 over TLS", () => {
@@ -81,6 +85,20 @@ Deno.test("each bad value names its variable", () => {
   );
   assert.equal(failsOn({ DATABASE_URL: "postgres://x/y?sslmode=verify" }), "DATABASE_URL");
   assert.equal(failsOn({ KAFKA_BROKERS: "2" }), "KAFKA_BROKERS");
+  assert.equal(failsOn({ DASHBOARD_READ_TOKEN: "short" }), "DASHBOARD_READ_TOKEN");
+  assert.equal(
+    failsOn({
+      DASHBOARD_READ_TOKEN: "same-token-0123456789",
+      DASHBOARD_ADMIN_TOKEN: "same-token-0123456789",
+    }),
+    "DASHBOARD_READ_TOKEN",
+  );
+  assert.equal(failsOn({ DASHBOARD_REQUESTS_PER_SECOND: "0" }), "DASHBOARD_REQUESTS_PER_SECOND");
+  assert.equal(failsOn({ DASHBOARD_STREAMS_PER_CLIENT: "none" }), "DASHBOARD_STREAMS_PER_CLIENT");
+  assert.equal(
+    failsOn({ DASHBOARD_TRUST_FORWARDED_FOR: "maybe" }),
+    "DASHBOARD_TRUST_FORWARDED_FOR",
+  );
   assert.equal(failsOn({ KAFKA_BROKERS: "10" }), "KAFKA_BROKERS");
   assert.equal(failsOn({ KAFKA_TOPIC: "bad topic" }), "KAFKA_TOPIC");
   assert.equal(failsOn({ DATABASE_URL: "mysql://x/y" }), "DATABASE_URL");

@@ -1,0 +1,83 @@
+/**
+ * What every request to the dashboard passes before its route: its client's request rate, the
+ * origin of a request that writes, and, with `DASHBOARD_READ_TOKEN`, the right to read.
+ */
+import type { DashboardState } from "./dashboard_state.ts";
+import { mayRead } from "./read_access.ts";
+
+/** Paths anyone may ask for: health, the page's files, signing in and out. */
+const PUBLIC = /^\/(healthz$|static\/|sign-in$|sign-out$)/;
+const READING_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The client's address: the peer's, or with `trustForwardedFor` the last one in
+ * `X-Forwarded-For` (the one the proxy in front added); undefined when unknown (a request made
+ * in the same process, as tests do).
+ */
+export function clientAddress(
+  request: Request,
+  peer: Deno.Addr | undefined,
+  trustForwardedFor = false,
+): string | undefined {
+  if (trustForwardedFor) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  return peer && "hostname" in peer ? peer.hostname : undefined;
+}
+
+/** A refusal of `request` (429, 403, 401 or a redirect to sign in), or undefined to go on. */
+export async function gateRequest(
+  request: Request,
+  url: URL,
+  client: string | undefined,
+  state: DashboardState,
+): Promise<Response | undefined> {
+  if (client !== undefined) {
+    const refusal = state.limits?.admit(client);
+    if (refusal) return refusal;
+  }
+  if (!READING_METHODS.has(request.method)) {
+    const refusal = crossOriginRefusal(request, url);
+    if (refusal) return refusal;
+  }
+  if (state.readToken === undefined || PUBLIC.test(url.pathname)) return undefined;
+  if (await mayRead(request, state.readToken, state.adminToken, Date.now())) return undefined;
+  const page = request.method === "GET" && !/^\/(api\/|metrics$)/.test(url.pathname);
+  if (page) {
+    const next = encodeURIComponent(url.pathname + url.search);
+    return new Response(null, { status: 303, headers: { location: `/sign-in?next=${next}` } });
+  }
+  return new Response(
+    "this dashboard needs signing in: sign in at /sign-in, or send " +
+      "Authorization: Bearer <DASHBOARD_READ_TOKEN>\n",
+    { status: 401, headers: { "www-authenticate": 'Bearer realm="dashboard"' } },
+  );
+}
+
+/**
+ * A 403 for a write sent from another site's page. A browser that sends `Sec-Fetch-Site` says
+ * where the request comes from; one that does not is judged by its `Origin`, which must name
+ * this host. A client that is no browser sends neither.
+ */
+function crossOriginRefusal(request: Request, url: URL): Response | undefined {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const host = request.headers.get("host") ?? url.host;
+  let foreign: boolean;
+  if (site !== null) foreign = site !== "same-origin" && site !== "none";
+  else if (origin === null) foreign = false;
+  else {
+    try {
+      foreign = new URL(origin).host !== host;
+    } catch {
+      foreign = true; // "null" (a sandboxed page, a file) or garbage
+    }
+  }
+  if (!foreign) return undefined;
+  return new Response(
+    `cross-origin request refused: Origin ${JSON.stringify(origin?.slice(0, 100) ?? null)} ` +
+      `is not this dashboard (${host})\n`,
+    { status: 403 },
+  );
+}
