@@ -96,7 +96,7 @@ export function createApp<State>(
       },
       next,
     });
-    const run = () => Promise.resolve(route(request, context(notFound)));
+    const run = () => Promise.resolve(route(request, context(() => notFound(url.pathname))));
     return manifest.middleware ? manifest.middleware(request, context(run)) : run();
   };
   if (options.staticDir) {
@@ -112,7 +112,7 @@ export function createApp<State>(
           c,
           "/static/*",
           {},
-          async () => (await files(c, () => Promise.resolve())) ?? notFound(),
+          async () => (await files(c, () => Promise.resolve())) ?? notFound(c.req.path),
         ),
     );
   }
@@ -143,7 +143,7 @@ export function createApp<State>(
       });
     });
   }
-  app.notFound((c) => serve(c, null, {}, () => notFound()));
+  app.notFound((c) => serve(c, null, {}, () => notFound(c.req.path)));
   return app;
 }
 
@@ -172,8 +172,9 @@ function isServeInfo(env: unknown): env is Deno.ServeHandlerInfo {
   return typeof env === "object" && env !== null && "remoteAddr" in env;
 }
 
-function notFound(): Promise<Response> {
-  return Promise.resolve(new Response("not found\n", { status: 404 }));
+/** A 404 naming the path (as the URL has it, so without control characters). */
+function notFound(path: string): Promise<Response> {
+  return Promise.resolve(new Response(`not found: ${path}\n`, { status: 404 }));
 }
 
 /**

@@ -15,9 +15,20 @@ import { IndicatorSetError, type IndicatorSpec, parseIndicatorSet } from "../dom
 export class BadRequest extends Error {
   readonly code = "BAD_REQUEST";
   constructor(readonly parameter: string, reason: string, readonly status = 400) {
-    super(`${parameter}: ${reason}`);
+    super(`${parameter}: ${oneLine(reason)}`);
     this.name = "BadRequest";
   }
+}
+
+/**
+ * `text` with its control characters (line breaks among them) and Unicode line separators
+ * escaped: a refusal that quotes what the client sent stays one line.
+ */
+function oneLine(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** `symbol`, upper-cased; must be one of `symbols`. Undefined when absent and optional. */
