@@ -26,6 +26,7 @@ export class BadRequest extends Error {
  */
 function oneLine(text: string): string {
   return text.replace(
+    // deno-lint-ignore no-control-regex -- control characters are what it escapes
     /[\u0000-\u001f\u007f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
