@@ -2,6 +2,7 @@
 import type { TradeEvent } from "./trade_event.ts";
 import { MovingWindow } from "./moving_window.ts";
 import { valueTrade } from "./trade_value.ts";
+import { type ConflictingTrade, sameTrade } from "./conflicting_trade.ts";
 
 /**
  * A trade ready for the `trades` table: the event's stored fields plus what the consumer
@@ -24,12 +25,18 @@ export interface BatchPlan {
    * Such a trade is a duplicate (the store skips it) or late (the store recomputes after it).
    */
   windowEnds: Map<string, number>;
+  /**
+   * Later copies of a trade id in the batch with other values than its first: refused, unless
+   * the database holds a copy they equal (the store then judges the first against it).
+   */
+  conflicts: ConflictingTrade[];
 }
 
 /**
  * Plans a batch: per symbol in trade-id order, each new trade's moving average (advancing
  * `windows`, which the caller must discard if the batch is not stored), value and whale flag.
- * Duplicates inside the batch are dropped; the first copy wins.
+ * Duplicates inside the batch are dropped; the first copy wins, and a later copy with other
+ * values is returned as a conflict.
  */
 export function planBatch(
   events: readonly TradeEvent[],
@@ -42,9 +49,14 @@ export function planBatch(
   );
   const rows: TradeRow[] = [];
   const windowEnds = new Map<string, number>();
+  const conflicts: ConflictingTrade[] = [];
   let previous: TradeEvent | undefined;
   for (const event of ordered) {
-    if (previous?.symbol === event.symbol && previous.tradeId === event.tradeId) continue;
+    if (previous?.symbol === event.symbol && previous.tradeId === event.tradeId) {
+      const conflict = { trade: event, kept: previous };
+      if (!sameTrade(conflict)) conflicts.push(conflict);
+      continue;
+    }
     previous = event;
     let window = windows.get(event.symbol);
     if (!window) windows.set(event.symbol, window = new MovingWindow(windowSize));
@@ -69,7 +81,7 @@ export function planBatch(
       isWhale,
     });
   }
-  return { rows, windowEnds };
+  return { rows, windowEnds, conflicts };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SymbolChange } from "../domain/trade_updates.ts";
 import { type LaneOutcome, STORE_LANES, storeTradesInLanes } from "./trade_store.ts";
 import type { Planned, WindowCache } from "./window_cache.ts";
 import type { BatchSource, Decoded } from "./batch_decoding.ts";
+import { type ConflictingTrade, conflictReason, sameTrade } from "../domain/conflicting_trade.ts";
 
 /**
  * How far the storing of one batch got. It outlives a failed attempt: trades stored or refused
@@ -32,8 +33,10 @@ export interface StoreProgress {
   next: number;
   /** Symbols whose trades a transaction of the whole batch stored: never stored again. */
   storedSymbols: Set<string>;
-  /** Dead letters for the trades the database refused. */
+  /** Dead letters for the trades the database refused, and for the conflicts once stored. */
   refused: DeadLetter[];
+  /** Copies of a trade id with other values than the one kept, by the copy's values. */
+  conflicts: Map<string, ConflictingTrade>;
 }
 
 /** A batch's progress before its first attempt. */
@@ -47,6 +50,7 @@ export function freshProgress(): StoreProgress {
     next: 0,
     storedSymbols: new Set(),
     refused: [],
+    conflicts: new Map(),
   };
 }
 
@@ -82,6 +86,7 @@ export async function storeDecoded(
     try {
       const events = decoded.map((d) => d.event);
       await storeInLanes(options, events, planned, progress, progress.storedSymbols);
+      refuseConflicts(progress, decoded, source, log);
       return;
     } catch (error) {
       if (!isDataError(error)) throw error;
@@ -105,6 +110,31 @@ export async function storeDecoded(
       progress.refused.push(deadLetter("consumer", reason, encodeTradeEvent(event), from));
     }
   }
+  refuseConflicts(progress, decoded, source, log);
+}
+
+/** Dead letters for the conflicting copies found, each for the message that carried it. */
+function refuseConflicts(
+  progress: StoreProgress,
+  decoded: Decoded[],
+  source: BatchSource,
+  log: Logger,
+): void {
+  for (const [key, conflict] of progress.conflicts) {
+    const copy = decoded.find(({ event }) => tradeKey(event) === key);
+    if (!copy) continue;
+    const reason = conflictReason(conflict);
+    const from = { topic: source.topic, partition: source.partition, offset: copy.offset };
+    log.warn("trade dead-lettered", { reason, ...from });
+    progress.refused.push(deadLetter("consumer", reason, encodeTradeEvent(copy.event), from));
+  }
+  progress.conflicts.clear();
+}
+
+/** A trade's identity and values, which tell a conflicting copy from the one kept. */
+function tradeKey(trade: ConflictingTrade["trade"]): string {
+  const { symbol, tradeId, price, quantity, tradeTime, isBuyerMaker } = trade;
+  return `${symbol} ${tradeId} ${price} ${quantity} ${tradeTime} ${isBuyerMaker}`;
 }
 
 /**
@@ -122,24 +152,32 @@ async function storeInLanes(
   const attempt = (async () => {
     const plan = await windows.current(database.sql, events, planned);
     const rows = plan.rows.filter((row) => !done.has(row.symbol));
-    return await storeTradesInLanes(
+    const outcomes = await storeTradesInLanes(
       database.sql,
       rows,
       windows.windowSize,
       plan.windowEnds,
       STORE_LANES,
     );
+    return { outcomes, conflicts: plan.conflicts };
   })();
-  mergeLanes(await withDeadline(attempt, timeoutMs), progress, done);
+  const { outcomes, conflicts } = await withDeadline(attempt, timeoutMs);
+  mergeLanes(outcomes, conflicts, progress, done);
 }
 
 /**
- * Adds what each lane stored to `progress` and its symbols to `done`, even when another lane
+ * Adds what each lane stored to `progress` (with the conflicting copies of its symbols, those
+ * the batch held and those the database did) and its symbols to `done`, even when another lane
  * failed: then that lane's error is thrown, an outage before a refused value, so an outage is
  * retried (on a renewed pool) rather than gone through trade by trade on a connection that may
  * be broken.
  */
-function mergeLanes(outcomes: LaneOutcome[], progress: StoreProgress, done: Set<string>): void {
+function mergeLanes(
+  outcomes: LaneOutcome[],
+  planConflicts: ConflictingTrade[],
+  progress: StoreProgress,
+  done: Set<string>,
+): void {
   const errors: unknown[] = [];
   for (const outcome of outcomes) {
     if ("error" in outcome) {
@@ -147,6 +185,20 @@ function mergeLanes(outcomes: LaneOutcome[], progress: StoreProgress, done: Set<
       continue;
     }
     const { changes, late, priceAlerts, priceRuleFault } = outcome.stored;
+    // A later copy in the batch was judged against the batch's first; where the database holds
+    // another copy still, that one is kept, and the later copy is judged against it.
+    const kept = new Map(
+      outcome.stored.conflicts.map((c) => [`${c.trade.symbol} ${c.trade.tradeId}`, c.kept]),
+    );
+    const symbols = new Set(outcome.symbols);
+    const found = [
+      ...outcome.stored.conflicts,
+      ...planConflicts.filter(({ trade }) => symbols.has(trade.symbol)).map((conflict) => ({
+        trade: conflict.trade,
+        kept: kept.get(`${conflict.trade.symbol} ${conflict.trade.tradeId}`) ?? conflict.kept,
+      })).filter((conflict) => !sameTrade(conflict)),
+    ];
+    for (const conflict of found) progress.conflicts.set(tradeKey(conflict.trade), conflict);
     progress.changes.push(...changes);
     progress.late.push(...late);
     progress.priceAlerts += priceAlerts;

@@ -2,13 +2,16 @@
  * The consumer's SQL for storing trades with their aggregates, candles and NOTIFY, in
  * concurrent lanes of whole symbols (the consumer and the storage bench) or in one transaction
  * (`storeTrades`, which tests and the bench use to seed a database). Writes are idempotent on
- * `(symbol, trade_id, trade_time)`: a trade id has one time, so that is `(symbol, trade_id)`.
+ * `(symbol, trade_id)`: the key is `(symbol, trade_id, trade_time)`, and a trade at or behind
+ * its window is first looked up by its id alone (`stored_trade_check.ts`).
  * The moving averages as stored are restored and recomputed in `stored_averages.ts`.
  */
 import { arrayLiteral, type Sql } from "../runtime/database.ts";
 import { recomputeAverages } from "./stored_averages.ts";
 import { symbolLanes, type TradeRow } from "../domain/batch_plan.ts";
 import { judgePriceRules } from "./price_rule_judging.ts";
+import { withoutStoredTrades } from "./stored_trade_check.ts";
+import type { ConflictingTrade } from "../domain/conflicting_trade.ts";
 import {
   encodeTradeUpdates,
   type SymbolChange,
@@ -30,6 +33,8 @@ export interface StoreResult {
   priceAlerts: number;
   /** Why the price rules could not be judged (the trades are stored all the same). */
   priceRuleFault?: unknown;
+  /** Trades stored already under their id with other values: not stored, to refuse. */
+  conflicts: ConflictingTrade[];
 }
 
 interface ChangeRow {
@@ -58,7 +63,7 @@ export async function storeTrades(
   windowSize: number,
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
-  if (rows.length === 0) return { changes: [], late: [], priceAlerts: 0 };
+  if (rows.length === 0) return { changes: [], late: [], priceAlerts: 0, conflicts: [] };
   await ensurePartitions(sql, rows);
   return await storeInTransaction(sql, rows, windowSize, windowEnds);
 }
@@ -103,11 +108,12 @@ async function ensurePartitions(sql: Sql, rows: readonly TradeRow[]): Promise<vo
 /** The transaction of {@link storeTrades}, its partitions in place. */
 async function storeInTransaction(
   sql: Sql,
-  rows: TradeRow[],
+  given: TradeRow[],
   windowSize: number,
   windowEnds: ReadonlyMap<string, number>,
 ): Promise<StoreResult> {
   return await sql.begin(async (tx) => {
+    const { fresh: rows, conflicts } = await withoutStoredTrades(tx, given, windowEnds);
     const changes = await tx<ChangeRow[]>`
       with inserted as (
         insert into trades (
@@ -207,6 +213,7 @@ async function storeInTransaction(
       late,
       priceAlerts: judged.alertIds.length,
       priceRuleFault: judged.fault,
+      conflicts,
     };
   });
 }

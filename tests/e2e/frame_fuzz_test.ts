@@ -1,16 +1,17 @@
 /**
  * 12,000 generated frames, two in five valid and the rest broken every way (JSON cut short, not
  * an object, wrong types, amounts past their limits, exponents, NaN, zero and negative numbers,
- * times in seconds, unknown events and symbols, oversized, error replies, control characters),
+ * times in seconds, unknown events and symbols, oversized, error replies, control characters,
+ * a known trade id again with another time and price), with some trades sent again as they were,
  * through the real producer and consumer: neither crashes, each invalid frame is dead-lettered
- * exactly once with its reason, and the database holds exactly the valid trades.
+ * exactly once with its reason, and the database holds exactly the valid trades, each once.
  */
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import { startSimulator } from "../../stack/simulator.ts";
 import { startComponent } from "../helpers/component_process.ts";
 import { startTestStack } from "../helpers/test_stack.ts";
-import { fuzzFrames, fuzzNumber } from "../helpers/fuzz_frames.ts";
+import { fuzzFrames, fuzzLine } from "../helpers/fuzz_frames.ts";
 import { stableFor, waitFor } from "../helpers/wait.ts";
 import type { DeadLetter } from "../../domain/dead_letter.ts";
 
@@ -22,7 +23,8 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await using stack = await startTestStack();
-    const { lines, invalid, trades } = fuzzFrames(17, FRAMES, stack.symbols, 1_000, Date.now());
+    const frames = fuzzFrames(17, FRAMES, stack.symbols, 1_000, Date.now());
+    const { lines, invalid, trades } = frames;
     const file = await Deno.makeTempFile({ suffix: ".jsonl" });
     await Deno.writeTextFile(file, lines.join("\n") + "\n");
     const simulator = stack.hold(
@@ -97,7 +99,7 @@ Deno.test({
     await waitFor("no more dead letters", stableFor(() => letters.length, 3_000), 30_000);
     const seen = new Map<number, number>();
     for (const letter of letters) {
-      const n = fuzzNumber(letter.raw);
+      const n = fuzzLine(frames, letter);
       assert.ok(
         n !== undefined && invalid.has(n),
         `a letter of no invalid frame: ${letter.raw.slice(0, 200)}`,

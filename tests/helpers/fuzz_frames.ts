@@ -6,6 +6,8 @@
  * the pipeline's own parser.
  */
 import { mulberry32 } from "../../stack/seeded_random.ts";
+import type { DeadLetter } from "../../domain/dead_letter.ts";
+import type { TradeEvent } from "../../domain/trade_event.ts";
 
 /** A valid trade the generator made, as it must be stored. */
 export interface FuzzTrade {
@@ -23,6 +25,11 @@ export interface FuzzFrames {
   /** Numbers (`fz`) of the lines that must be dead-lettered, each once. */
   invalid: Set<number>;
   trades: FuzzTrade[];
+  /**
+   * The lines that send a known trade id again with another time and price, by
+   * `symbol id time`: the consumer refuses them, as events that carry no `fz`.
+   */
+  again: Map<string, number>;
 }
 
 const VALID_PRICES = ["0.00000001", "1", "67000.12", "999999.99999999", "0.5", "12345678.9"];
@@ -71,6 +78,7 @@ export function fuzzFrames(
   const lines: string[] = [];
   const invalid = new Set<number>();
   const trades: FuzzTrade[] = [];
+  const again = new Map<string, number>();
   const wrap = (symbol: string, data: Record<string, unknown>) =>
     JSON.stringify({ stream: `${symbol.toLowerCase()}@trade`, data });
 
@@ -98,6 +106,41 @@ export function fuzzFrames(
       m: trade.isBuyerMaker,
     };
     const roll = random();
+    const earlier = trades.length > 0 ? pick(trades) : undefined;
+    if (earlier && roll < 0.03) {
+      // A trade sent again as it was (a resend after a reconnect): neither stored twice nor
+      // refused.
+      lines.push(
+        wrap(earlier.symbol, {
+          ...data,
+          s: earlier.symbol,
+          t: earlier.tradeId,
+          p: earlier.price,
+          q: earlier.quantity,
+          T: earlier.tradeTime,
+          m: earlier.isBuyerMaker,
+        }),
+      );
+      continue;
+    }
+    if (earlier && roll < 0.06) {
+      // A known id again with another time and price: refused by the consumer.
+      const time = earlier.tradeTime + 1 + n;
+      const price = earlier.price === "1" ? "2" : "1";
+      lines.push(
+        wrap(earlier.symbol, {
+          ...data,
+          s: earlier.symbol,
+          t: earlier.tradeId,
+          p: price,
+          T: time,
+          E: time,
+        }),
+      );
+      invalid.add(n);
+      again.set(`${earlier.symbol} ${earlier.tradeId} ${time}`, n);
+      continue;
+    }
     if (roll < 0.4) {
       // Valid, sometimes with what Binance may add or leave out.
       if (random() < 0.3) data.M = true;
@@ -153,11 +196,18 @@ export function fuzzFrames(
     }
     lines.push(wrap(symbol, data));
   }
-  return { lines, invalid, trades };
+  return { lines, invalid, trades, again };
 }
 
-/** The line number a dead letter's raw frame carries, if any. */
-export function fuzzNumber(raw: string): number | undefined {
-  const match = /"fz"?[:,](\d+)/.exec(raw);
+/**
+ * The line a dead letter came from, if any: the producer's carry the frame with its `fz`, the
+ * consumer's the trade event, known by its symbol, id and time.
+ */
+export function fuzzLine(frames: FuzzFrames, letter: DeadLetter): number | undefined {
+  if (letter.stage === "consumer") {
+    const event = JSON.parse(letter.raw) as TradeEvent;
+    return frames.again.get(`${event.symbol} ${event.tradeId} ${event.tradeTime}`);
+  }
+  const match = /"fz"?[:,](\d+)/.exec(letter.raw);
   return match ? Number(match[1]) : undefined;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { planBatch, symbolLanes } from "../../domain/batch_plan.ts";
 import { MovingWindow } from "../../domain/moving_window.ts";
+import { conflictReason } from "../../domain/conflicting_trade.ts";
 import type { TradeEvent } from "../../domain/trade_event.ts";
 import { tradeEvent } from "../helpers/trade_fixture.ts";
 
@@ -89,4 +90,21 @@ Deno.test("lanes hold whole symbols, balanced by rows, each symbol's rows in ord
   assert.deepEqual(symbolLanes(rows, 8).map((lane) => lane.length), [5, 3, 3, 1]);
   assert.deepEqual(symbolLanes(rows, 1).map((lane) => lane.length), [12]);
   assert.deepEqual(symbolLanes([], 2), []);
+});
+
+Deno.test("a later copy of a trade id in a batch with other values is a conflict; the same is not", () => {
+  const first = tradeEvent(7, "10");
+  const plan = planBatch(
+    [first, tradeEvent(7, "10.00"), { ...tradeEvent(7, "12"), isBuyerMaker: !first.isBuyerMaker }],
+    new Map(),
+    5,
+    "100000",
+  );
+  assert.deepEqual(plan.rows.map((r) => [r.tradeId, r.price]), [[7, "10"]]);
+  assert.equal(plan.conflicts.length, 1);
+  assert.equal(
+    conflictReason(plan.conflicts[0]),
+    `trade 7 of BTCUSDT came again with other values: price "12" (kept: "10"), isBuyerMaker ${!first
+      .isBuyerMaker} (kept: ${first.isBuyerMaker})`,
+  );
 });

@@ -1,0 +1,58 @@
+/**
+ * Which trades of a batch are stored already, by symbol and trade id alone. The table's key
+ * also holds the trade time (its partitions are by time), so a trade id sent again with another
+ * time would otherwise be stored a second time; and one sent again with another price would be
+ * skipped without a word. Only trades at or behind their symbol's window can be stored already
+ * (a trade past it is new), so an in-order batch costs no query.
+ */
+import type postgres from "postgres";
+import { arrayLiteral } from "../runtime/database.ts";
+import type { TradeRow } from "../domain/batch_plan.ts";
+import { type ConflictingTrade, sameTrade } from "../domain/conflicting_trade.ts";
+
+/** The rows to insert, and those stored already under their id with other values. */
+export interface StoredCheck {
+  fresh: TradeRow[];
+  conflicts: ConflictingTrade[];
+}
+
+/**
+ * Leaves out of `rows` those whose symbol and trade id are stored (`windowEnds`: the last id
+ * each symbol's window had seen, for symbols with rows at or behind it), and returns as
+ * conflicts those stored with another price, quantity, time or side.
+ */
+export async function withoutStoredTrades(
+  tx: postgres.TransactionSql,
+  rows: TradeRow[],
+  windowEnds: ReadonlyMap<string, number>,
+): Promise<StoredCheck> {
+  const behind = rows.filter((row) => row.tradeId <= (windowEnds.get(row.symbol) ?? -1));
+  if (behind.length === 0) return { fresh: rows, conflicts: [] };
+  const stored = await tx<
+    { symbol: string; trade_id: string; price: string; quantity: string; ms: string; m: boolean }[]
+  >`
+    select t.symbol, t.trade_id::text, t.price::text, t.quantity::text,
+      (extract(epoch from t.trade_time) * 1000)::bigint::text as ms, t.is_buyer_maker as m
+    from unnest(
+      ${arrayLiteral(behind.map((r) => r.symbol))}::varchar[],
+      ${arrayLiteral(behind.map((r) => r.tradeId))}::bigint[]
+    ) as b(symbol, trade_id)
+    join trades t on t.symbol = b.symbol and t.trade_id = b.trade_id
+  `;
+  const kept = new Map(stored.map((s) => [`${s.symbol} ${s.trade_id}`, s]));
+  const conflicts: ConflictingTrade[] = [];
+  const fresh = rows.filter((row) => {
+    const found = kept.get(`${row.symbol} ${row.tradeId}`);
+    if (!found) return true;
+    const stored = {
+      price: found.price,
+      quantity: found.quantity,
+      tradeTime: Number(found.ms),
+      isBuyerMaker: found.m,
+    };
+    const conflict = { trade: row, kept: stored };
+    if (!sameTrade(conflict)) conflicts.push(conflict);
+    return false;
+  });
+  return { fresh, conflicts };
+}
