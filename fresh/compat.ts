@@ -112,7 +112,8 @@ export function createApp<State>(
           c,
           "/static/*",
           {},
-          async () => (await files(c, () => Promise.resolve())) ?? notFound(c.req.path),
+          async () =>
+            (await files(c, () => Promise.resolve())) ?? notFound(new URL(c.req.url).pathname),
         ),
     );
   }
@@ -143,7 +144,7 @@ export function createApp<State>(
       });
     });
   }
-  app.notFound((c) => serve(c, null, {}, () => notFound(c.req.path)));
+  app.notFound((c) => serve(c, null, {}, () => notFound(new URL(c.req.url).pathname)));
   return app;
 }
 
@@ -172,7 +173,7 @@ function isServeInfo(env: unknown): env is Deno.ServeHandlerInfo {
   return typeof env === "object" && env !== null && "remoteAddr" in env;
 }
 
-/** A 404 naming the path (as the URL has it, so without control characters). */
+/** A 404 naming the path as the URL has it: percent-encoded, so without control characters. */
 function notFound(path: string): Promise<Response> {
   return Promise.resolve(new Response(`not found: ${path}\n`, { status: 404 }));
 }

@@ -113,7 +113,7 @@ export async function storeDecoded(
   refuseConflicts(progress, decoded, source, log);
 }
 
-/** Dead letters for the conflicting copies found, each for the message that carried it. */
+/** Dead letters for the conflicting copies found, one for each message that carried one. */
 function refuseConflicts(
   progress: StoreProgress,
   decoded: Decoded[],
@@ -121,12 +121,13 @@ function refuseConflicts(
   log: Logger,
 ): void {
   for (const [key, conflict] of progress.conflicts) {
-    const copy = decoded.find(({ event }) => tradeKey(event) === key);
-    if (!copy) continue;
-    const reason = conflictReason(conflict);
-    const from = { topic: source.topic, partition: source.partition, offset: copy.offset };
-    log.warn("trade dead-lettered", { reason, ...from });
-    progress.refused.push(deadLetter("consumer", reason, encodeTradeEvent(copy.event), from));
+    // Every message that carried the copy: each is refused once.
+    for (const copy of decoded.filter(({ event }) => tradeKey(event) === key)) {
+      const reason = conflictReason(conflict);
+      const from = { topic: source.topic, partition: source.partition, offset: copy.offset };
+      log.warn("trade dead-lettered", { reason, ...from });
+      progress.refused.push(deadLetter("consumer", reason, encodeTradeEvent(copy.event), from));
+    }
   }
   progress.conflicts.clear();
 }

@@ -5,10 +5,11 @@
  */
 import { connect } from "node:tls";
 import { isIP } from "node:net";
-import type { KafkaConfig } from "../runtime/config.ts";
+import type { KafkaConfig } from "../runtime/kafka_config.ts";
 import { UnrecoverableError, unrecoverableKind } from "../runtime/unrecoverable.ts";
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+const CUT = "it closed the connection in the TLS handshake";
 
 /**
  * With `config.ssl`, shakes hands with the bootstrap brokers in turn until one completes.
@@ -23,7 +24,12 @@ export async function checkBrokerTls(config: KafkaConfig): Promise<void> {
     const separator = broker.lastIndexOf(":");
     const host = broker.slice(0, separator).replace(/^\[(.*)\]$/, "$1");
     const port = Number(broker.slice(separator + 1));
-    const outcome = await handshake(host, port, config.ca);
+    let outcome = await handshake(host, port, config.ca);
+    // A connection cut in the handshake may be a broker restarting: believed the third time.
+    for (let again = 0; again < 2 && outcome.startsWith(CUT); again++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      outcome = await handshake(host, port, config.ca);
+    }
     if (outcome === "trusted") return;
     if (outcome === "unanswered") continue;
     throw new UnrecoverableError(
@@ -38,8 +44,11 @@ export async function checkBrokerTls(config: KafkaConfig): Promise<void> {
 function handshake(host: string, port: number, ca: string | undefined): Promise<string> {
   return new Promise((resolve) => {
     let connected = false;
+    let finished = false;
     const socket = connect({ host, port, servername: isIP(host) ? undefined : host, ca });
     const finish = (outcome: string) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       socket.destroy();
       resolve(outcome);
@@ -47,13 +56,11 @@ function handshake(host: string, port: number, ca: string | undefined): Promise<
     const timer = setTimeout(() => finish("unanswered"), HANDSHAKE_TIMEOUT_MS);
     socket.once("connect", () => connected = true);
     socket.once("secureConnect", () => finish("trusted"));
-    socket.once("error", (error: Error & { code?: string }) => {
+    // Every error, not only the first: a second one must not go uncaught.
+    socket.on("error", (error: Error & { code?: string }) => {
       if (unrecoverableKind(error)) finish(`its TLS certificate was refused: ${error.message}`);
-      else if (connected) {
-        finish(
-          `it closed the connection in the TLS handshake: ${error.message}; is its listener TLS (KAFKA_SSL)?`,
-        );
-      } else finish("unanswered");
+      else if (connected) finish(`${CUT}: ${error.message}; is its listener TLS (KAFKA_SSL)?`);
+      else finish("unanswered");
     });
   });
 }

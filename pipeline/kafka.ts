@@ -6,7 +6,7 @@ import {
   type Producer,
   type SASLOptions,
 } from "kafkajs";
-import type { KafkaConfig } from "../runtime/config.ts";
+import type { KafkaConfig } from "../runtime/kafka_config.ts";
 import type { Logger } from "../runtime/log.ts";
 import type { DeadLetter } from "../domain/dead_letter.ts";
 
@@ -36,13 +36,12 @@ export function createKafka(config: KafkaConfig, clientId: string, log: Logger):
   });
 }
 
-/** Replicas of each partition this pipeline creates, when the cluster has that many brokers. */
-export const TOPIC_REPLICAS = 3;
-
 /**
- * Creates `topics` when missing (a managed broker may forbid it: then they must exist), with
- * as many replicas as the cluster's brokers up to {@link TOPIC_REPLICAS}; with three, a write
- * needs two of them in sync (`min.insync.replicas`), so an acknowledged trade outlives a broker.
+ * Creates `topics` when missing (a managed broker may forbid it: then they must exist), with the
+ * cluster's own replication factor and `min.insync.replicas`: three and two on the local
+ * three-broker cluster (`stack/kafka_properties.ts`), as a managed service sets them. Asking
+ * for as many replicas as brokers answer would make a topic created while one is down keep
+ * two replicas, both needed for a write, for good.
  */
 export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
   const admin = kafka.admin();
@@ -51,19 +50,9 @@ export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
-      const { brokers } = await admin.describeCluster();
-      const replicationFactor = Math.min(brokers.length, TOPIC_REPLICAS);
-      const configEntries = replicationFactor >= 3
-        ? [{ name: "min.insync.replicas", value: "2" }]
-        : [];
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: TOPIC_PARTITIONS,
-          replicationFactor,
-          configEntries,
-        })),
+        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
       });
     }
   } finally {

@@ -1,12 +1,13 @@
 /**
  * `GET /sign-in`: the form that signs a browser in to a dashboard with `DASHBOARD_READ_TOKEN`;
  * `POST /sign-in` (`token`, `next`): on the right token, sets the session cookie (HttpOnly,
- * Secure, SameSite=Strict) and goes on to `next`, a path of this dashboard.
+ * Secure, SameSite=Lax) and goes on to `next`, a path of this dashboard.
  */
 import type { Handler, PageProps } from "../fresh/compat.ts";
 import type { DashboardState } from "../web/dashboard_state.ts";
 import { sameSecret } from "../web/admin_token.ts";
-import { sessionCookie } from "../web/read_access.ts";
+import { mayRead, sessionCookie } from "../web/read_access.ts";
+import { boundedBody } from "../web/api_params.ts";
 
 interface SignInData {
   next: string;
@@ -19,9 +20,13 @@ function localPath(next: string | null): string {
 }
 
 export const handler: Record<"GET" | "POST", Handler<DashboardState>> = {
-  GET(_request, { url, state, render }) {
+  async GET(request, { url, state, render }) {
     const next = localPath(url.searchParams.get("next"));
-    if (state.readToken === undefined) {
+    // Public, or signed in already: on to the page.
+    if (
+      state.readToken === undefined ||
+      await mayRead(request, state.readToken, state.adminToken, Date.now())
+    ) {
       return new Response(null, { status: 303, headers: { location: next } });
     }
     return render({ next, refused: false } satisfies SignInData);
@@ -32,10 +37,13 @@ export const handler: Record<"GET" | "POST", Handler<DashboardState>> = {
         status: 404,
       });
     }
-    const form = await request.formData().catch(() => undefined);
-    const token = form?.get("token");
-    const next = localPath(form?.get("next")?.toString() ?? null);
-    if (typeof token !== "string" || !await sameSecret(token, state.readToken)) {
+    // A bounded body, as every other write: a form of a token and a path is small.
+    const form = new URLSearchParams(
+      await boundedBody(request, "application/x-www-form-urlencoded"),
+    );
+    const token = form.get("token");
+    const next = localPath(form.get("next"));
+    if (token === null || !await sameSecret(token, state.readToken)) {
       return render({ next, refused: true } satisfies SignInData, { status: 401 });
     }
     return new Response(null, {

@@ -2,11 +2,12 @@
  * Each process's settings from the environment, checked once at start by its own loader, so a
  * bad producer setting never stops the dashboard. A bad value throws a `ConfigError` naming
  * the variable; entry points print it as one line. `loadConfig` checks every process's at
- * once, for `deno task start`, which runs them all. Longer than most modules because it is
- * the one list of every variable, each with its default and bounds (read by `env_reader.ts`).
+ * once, for `deno task start`, which runs them all. With `kafka_config.ts` (Kafka's), the one
+ * list of every variable, each with its default and bounds (read by `env_reader.ts`).
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
-import { ConfigError, type EnvReader, envReader, readCertificates } from "./env_reader.ts";
+import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
+import { type KafkaConfig, kafkaConfig } from "./kafka_config.ts";
 import { databaseTls } from "./database_tls.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import type { RetentionDays } from "../domain/retention.ts";
@@ -14,24 +15,6 @@ import type { AlertThresholds } from "../domain/alert_rules.ts";
 
 /** The environment a loader reads. */
 export type Env = Record<string, string | undefined>;
-
-/** SASL mechanisms kafkajs supports for a managed broker. */
-export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
-
-/** How to reach Kafka and which topic and group to use. */
-export interface KafkaConfig {
-  brokers: string[];
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
-  ssl: boolean;
-  /** PEM certificates of the CAs trusted for the brokers' TLS; the system's when undefined. */
-  ca?: string;
-  topic: string;
-  /** `<topic>.dlq`: frames and messages that failed validation, with the reason. */
-  deadLetterTopic: string;
-  /** `<topic>.status`: the producer's heartbeats and unrecoverable gaps, read by the monitor. */
-  statusTopic: string;
-  groupId: string;
-}
 
 /** What every process reads. */
 export interface CommonConfig {
@@ -133,7 +116,6 @@ export type Config =
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
 
-const TOPIC = /^[A-Za-z0-9._-]{1,200}$/;
 /** Fewest characters an admin token may have: a short one is guessed. */
 const MIN_TOKEN_LENGTH = 16;
 
@@ -299,41 +281,6 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
   };
 }
 
-function kafkaConfig(read: EnvReader): KafkaConfig {
-  const username = read.text("KAFKA_USERNAME");
-  const password = read.text("KAFKA_PASSWORD");
-  if ((username === undefined) !== (password === undefined)) {
-    throw new ConfigError(
-      username === undefined ? "KAFKA_USERNAME" : "KAFKA_PASSWORD",
-      "KAFKA_USERNAME and KAFKA_PASSWORD must be set together",
-    );
-  }
-  const mechanism = read.oneOf(
-    "KAFKA_SASL_MECHANISM",
-    ["plain", "scram-sha-256", "scram-sha-512"] as const,
-    "scram-sha-256",
-  );
-  const ssl = read.bool("KAFKA_SSL", username !== undefined);
-  const caFile = read.text("KAFKA_SSL_CA_FILE");
-  if (caFile !== undefined && !ssl) {
-    throw new ConfigError("KAFKA_SSL_CA_FILE", "is set, but KAFKA_SSL is false");
-  }
-  const topic = read.text("KAFKA_TOPIC") ?? "crypto-trades";
-  if (!TOPIC.test(topic)) {
-    throw new ConfigError("KAFKA_TOPIC", `"${topic}" is not a valid topic name`);
-  }
-  return {
-    brokers: brokers(read.text("KAFKA_BOOTSTRAP_SERVERS") ?? "localhost:9092"),
-    sasl: username && password ? { mechanism, username, password } : undefined,
-    ssl,
-    ca: caFile === undefined ? undefined : readCertificates("KAFKA_SSL_CA_FILE", "file", caFile),
-    topic,
-    deadLetterTopic: `${topic}.dlq`,
-    statusTopic: `${topic}.status`,
-    groupId: read.text("KAFKA_GROUP_ID") ?? "crypto-consumer-group",
-  };
-}
-
 /** Kafka and the consumer group settings the consumer and the monitor share. */
 function groupMemberConfig(read: EnvReader) {
   return {
@@ -349,18 +296,6 @@ function groupMemberConfig(read: EnvReader) {
       max: 300_000,
     }),
   };
-}
-
-function brokers(raw: string): string[] {
-  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const broker of list) {
-    const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(broker);
-    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
-      throw new ConfigError("KAFKA_BOOTSTRAP_SERVERS", `"${broker}" is not host:port`);
-    }
-  }
-  if (list.length === 0) throw new ConfigError("KAFKA_BOOTSTRAP_SERVERS", "no broker given");
-  return list;
 }
 
 function databaseUrl(read: EnvReader): string {

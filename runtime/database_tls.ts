@@ -65,6 +65,14 @@ export function databaseTls(
     ? undefined
     : readCertificates("DATABASE_URL", "sslrootcert", rootCert, readFile);
   if (mode === "verify-full") return { url: rest, ssl: { host, ca } };
+  // Any public CA signs a certificate for some name: a chain checked against them all, and no
+  // name, proves nothing (libpq too wants a root certificate here).
+  if (mode === "verify-ca" && ca === undefined) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "sslmode=verify-ca needs sslrootcert=<CA file>; with the system's CAs use verify-full",
+    );
+  }
   if (mode === "verify-ca" || ca !== undefined) {
     return { url: rest, ssl: { host, ca, checkServerIdentity: () => undefined } };
   }

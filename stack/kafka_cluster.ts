@@ -99,10 +99,20 @@ interface ClusterIdentity {
 /** The identity kept in `<dataDir>/cluster.json`, made on the first start. */
 async function clusterIdentity(dataDir: string, size: number): Promise<ClusterIdentity> {
   const file = `${dataDir}/cluster.json`;
-  const kept = await Deno.readTextFile(file).then(JSON.parse, () => undefined) as
-    | ClusterIdentity
-    | undefined;
-  if (kept?.controllerPorts.length === size) return kept;
+  const text = await Deno.readTextFile(file).catch(() => undefined);
+  if (text !== undefined) {
+    let kept: ClusterIdentity | undefined;
+    try {
+      kept = JSON.parse(text);
+    } catch {
+      // Told below, with what to do.
+    }
+    if (kept?.controllerPorts?.length === size) return kept;
+    throw new Error(
+      `${dataDir} holds a cluster of ${kept?.controllerPorts?.length ?? "unknown"} brokers, ` +
+        `not ${size}: start it with that many (KAFKA_BROKERS), or remove ${dataDir}`,
+    );
+  }
   const made = {
     clusterId: newClusterId(),
     controllerPorts: Array.from({ length: size }, () => freePort()),

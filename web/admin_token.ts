@@ -21,22 +21,26 @@ export async function adminRefusal(
       { status: 403 },
     );
   }
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer (\S+)$/i.exec(header.trim());
+  const given = bearerToken(request);
   const challenge = { "www-authenticate": 'Bearer realm="price rules"' };
-  if (!match) {
+  if (given === undefined) {
     return new Response(
       "authorization: changing price rules needs the header Authorization: Bearer <token>\n",
       { status: 401, headers: challenge },
     );
   }
-  if (!await sameSecret(match[1], token)) {
+  if (!await sameSecret(given, token)) {
     return new Response("authorization: the token is not the dashboard's admin token\n", {
       status: 401,
       headers: { "www-authenticate": 'Bearer realm="price rules", error="invalid_token"' },
     });
   }
   return undefined;
+}
+
+/** The token of `Authorization: Bearer <token>`, if the request sends one. */
+export function bearerToken(request: Request): string | undefined {
+  return /^Bearer (\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
 }
 
 /** Whether `given` is `expected`, compared in constant time as SHA-256 digests. */

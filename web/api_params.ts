@@ -24,10 +24,10 @@ export class BadRequest extends Error {
  * `text` with its control characters (line breaks among them) and Unicode line separators
  * escaped: a refusal that quotes what the client sent stays one line.
  */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(
     // deno-lint-ignore no-control-regex -- control characters are what it escapes
-    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
@@ -135,12 +135,24 @@ const MAX_BODY_BYTES = 4_096;
 
 /** The request's JSON body; a {@link BadRequest} (400, 413 or 415) says what is wrong with it. */
 export async function jsonBody(request: Request): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new BadRequest("body", `must be application/json, not "${type.slice(0, 40)}"`, 415);
+  const text = await boundedBody(request, "application/json");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest("body", "is not JSON");
   }
-  // Read up to the limit only (leaving the loop cancels the rest): no client can make the
-  // dashboard hold a huge body.
+}
+
+/**
+ * The body of `request` as text, when its content type is `type` (else a 415) and it holds at
+ * most {@link MAX_BODY_BYTES} (else a 413). Reads up to the limit only (leaving the loop
+ * cancels the rest): no client can make the dashboard hold a huge body.
+ */
+export async function boundedBody(request: Request, type: string): Promise<string> {
+  const given = request.headers.get("content-type") ?? "";
+  if (given.split(";")[0].trim().toLowerCase() !== type) {
+    throw new BadRequest("body", `must be ${type}, not "${given.slice(0, 40)}"`, 415);
+  }
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
@@ -149,11 +161,7 @@ export async function jsonBody(request: Request): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new BadRequest("body", `is over ${MAX_BODY_BYTES} bytes`, 413);
     text += decoder.decode(chunk, { stream: true });
   }
-  try {
-    return JSON.parse(text + decoder.decode());
-  } catch {
-    throw new BadRequest("body", "is not JSON");
-  }
+  return text + decoder.decode();
 }
 
 /** The parameter `name`, one of the keys of `choices`; `fallback` when absent. */

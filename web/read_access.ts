@@ -3,9 +3,10 @@
  * cookie, which `EventSource` sends too, where it cannot send headers), or a client sending it,
  * or the admin token, as `Authorization: Bearer`. The cookie holds no token: its expiry and an
  * HMAC of it keyed by the read token, so it is checked without state (in any process) and a new
- * token ends every session.
+ * token ends every session. `SameSite=Lax`: a chart's link followed from another site opens
+ * signed in; what writes needs the admin token as a header and this site's origin besides.
  */
-import { sameSecret } from "./admin_token.ts";
+import { bearerToken, sameSecret } from "./admin_token.ts";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "dashboard_session";
@@ -19,12 +20,12 @@ export async function sessionCookie(readToken: string, nowMs: number): Promise<s
   const expires = nowMs + SESSION_SECONDS * 1000;
   const value = `v1.${expires}.${await signature(readToken, expires)}`;
   return `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${SESSION_SECONDS}; HttpOnly; Secure; ` +
-    "SameSite=Strict";
+    "SameSite=Lax";
 }
 
 /** The `Set-Cookie` value that signs a browser out. */
 export const CLEARED_SESSION_COOKIE =
-  `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
+  `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
 
 /**
  * Whether `request` may read: a bearer token that is the read or the admin token, or a
@@ -36,7 +37,7 @@ export async function mayRead(
   adminToken: string | undefined,
   nowMs: number,
 ): Promise<boolean> {
-  const bearer = /^Bearer (\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
+  const bearer = bearerToken(request);
   if (bearer !== undefined) {
     if (await sameSecret(bearer, readToken)) return true;
     if (adminToken !== undefined && await sameSecret(bearer, adminToken)) return true;

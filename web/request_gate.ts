@@ -21,9 +21,25 @@ export function clientAddress(
 ): string | undefined {
   if (trustForwardedFor) {
     const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-    if (forwarded) return forwarded;
+    if (forwarded) return clientOf(forwarded);
   }
-  return peer && "hostname" in peer ? peer.hostname : undefined;
+  return peer && "hostname" in peer ? clientOf(peer.hostname) : undefined;
+}
+
+/**
+ * The client an address stands for: an IPv4 address itself (a port some proxies add left
+ * out), an IPv6 address its /64 network, which one host commonly holds whole (so its 2⁶⁴
+ * addresses are one client to the limits).
+ */
+function clientOf(address: string): string {
+  const ipv4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/i.exec(address);
+  if (ipv4) return ipv4[1];
+  const ipv6 = address.replace(/^\[(.*)\](?::\d+)?$/, "$1").toLowerCase();
+  if (!/^[0-9a-f:]+$/.test(ipv6) || !ipv6.includes(":")) return address;
+  const [head, tail] = ipv6.split("::").map((part) => part ? part.split(":") : []);
+  const zeros = Array(Math.max(0, 8 - head.length - (tail?.length ?? 0))).fill("0");
+  const groups = [...head, ...(tail ? zeros : []), ...(tail ?? [])];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
 /** A refusal of `request` (429, 403, 401 or a redirect to sign in), or undefined to go on. */

@@ -2,7 +2,7 @@
 /**
  * A private dashboard in Chromium: `DASHBOARD_READ_TOKEN` set, a person opening the page is
  * sent to the sign-in form, a wrong token is refused there, the right one sets an HttpOnly,
- * Secure, SameSite=Strict cookie and brings the page, whose stream (an `EventSource`, which
+ * Secure, SameSite=Lax cookie and brings the page, whose stream (an `EventSource`, which
  * sends no headers but the cookie) goes live: the chart's newest candle moves with the feed.
  * Without the cookie the stream is refused, and no log line holds the token.
  */
@@ -71,7 +71,7 @@ Deno.test({
     assert.equal(session.name, "dashboard_session");
     assert.equal(session.httpOnly, true);
     assert.equal(session.secure, true);
-    assert.equal(session.sameSite, "Strict");
+    assert.equal(session.sameSite, "Lax");
     assert.ok(!session.value.includes(READ_TOKEN));
 
     // What a person sees: the newest candle moves as trades come, over the stream.

@@ -59,7 +59,7 @@ Deno.test("a read token: sign in with it, or send it; nothing else reads", async
   assert.equal(signedIn.status, 303);
   assert.equal(signedIn.headers.get("location"), "/?symbol=ETHUSDT");
   const setCookie = signedIn.headers.get("set-cookie")!;
-  for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]) {
+  for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"]) {
     assert.ok(setCookie.includes(attribute), `${attribute} in ${setCookie}`);
   }
   assert.ok(!setCookie.includes(READ_TOKEN), "the cookie holds no token");
@@ -68,6 +68,18 @@ Deno.test("a read token: sign in with it, or send it; nothing else reads", async
 
   const withCookie = (cookie: string) => ({ headers: { cookie: `theme=dark; ${cookie}` } });
   const session = cookieOf(signedIn);
+  const again = await get("/sign-in?next=%2Fapi%2Ftickers", withCookie(session));
+  assert.equal(again.status, 303, "signed in already: on to the page");
+  assert.equal(again.headers.get("location"), "/api/tickers");
+  const huge = await get("/sign-in", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `token=${"x".repeat(1_000_000)}`,
+  });
+  assert.equal(huge.status, 413, "no sign-in body is held whole");
+  const multipart = new FormData();
+  multipart.set("token", READ_TOKEN);
+  assert.equal((await get("/sign-in", { method: "POST", body: multipart })).status, 415);
   assert.equal((await get("/", withCookie(session))).status, 200);
   assert.equal((await get("/api/trades?symbol=BTCUSDT", withCookie(session))).status, 200);
   const stream = await get("/api/stream", withCookie(session));

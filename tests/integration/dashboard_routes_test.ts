@@ -177,7 +177,7 @@ Deno.test("healthz says when the database is unreachable", async () => {
     const app = dashboardApp({ log: quietLog, sql, symbols: SYMBOLS });
     const response = await app.fetch(new Request("http://dashboard/healthz"));
     assert.equal(response.status, 503);
-    assert.equal((await response.json()).status, "unavailable");
+    assert.deepEqual(await response.json(), { status: "unavailable", database: "down" });
   } finally {
     await sql.end({ timeout: 1 });
   }

@@ -40,7 +40,7 @@ Deno.test("verify-full checks the host the URL gives, a name or an address", () 
 Deno.test("verify-ca, or a CA file given, checks the chain and not the name", () => {
   for (
     const query of [
-      "sslmode=verify-ca",
+      "sslmode=verify-ca&sslrootcert=/ca.pem",
       "sslmode=require&sslrootcert=/ca.pem",
       "sslrootcert=/ca.pem",
     ]
@@ -61,6 +61,7 @@ Deno.test("a mode, CA file or client certificate that cannot be used names DATAB
     ["sslmode=verify-full&sslrootcert=/missing.pem", /sslrootcert "\/missing.pem" cannot be read/],
     ["sslmode=verify-full&sslrootcert=/not-a-cert", /holds no PEM certificate/],
     ["sslmode=require&sslrootcert=system", /sslrootcert=system needs sslmode=verify-full/],
+    ["sslmode=verify-ca", /verify-ca needs sslrootcert=<CA file>/],
     ["sslmode=require&sslcert=/c.pem", /sslcert: client certificates are not supported/],
     ["sslkey=/k.pem", /sslkey: client certificates are not supported/],
   ];
