@@ -28,17 +28,13 @@ export async function withoutStoredTrades(
 ): Promise<StoredCheck> {
   const behind = rows.filter((row) => row.tradeId <= (windowEnds.get(row.symbol) ?? -1));
   if (behind.length === 0) return { fresh: rows, conflicts: [] };
-  const stored = await tx<
-    { symbol: string; trade_id: string; price: string; quantity: string; ms: string; m: boolean }[]
-  >`
-    select t.symbol, t.trade_id::text, t.price::text, t.quantity::text,
-      (extract(epoch from t.trade_time) * 1000)::bigint::text as ms, t.is_buyer_maker as m
-    from unnest(
-      ${arrayLiteral(behind.map((r) => r.symbol))}::varchar[],
-      ${arrayLiteral(behind.map((r) => r.tradeId))}::bigint[]
-    ) as b(symbol, trade_id)
-    join trades t on t.symbol = b.symbol and t.trade_id = b.trade_id
-  `;
+  // First by the whole key: a copy with its own time is found in its own day's partition
+  // (a batch delivered again after a restart is all such copies).
+  const stored = await storedCopies(tx, behind, true);
+  const found = new Set(stored.map((s) => `${s.symbol} ${s.trade_id}`));
+  // Then the rest by id alone, in every partition: another time, or a late trade.
+  const rest = behind.filter((row) => !found.has(`${row.symbol} ${row.tradeId}`));
+  if (rest.length > 0) stored.push(...await storedCopies(tx, rest, false));
   const kept = new Map(stored.map((s) => [`${s.symbol} ${s.trade_id}`, s]));
   const conflicts: ConflictingTrade[] = [];
   const fresh = rows.filter((row) => {
@@ -55,4 +51,51 @@ export async function withoutStoredTrades(
     return false;
   });
   return { fresh, conflicts };
+}
+
+type StoredRow = {
+  symbol: string;
+  trade_id: string;
+  price: string;
+  quantity: string;
+  ms: string;
+  m: boolean;
+};
+
+/**
+ * The stored copies of `rows`. With `timed`, by the whole key, read through the time index
+ * between the rows' first and last times (a few seconds of one partition, where a join over
+ * the whole table would scan every partition); else by symbol and id in every partition, one
+ * index probe each per row.
+ */
+function storedCopies(
+  tx: postgres.TransactionSql,
+  rows: TradeRow[],
+  timed: boolean,
+): Promise<StoredRow[]> {
+  const batch = tx`unnest(
+    ${arrayLiteral(rows.map((r) => r.symbol))}::varchar[],
+    ${arrayLiteral(rows.map((r) => r.tradeId))}::bigint[],
+    ${arrayLiteral(rows.map((r) => r.tradeTime))}::bigint[]
+  ) as b(symbol, trade_id, trade_ms)`;
+  const columns = tx`t.symbol, t.trade_id::text, t.price::text, t.quantity::text,
+    (extract(epoch from t.trade_time) * 1000)::bigint::text as ms, t.is_buyer_maker as m`;
+  if (!timed) {
+    return tx<StoredRow[]>`
+      select ${columns} from ${batch}
+      cross join lateral (
+        select * from trades t where t.symbol = b.symbol and t.trade_id = b.trade_id limit 1
+      ) t
+    `;
+  }
+  let [first, last] = [Infinity, -Infinity];
+  for (const { tradeTime } of rows) {
+    [first, last] = [Math.min(first, tradeTime), Math.max(last, tradeTime)];
+  }
+  return tx<StoredRow[]>`
+    select ${columns} from trades t
+    join ${batch} on t.symbol = b.symbol and t.trade_id = b.trade_id
+      and t.trade_time = timestamptz 'epoch' + b.trade_ms * interval '1 millisecond'
+    where t.trade_time between ${new Date(first)} and ${new Date(last)}
+  `;
 }
