@@ -14,10 +14,12 @@ import LiveBoard, { type LiveBoardProps } from "../islands/LiveBoard.tsx";
 import StorageLine from "../components/StorageLine.tsx";
 import type { StorageSummary } from "../domain/dashboard_views.ts";
 
-/** What the page renders: the island's props, and the storage line beneath it. */
+/** What the page renders: the island's props, the storage line beneath it, a way out. */
 interface HomeData {
   board: LiveBoardProps;
   storage?: StorageSummary;
+  /** The dashboard needs a sign-in (`DASHBOARD_READ_TOKEN`): offer to sign out. */
+  signedIn?: boolean;
 }
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
@@ -50,14 +52,14 @@ export const handler: Record<"GET", Handler<DashboardState>> = {
           databaseDown: false,
         },
         storage,
+        signedIn: state.readToken !== undefined,
       });
     } catch (error) {
       // The page still loads and says so; the island recovers once the database answers.
       state.log.warn("page rendered without its data", { error });
       const empty = { summaries: [], tickers: [], whales: [], databaseDown: true };
-      return render({ board: { ...page, link: link(state.symbols[0]), ...empty } }, {
-        status: 503,
-      });
+      const board = { ...page, link: link(state.symbols[0]), ...empty };
+      return render({ board, signedIn: state.readToken !== undefined }, { status: 503 });
     }
   },
 };
@@ -67,6 +69,11 @@ export default function Home({ data }: PageProps<HomeData>) {
     <main>
       {island("LiveBoard", LiveBoard, data.board)}
       {data.storage && <StorageLine storage={data.storage} />}
+      {data.signedIn && (
+        <form method="post" action="/sign-out" class="sign-out">
+          <button type="submit">Sign out</button>
+        </form>
+      )}
     </main>
   );
 }

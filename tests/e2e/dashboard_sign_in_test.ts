@@ -87,6 +87,12 @@ Deno.test({
       last = await newest();
     }
     assert.deepEqual(problems, []);
+
+    // Signing out ends the session in this browser: back to the form, the cookie gone.
+    await page.click(".sign-out button");
+    await page.waitForSelector("#token");
+    assert.equal(new URL(page.url()).pathname, "/sign-in");
+    assert.deepEqual(await context.cookies(), []);
     assertNoSecrets([READ_TOKEN], [dashboard]);
   },
 });
