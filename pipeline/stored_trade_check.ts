@@ -30,11 +30,11 @@ export async function withoutStoredTrades(
   if (behind.length === 0) return { fresh: rows, conflicts: [] };
   // First by the whole key: a copy with its own time is found in its own day's partition
   // (a batch delivered again after a restart is all such copies).
-  const stored = await storedCopies(tx, behind, true);
+  let stored = await storedCopies(tx, behind, true);
   const found = new Set(stored.map((s) => `${s.symbol} ${s.trade_id}`));
   // Then the rest by id alone, in every partition: another time, or a late trade.
   const rest = behind.filter((row) => !found.has(`${row.symbol} ${row.tradeId}`));
-  if (rest.length > 0) stored.push(...await storedCopies(tx, rest, false));
+  if (rest.length > 0) stored = stored.concat(await storedCopies(tx, rest, false));
   const kept = new Map(stored.map((s) => [`${s.symbol} ${s.trade_id}`, s]));
   const conflicts: ConflictingTrade[] = [];
   const fresh = rows.filter((row) => {
