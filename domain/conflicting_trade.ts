@@ -14,24 +14,26 @@ export interface ConflictingTrade {
   kept: TradeValues;
 }
 
+/** The fields in which the copy differs from the kept one (amounts compared exactly). */
+function differingFields({ trade, kept }: ConflictingTrade) {
+  return (["price", "quantity", "tradeTime", "isBuyerMaker"] as const).filter((field) =>
+    field === "price" || field === "quantity"
+      ? toAmountUnits(trade[field]) !== toAmountUnits(kept[field])
+      : trade[field] !== kept[field]
+  );
+}
+
 /** Whether the copy and the kept one are the same trade (amounts compared exactly). */
-export function sameTrade({ trade, kept }: ConflictingTrade): boolean {
-  return toAmountUnits(trade.price) === toAmountUnits(kept.price) &&
-    toAmountUnits(trade.quantity) === toAmountUnits(kept.quantity) &&
-    trade.tradeTime === kept.tradeTime && trade.isBuyerMaker === kept.isBuyerMaker;
+export function sameTrade(conflict: ConflictingTrade): boolean {
+  return differingFields(conflict).length === 0;
 }
 
 /** Why the copy is refused, naming what differs. */
-export function conflictReason({ trade, kept }: ConflictingTrade): string {
-  const differs = (["price", "quantity", "tradeTime", "isBuyerMaker"] as const)
-    .filter((field) =>
-      field === "price" || field === "quantity"
-        ? toAmountUnits(trade[field]) !== toAmountUnits(kept[field])
-        : trade[field] !== kept[field]
-    )
-    .map((field) =>
-      `${field} ${JSON.stringify(trade[field])} (kept: ${JSON.stringify(kept[field])})`
-    );
+export function conflictReason(conflict: ConflictingTrade): string {
+  const { trade, kept } = conflict;
+  const differs = differingFields(conflict).map((field) =>
+    `${field} ${JSON.stringify(trade[field])} (kept: ${JSON.stringify(kept[field])})`
+  );
   return `trade ${trade.tradeId} of ${trade.symbol} came again with other values: ${
     differs.join(", ")
   }`;

@@ -60,16 +60,27 @@ function cookie(request: Request, name: string): string | undefined {
 
 /** HMAC-SHA-256 of the expiry, keyed by the read token, in unpadded base64url. */
 async function signature(readToken: string, expires: number): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(readToken),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const key = await signingKey(readToken);
   const mac = new Uint8Array(
     await crypto.subtle.sign("HMAC", key, encoder.encode(`v1.${expires}`)),
   );
   return btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_")
     .replace(/=+$/, "");
+}
+
+/** The HMAC key of the read token, imported once (a process has one token), not per request. */
+let cachedKey: { token: string; key: Promise<CryptoKey> } | undefined;
+
+function signingKey(readToken: string): Promise<CryptoKey> {
+  if (cachedKey?.token !== readToken) {
+    const key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(readToken),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    cachedKey = { token: readToken, key };
+  }
+  return cachedKey.key;
 }
