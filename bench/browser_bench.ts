@@ -10,14 +10,12 @@
  */
 import { chromium, type Page } from "playwright-core";
 import { buildIslands } from "../stack/build_islands.ts";
-import { freePort } from "../stack/free_port.ts";
 import { fillHistory } from "./history_fill.ts";
 import { BENCH_SYMBOLS, WHALE_THRESHOLD, WINDOW_SIZE } from "./bench_trades.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { startPipelineProcess } from "./pipeline_process.ts";
+import { startBenchDashboard } from "./dashboard_process.ts";
 import { createScratchDatabase } from "./scratch_database.ts";
 import { storeBatches } from "./sse_delay.ts";
-import { waitUntil } from "./wait_until.ts";
 import { CHART_UPDATE_MEASURE } from "../ui/chart_view.ts";
 
 /** One gesture: the chart's updates (each with its drawing) and the page's frame intervals. */
@@ -79,25 +77,11 @@ export async function benchBrowser(options: BrowserOptions): Promise<BrowserResu
       windowSize: WINDOW_SIZE,
       whaleThreshold: WHALE_THRESHOLD,
     });
-    const port = freePort();
-    const dashboard = await startPipelineProcess(
-      "dashboard.ts",
-      `browser-dashboard-${port}`,
-      {
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        SYMBOLS: BENCH_SYMBOLS.join(","),
-        LOG_LEVEL: "warn",
-      },
-      options.workDir,
-      options.cleanup,
+    const { base, dashboard } = await startBenchDashboard(
+      "browser-dashboard",
+      database.url,
+      options,
     );
-    const base = `http://127.0.0.1:${port}`;
-    await waitUntil("the dashboard to answer", async () => {
-      const response = await fetch(`${base}/healthz`).catch(() => undefined);
-      await response?.body?.cancel();
-      return response?.ok ?? false;
-    }, { timeoutMs: 30_000, watched: [dashboard] });
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],

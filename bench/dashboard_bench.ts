@@ -4,29 +4,19 @@
  * `update` event on `/api/stream` for one client and for many (`sse_delay.ts`). A history is
  * first brought up to now, so every chart window has trades.
  */
-import { planBatch } from "../domain/batch_plan.ts";
-import { storeTrades } from "../pipeline/trade_store.ts";
-import { loadWindows } from "../pipeline/stored_averages.ts";
 import type { Sql } from "../runtime/database.ts";
-import { arrayLiteral, connectDatabase } from "../runtime/database.ts";
+import { connectDatabase } from "../runtime/database.ts";
 import { redactUrl } from "../runtime/env_reader.ts";
-import { CHART_WINDOW_NAMES } from "../domain/chart_windows.ts";
-import { freePort } from "../stack/free_port.ts";
 import { fillHistory } from "./history_fill.ts";
-import {
-  BATCH_SIZE,
-  BENCH_SYMBOLS,
-  inBatches,
-  WHALE_THRESHOLD,
-  WINDOW_SIZE,
-} from "./bench_trades.ts";
-import type { TradeEvent } from "../domain/trade_event.ts";
+import { BENCH_SYMBOLS, WHALE_THRESHOLD, WINDOW_SIZE } from "./bench_trades.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { grouped, median } from "./measure.ts";
-import { startPipelineProcess } from "./pipeline_process.ts";
+import { grouped } from "./measure.ts";
+import { catchUp } from "./history_catch_up.ts";
+import { medianMs, readPaths } from "./dashboard_reads.ts";
+import { startBenchDashboard } from "./dashboard_process.ts";
 import { createScratchDatabase } from "./scratch_database.ts";
 import { type LiveDelay, liveDelay } from "./sse_delay.ts";
-import { waitUntil } from "./wait_until.ts";
+import { defaultDashboardWorkers } from "../runtime/dashboard_config.ts";
 
 /** Medians of the read paths, and the live path, on one database. */
 export interface DashboardFigures {
@@ -39,7 +29,15 @@ export interface DashboardFigures {
   live: LiveDelay;
   /** {@link DashboardOptions.streamClients} at once. */
   fanOut: LiveDelay;
-  /** The dashboard's peak RSS (`VmHWM`) after both, in MiB. */
+  /** {@link DashboardOptions.manyStreamClients} at once; on the history only. */
+  manyFanOut?: LiveDelay;
+  /** The same with a worker on every core (the default leaves one core), where that differs. */
+  manyFanOutEveryCore?: LiveDelay & { workers: number };
+  /** The dashboard's resident memory before any stream client, in MiB. */
+  dashboardIdleRssMiB: number | undefined;
+  /** What a thousand stream clients add to the dashboard's resident memory, in MiB. */
+  rssPerThousandClientsMiB: number;
+  /** The dashboard's peak RSS (`VmHWM`) after all, in MiB. */
   dashboardPeakRssMiB: number | undefined;
 }
 
@@ -65,6 +63,8 @@ export interface DashboardOptions {
   liveSeconds: number;
   /** Concurrent stream clients of the fan-out measurement. */
   streamClients: number;
+  /** Concurrent stream clients of the larger fan-out, on the history only. */
+  manyStreamClients: number;
   workDir: string;
   cleanup: Cleanup;
 }
@@ -72,7 +72,10 @@ export interface DashboardOptions {
 /** Runs the read and live measurements on an empty database, then on the history. */
 export async function benchDashboard(options: DashboardOptions): Promise<DashboardResult> {
   const empty = await createScratchDatabase("dashboard_empty", options.cleanup);
-  const emptyFigures = await measureDatabase(empty.url, empty.sql, 0, options);
+  const emptyFigures = await measureDatabase(empty.url, empty.sql, 0, {
+    ...options,
+    manyStreamClients: 0,
+  });
   await empty.drop();
   printFigures("empty database", emptyFigures);
 
@@ -128,111 +131,86 @@ async function measureDatabase(
   trades: number,
   options: DashboardOptions,
 ): Promise<DashboardFigures> {
-  const port = freePort();
-  const dashboard = await startPipelineProcess(
-    "dashboard.ts",
-    `dashboard-${port}`,
-    { DATABASE_URL: url, PORT: String(port), SYMBOLS: BENCH_SYMBOLS.join(","), LOG_LEVEL: "warn" },
-    options.workDir,
-    options.cleanup,
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { base, dashboard } = await startDashboard(url, options);
   try {
-    await waitUntil("the dashboard to answer", async () => {
-      const response = await fetch(`${base}/healthz`).catch(() => undefined);
-      await response?.body?.cancel();
-      return response?.ok ?? false;
-    }, { timeoutMs: 30_000, watched: [dashboard] });
     const caughtUp = await catchUp(sql);
     const readMs: Record<string, number> = {};
-    for (const [name, path] of readPaths()) readMs[name] = await medianMs(base + path, options);
-    const live = await liveDelay(base, sql, options.liveSeconds, 1);
-    const fanOut = await liveDelay(base, sql, options.liveSeconds, options.streamClients);
+    for (const [name, path] of readPaths()) {
+      readMs[name] = await medianMs(base + path, options.requests);
+    }
+    const { liveSeconds, cleanup } = options;
+    const delay = (clients: number) =>
+      liveDelay(base, dashboard, sql, liveSeconds, clients, cleanup);
+    const dashboardIdleRssMiB = await dashboard.rssMiB();
+    const live = await delay(1);
+    const fanOut = await delay(options.streamClients);
+    const manyFanOut = options.manyStreamClients > 0
+      ? await delay(options.manyStreamClients)
+      : undefined;
+    const widest = manyFanOut ?? fanOut;
+    const rssPerThousandClientsMiB = Math.round(
+      (widest.dashboardRssMiB - (dashboardIdleRssMiB ?? NaN)) / widest.clients * 1000 * 10,
+    ) / 10;
     const dashboardPeakRssMiB = await dashboard.peakRssMiB();
-    return { trades, caughtUp, readMs, live, fanOut, dashboardPeakRssMiB };
+    await dashboard.stop();
+    return {
+      trades,
+      caughtUp,
+      readMs,
+      live,
+      fanOut,
+      manyFanOut,
+      manyFanOutEveryCore: options.manyStreamClients > 0
+        ? await everyCore(url, sql, options)
+        : undefined,
+      dashboardIdleRssMiB,
+      rssPerThousandClientsMiB,
+      dashboardPeakRssMiB,
+    };
   } finally {
     await dashboard.stop();
   }
 }
 
 /**
- * Brings each symbol's history from its newest trade up to now, at the rate it was filled at and
- * through `storeTrades`, so the short chart windows hold trades as on a live system. Returns the
- * trades stored.
+ * The larger fan-out again with a worker on every core, beside the default (one core left to
+ * PostgreSQL, the storing and the clients); undefined on one core, where the two are the same.
  */
-async function catchUp(sql: Sql): Promise<number> {
-  const histories = await sql<
-    { symbol: string; lastId: string; lastMs: number; price: string; perMs: number }[]
-  >`
-    select symbol, last_trade_id::text as "lastId", last_price::text as price,
-      (extract(epoch from last_trade_time) * 1000)::float8 as "lastMs",
-      (trade_count / greatest(extract(epoch from last_trade_time - (
-        select min(trade_time) from trades t where t.symbol = a.symbol
-      )) * 1000, 1))::float8 as "perMs"
-    from trade_aggregates a
-    where symbol = any(${arrayLiteral(BENCH_SYMBOLS)}::varchar[])
-  `;
-  const now = Date.now();
-  const events: TradeEvent[] = [];
-  for (const { symbol, lastId, lastMs, price, perMs } of histories) {
-    const count = Math.floor((now - lastMs) * perMs);
-    for (let i = 1; i <= count; i++) {
-      const time = Math.round(lastMs + (i * (now - lastMs)) / count);
-      events.push({
-        v: 1,
-        symbol,
-        tradeId: Number(lastId) + i,
-        price,
-        quantity: "0.01",
-        tradeTime: time,
-        eventTime: time,
-        isBuyerMaker: i % 2 === 0,
-        receivedAt: time,
-      });
-    }
+async function everyCore(
+  url: string,
+  sql: Sql,
+  options: DashboardOptions,
+): Promise<LiveDelay & { workers: number } | undefined> {
+  const workers = navigator.hardwareConcurrency;
+  if (workers === defaultDashboardWorkers(workers, false)) return undefined;
+  const { base, dashboard } = await startDashboard(url, options, workers);
+  try {
+    const delay = await liveDelay(
+      base,
+      dashboard,
+      sql,
+      options.liveSeconds,
+      options.manyStreamClients,
+      options.cleanup,
+    );
+    return { ...delay, workers };
+  } finally {
+    await dashboard.stop();
   }
-  const windows = await loadWindows(sql, WINDOW_SIZE);
-  for (const batch of inBatches(events, BATCH_SIZE)) {
-    const plan = planBatch(batch, windows, WINDOW_SIZE, WHALE_THRESHOLD);
-    await storeTrades(sql, plan.rows, WINDOW_SIZE, plan.windowEnds);
-  }
-  return events.length;
 }
 
-/** Every read path the page and its users call, by a short name. */
-function readPaths(): [string, string][] {
-  const month = Date.now() - 30 * 86_400_000;
-  return [
-    ["/", "/"],
-    ["/api/aggregates", "/api/aggregates"],
-    ["/metrics", "/metrics"],
-    ...CHART_WINDOW_NAMES.map((w): [string, string] => [
-      `/api/series ${w}`,
-      `/api/series?symbol=BTCUSDT&window=${w}`,
-    ]),
-    ["/api/candles 1h, 30 days", `/api/candles?symbol=BTCUSDT&interval=1h&from=${month}`],
-    ["/api/candles 1m, newest 1,000", "/api/candles?symbol=BTCUSDT&interval=1m"],
-    [
-      "/api/indicators 1m, newest 1,000, five",
-      "/api/indicators?symbol=BTCUSDT&interval=1m&set=sma:50,ema:20,bb,rsi,macd",
-    ],
-    ["/api/trades", "/api/trades"],
-    ["/api/trades BTCUSDT", "/api/trades?symbol=BTCUSDT"],
-    ["/api/whales", "/api/whales"],
-  ];
-}
-
-/** The median of `options.requests` sequential GETs of `url`, each read to its end. */
-async function medianMs(url: string, options: DashboardOptions): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < options.requests + 1; i++) {
-    const start = performance.now();
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    if (i > 0) times.push(performance.now() - start); // the first warms the connection
-  }
-  return Math.round(median(times) * 10) / 10;
+/** A dashboard on `url`, with `workers` or its default. */
+function startDashboard(url: string, options: DashboardOptions, workers?: number) {
+  return startBenchDashboard("dashboard", url, {
+    env: {
+      // Every client here is one address: the per-client limits would measure themselves.
+      DASHBOARD_REQUESTS_PER_SECOND: "100000",
+      DASHBOARD_STREAMS_PER_CLIENT: "10000",
+      ...(workers ? { DASHBOARD_WORKERS: String(workers) } : {}),
+    },
+    workDir: options.workDir,
+    cleanup: options.cleanup,
+  });
 }
 
 function printFigures(label: string, figures: DashboardFigures): void {
@@ -243,13 +221,22 @@ function printFigures(label: string, figures: DashboardFigures): void {
   for (const [path, ms] of Object.entries(figures.readMs)) {
     console.log(`     ${path.padEnd(30)} ${ms.toFixed(1).padStart(8)} ms median`);
   }
-  for (const live of [figures.live, figures.fanOut]) {
+  const { fanOut, manyFanOut, manyFanOutEveryCore: everyCore } = figures;
+  for (const live of [figures.live, fanOut, manyFanOut, everyCore]) {
+    if (!live) continue;
+    const workers = "workers" in live ? ` (${live.workers} workers)` : "";
     console.log(
       `     commit → SSE update at ${live.batchesPerSecond} batches/s, ${
         grouped(live.clients)
-      } client(s): p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ` +
-        `${grouped(live.delivered)} of ${grouped(live.batches * live.clients)} delivered`,
+      } client(s)${workers}: p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ` +
+        `${grouped(live.delivered)} of ${grouped(live.batches * live.clients)} delivered, ` +
+        `${live.resyncs} resyncs; cores busy: dashboard ${live.dashboardCores}, ` +
+        `clients ${live.clientCores}`,
     );
   }
-  console.log(`     dashboard peak RSS ${figures.dashboardPeakRssMiB} MiB`);
+  console.log(
+    `     dashboard RSS ${figures.dashboardIdleRssMiB} MiB idle, ` +
+      `+${figures.rssPerThousandClientsMiB} MiB per 1,000 stream clients, ` +
+      `peak ${figures.dashboardPeakRssMiB} MiB`,
+  );
 }

@@ -3,30 +3,32 @@
  * throughput, storage paths on fresh databases, the real pipeline end to end, and the dashboard
  * on an empty database beside one with history (filled, or `--history-database`), then the page
  * in Chromium (`browser_bench.ts`). With `--soak SECONDS` it runs only the soak instead (see
- * `soak.ts`), with `--browser` only the page. Lines for people first; the
+ * `soak.ts`), with `--browser` only the page, with `--dashboard` only the dashboard. Lines for people first; the
  * last line on stdout is one JSON object with every result.
  */
 import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.ts";
 import { benchDomain } from "./domain_bench.ts";
 import { benchStorage } from "./storage_bench.ts";
-import { benchEndToEnd, type EndToEndResult, MEMORY_RATE } from "./end_to_end_bench.ts";
-import type { StorageResult } from "./storage_bench.ts";
-import type { DashboardResult } from "./dashboard_bench.ts";
-import { benchDashboard } from "./dashboard_bench.ts";
+import { benchEndToEnd } from "./end_to_end_bench.ts";
+import { benchDashboard, type DashboardOptions } from "./dashboard_bench.ts";
 import { envReader } from "../runtime/env_reader.ts";
 import { connectDatabase } from "../runtime/database.ts";
 import { serverUrl } from "./scratch_database.ts";
-import { grouped, ratio } from "./measure.ts";
+import { grouped } from "./measure.ts";
 import { FLAT_GROWTH, runSoak, type SoakOptions } from "./soak.ts";
 import { benchBrowser } from "./browser_bench.ts";
+import { headlineFigures } from "./headline.ts";
 
-/** Concurrent `/api/stream` clients of the fan-out measurement. */
+/** Concurrent `/api/stream` clients of the fan-out measurements. */
 const STREAM_CLIENTS = 1_000;
+const MANY_STREAM_CLIENTS = 5_000;
 
 const USAGE = "usage: deno task bench [--quick] [--history-trades N] [--history-days D] " +
   "[--history-database URL]\n       deno task bench --soak SECONDS [--soak-rate TRADES_PER_SECOND] " +
-  "[--soak-clients N]\n       deno task bench --browser [--quick]";
+  "[--soak-clients N]\n       deno task bench --browser [--quick]\n" +
+  "       deno task bench --dashboard [--quick] [--history-trades N] [--history-days D] " +
+  "[--history-database URL]";
 
 async function postgresVersion(): Promise<string> {
   const sql = connectDatabase(serverUrl(), { max: 1 });
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
   let history: { trades: number; days: number; url?: string };
   let soak: Omit<SoakOptions, "workDir" | "cleanup"> | undefined;
   let browserOnly: boolean;
+  let dashboardOnly: boolean;
   try {
     const { values } = parseArgs({
       args: Deno.args,
@@ -55,6 +58,7 @@ async function main(): Promise<number> {
         "soak-rate": { type: "string" },
         "soak-clients": { type: "string" },
         browser: { type: "boolean" },
+        dashboard: { type: "boolean" },
       },
     });
     const flags = envReader(values as Record<string, string | undefined>, (name) => `--${name}`);
@@ -67,6 +71,7 @@ async function main(): Promise<number> {
     }
     quick = values.quick ?? false;
     browserOnly = values.browser ?? false;
+    dashboardOnly = values.dashboard ?? false;
     history = {
       trades: flags.int("history-trades", {
         default: quick ? 200_000 : 2_000_000,
@@ -108,6 +113,24 @@ async function main(): Promise<number> {
       console.log(JSON.stringify({ benchmark: "browser", quick, machine, browser }));
       return 0;
     }
+    const dashboardOptions: DashboardOptions = {
+      historyTrades: history.trades,
+      historyDays: history.days,
+      historyUrl: history.url,
+      requests: 10,
+      liveSeconds: quick ? 5 : 20,
+      streamClients: STREAM_CLIENTS,
+      manyStreamClients: MANY_STREAM_CLIENTS,
+      workDir,
+      cleanup,
+    };
+    if (dashboardOnly) {
+      console.log("\nthe dashboard: every read path and commit → SSE, empty beside a history");
+      const dashboard = await benchDashboard(dashboardOptions);
+      await Deno.remove(workDir, { recursive: true });
+      console.log(JSON.stringify({ benchmark: "dashboard", quick, machine, dashboard }));
+      return 0;
+    }
     console.log("\n1. pure domain, no I/O (median of timed rounds after warm-up)");
     const domain = benchDomain(quick);
 
@@ -123,16 +146,7 @@ async function main(): Promise<number> {
     const endToEnd = await benchEndToEnd({ quick, workDir, cleanup });
 
     console.log("\n4. dashboard: every read path and commit → SSE, empty beside a history");
-    const dashboard = await benchDashboard({
-      historyTrades: history.trades,
-      historyDays: history.days,
-      historyUrl: history.url,
-      requests: 10,
-      liveSeconds: quick ? 5 : 20,
-      streamClients: STREAM_CLIENTS,
-      workDir,
-      cleanup,
-    });
+    const dashboard = await benchDashboard(dashboardOptions);
 
     console.log("\n5. the page in Chromium: bundle, gestures over 5,000 candles, live updates");
     const browser = await benchBrowser({ quick, workDir, cleanup });
@@ -211,46 +225,6 @@ async function soakOnly(
     ...soak,
   }));
   return 0;
-}
-
-/**
- * The figures the issue's targets are set on, flat, first in the JSON line: storage rates, the
- * consumer's capacity and the highest sustained rate end to end (each also over the `\copy`
- * ceiling), the producer's Kafka client beside `@platformatic/kafka`, latency at 1,000 trades/s,
- * the fan-out to many stream clients beside one, and the peak memory of producer and consumer at
- * {@link MEMORY_RATE} trades/s and while draining.
- */
-function headlineFigures(
-  storage: StorageResult,
-  endToEnd: EndToEndResult,
-  dashboard: DashboardResult,
-) {
-  const copy = storage.copyCeiling.tradesPerSecond;
-  const consumer = endToEnd.drain.storedPerSecond ?? 0;
-  const e2e = endToEnd.rateSearch.sustainedPerSecond;
-  const atMemoryRate = endToEnd.rateSearch.steps.find((s) => s.offeredPerSecond === MEMORY_RATE);
-  const peak = (...values: (number | undefined)[]) => {
-    const known = values.filter((v) => v !== undefined);
-    return known.length ? Math.max(...known) : null;
-  };
-  return {
-    copy_tps: copy,
-    seed_style_tps: storage.perTradeTransaction.tradesPerSecond,
-    store_trades_tps: storage.batched.tradesPerSecond,
-    consumer_tps: consumer,
-    consumer_over_copy: ratio(consumer, copy),
-    e2e_tps: e2e,
-    e2e_over_copy: ratio(e2e, copy),
-    producer_client_kafkajs_mps: endToEnd.kafkaClients.kafkajs.opsPerSecond,
-    producer_client_platformatic_mps: endToEnd.kafkaClients.platformatic.opsPerSecond,
-    latency_p50_ms: endToEnd.latency.p50Ms,
-    latency_p99_ms: endToEnd.latency.p99Ms,
-    sse_clients: dashboard.history.fanOut.clients,
-    sse_p99_ms: dashboard.history.fanOut.p99Ms,
-    sse_one_client_p99_ms: dashboard.history.live.p99Ms,
-    producer_rss_mib: peak(atMemoryRate?.producerPeakRssMiB),
-    consumer_rss_mib: peak(atMemoryRate?.consumerPeakRssMiB, endToEnd.drain.consumerPeakRssMiB),
-  };
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -1,7 +1,9 @@
 /**
  * Commit → Server-Sent Event delay as viewers see it: batches stored by `storeTrades` as the
- * consumer stores them, at a fixed rate, while real HTTP clients (on a worker thread, see
- * `sse_client_worker.ts`) read `/api/stream` from a running dashboard.
+ * consumer stores them, at a fixed rate, while real HTTP clients (in a process of their own, see
+ * `sse_clients.ts`) read `/api/stream` from a running dashboard. The CPU each side used while
+ * the batches were stored and told is measured from `/proc`, so the clients' cost is not taken
+ * for the server's.
  */
 import { sleep } from "../runtime/sleep.ts";
 import { planBatch } from "../domain/batch_plan.ts";
@@ -9,29 +11,33 @@ import { storeTrades } from "../pipeline/trade_store.ts";
 import { loadWindows } from "../pipeline/stored_averages.ts";
 import type { Sql } from "../runtime/database.ts";
 import { BENCH_SYMBOLS, WHALE_THRESHOLD, WINDOW_SIZE } from "./bench_trades.ts";
-import type { ClientArrivals, StartClients, StoppedClients } from "./sse_client_worker.ts";
+import type { ClientFigures, StoredBatch } from "./sse_clients.ts";
+import { cpuSeconds } from "./proc_stat.ts";
+import type { Cleanup } from "./cleanup.ts";
 
-/** Commit → `update` event delays over every client and batch. */
-export interface LiveDelay {
+/** Commit → `update` event delays over every client and batch, and what they cost. */
+export interface LiveDelay extends ClientFigures {
   clients: number;
   batchesPerSecond: number;
   batches: number;
-  /** (client, batch) pairs whose update arrived; `clients × batches` when none was missed. */
-  delivered: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+  /** Cores the dashboard kept busy while the batches were stored and told (1 = one core). */
+  dashboardCores: number;
+  /** Cores the stream clients' process kept busy meanwhile. */
+  clientCores: number;
+  /** The dashboard's resident memory with every client connected, in MiB. */
+  dashboardRssMiB: number;
+}
+
+/** The dashboard process measured: its pid, for `/proc`. */
+export interface MeasuredDashboard {
+  pid: number;
+  rssMiB(): Promise<number | undefined>;
 }
 
 const BATCHES_PER_SECOND = 20;
 const TRADES_PER_BATCH = 50;
-
-/** A stored batch: its symbol, its last trade id and when its commit returned. */
-interface StoredBatch {
-  symbol: string;
-  lastTradeId: number;
-  committedAt: number;
-}
+/** Time left for the last updates to arrive; one later than this counts as undelivered. */
+const SETTLE_MS = 2_000;
 
 /**
  * Connects `clients` streams to the dashboard at `base`, then stores
@@ -41,45 +47,73 @@ interface StoredBatch {
  */
 export async function liveDelay(
   base: string,
+  dashboard: MeasuredDashboard,
   sql: Sql,
   seconds: number,
   clients: number,
+  cleanup: Cleanup,
 ): Promise<LiveDelay> {
-  const worker = new Worker(new URL("./sse_client_worker.ts", import.meta.url).href, {
-    type: "module",
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("./sse_clients.ts", import.meta.url).pathname,
+      `${base}/api/stream`,
+      String(clients),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stop = cleanup.add(`stopping the stream clients (pid ${child.pid})`, async () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It has exited.
+    }
+    await child.status;
   });
   try {
-    const answer = <T>() =>
-      new Promise<T>((resolve, reject) => {
-        worker.onmessage = (event) => resolve(event.data as T);
-        worker.onerror = (event) => reject(new Error(`stream clients failed: ${event.message}`));
-      });
-    const connected = answer<{ connected: number }>();
-    worker.postMessage({ url: `${base}/api/stream`, clients } satisfies StartClients);
-    await connected;
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    const nextLine = async (): Promise<string> => {
+      while (!text.includes("\n")) {
+        const { value, done } = await lines.read();
+        if (done) throw new Error(`the stream clients exited: ${(await child.status).code}`);
+        text += value;
+      }
+      const line = text.slice(0, text.indexOf("\n"));
+      text = text.slice(line.length + 1);
+      return line;
+    };
+    JSON.parse(await nextLine()) as { connected: number };
+    const dashboardRssMiB = await dashboard.rssMiB() ?? NaN;
+    const cpuBefore = await Promise.all([cpuSeconds(dashboard.pid), cpuSeconds(child.pid)]);
+    const started = performance.now();
     const stored = await storeBatches(sql, seconds);
-    await sleep(2_000); // the last updates arrive; one later than this counts as undelivered
-    const stopped = answer<StoppedClients>();
-    worker.postMessage({ stop: true });
-    const { arrivals, failed } = await stopped;
-    if (failed > 0) throw new Error(`${failed} of ${clients} stream clients failed`);
-    const delays = arrivals.flatMap((seen) => clientDelays(stored, seen));
-    delays.sort((a, b) => a - b);
-    const at = (q: number) =>
-      delays.length
-        ? Math.round(delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] * 10) / 10
-        : NaN;
+    await sleep(SETTLE_MS);
+    const cpuAfter = await Promise.all([cpuSeconds(dashboard.pid), cpuSeconds(child.pid)]);
+    const elapsed = (performance.now() - started) / 1000;
+    const cores = (i: number) =>
+      Math.round(((cpuAfter[i] ?? NaN) - (cpuBefore[i] ?? NaN)) / elapsed * 100) / 100;
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(JSON.stringify(stored)));
+    await writer.close();
+    const figures = JSON.parse(await nextLine()) as ClientFigures;
+    if (figures.failed > 0) {
+      throw new Error(`${figures.failed} of ${clients} stream clients failed`);
+    }
     return {
       clients,
       batchesPerSecond: BATCHES_PER_SECOND,
       batches: stored.length,
-      delivered: delays.length,
-      p50Ms: at(0.5),
-      p99Ms: at(0.99),
-      maxMs: delays.length ? Math.round(delays[delays.length - 1] * 10) / 10 : NaN,
+      ...figures,
+      dashboardCores: cores(0),
+      clientCores: cores(1),
+      dashboardRssMiB,
     };
   } finally {
-    worker.terminate();
+    await stop();
   }
 }
 
@@ -135,23 +169,4 @@ export async function storeBatches(
     });
   }
   return stored;
-}
-
-/**
- * One client's delay for each batch it was told of: the first update of the batch's symbol
- * with its last trade id or a later one. An update that overtook its commit's reply counts 0.
- */
-function clientDelays(stored: readonly StoredBatch[], seen: ClientArrivals): number[] {
-  const delays: number[] = [];
-  const next = new Map<string, number>(); // per symbol, the first arrival not yet passed
-  for (const batch of stored) {
-    let i = next.get(batch.symbol) ?? 0;
-    while (
-      i < seen.symbols.length &&
-      (seen.symbols[i] !== batch.symbol || seen.lastTradeIds[i] < batch.lastTradeId)
-    ) i++;
-    next.set(batch.symbol, i);
-    if (i < seen.symbols.length) delays.push(Math.max(0, seen.arrivedAt[i] - batch.committedAt));
-  }
-  return delays;
 }

@@ -23,6 +23,40 @@ export type LiveEventType = LiveEvent["type"];
 /** What an event of `type` carries. */
 export type LiveEventData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>["data"];
 
+/**
+ * The live events published within one short interval (`DASHBOARD_FRAME_MS`), newest per symbol
+ * and panel, with their wire bytes: written to every client that keeps up as one chunk.
+ */
+export interface LiveFrame {
+  events: readonly LiveEvent[];
+  bytes: Uint8Array;
+}
+
+/** A hub's events kept for catch-up, oldest first, with the next id and the first still kept. */
+export interface LiveHistory {
+  history: LiveEvent[];
+  nextId: number;
+  firstKept: number;
+}
+
+/** Events that stand for the whole of a panel: only the newest of each is worth sending. */
+export const PANEL_EVENTS: readonly LiveEventType[] = ["health", "price_alerts"];
+
+/**
+ * `waiting` with `event` added, dropping what it makes stale: the earlier update of its
+ * symbol, or the earlier panel of its kind. Whale alerts and resyncs are never dropped.
+ */
+export function withNewest(waiting: readonly LiveEvent[], event: LiveEvent): LiveEvent[] {
+  const stale = event.type === "update"
+    ? (e: LiveEvent) => e.type === "update" && e.data.symbol === event.data.symbol
+    : PANEL_EVENTS.includes(event.type)
+    ? (e: LiveEvent) => e.type === event.type
+    : undefined;
+  const kept = stale && waiting.some(stale) ? waiting.filter((e) => !stale(e)) : waiting.slice();
+  kept.push(event);
+  return kept;
+}
+
 /** Formats one event in the SSE wire format. */
 export function formatLiveEvent(event: LiveEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;

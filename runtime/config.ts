@@ -2,12 +2,13 @@
  * Each process's settings from the environment, checked once at start by its own loader, so a
  * bad producer setting never stops the dashboard. A bad value throws a `ConfigError` naming
  * the variable; entry points print it as one line. `loadConfig` checks every process's at
- * once, for `deno task start`, which runs them all. With `kafka_config.ts` (Kafka's), the one
- * list of every variable, each with its default and bounds (read by `env_reader.ts`).
+ * once, for `deno task start`, which runs them all. With `kafka_config.ts` (Kafka's) and
+ * `dashboard_config.ts` (the dashboard's own), the one list of every variable, each with its default and bounds (read by `env_reader.ts`).
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
 import { type KafkaConfig, kafkaConfig } from "./kafka_config.ts";
+import { type DashboardSettings, dashboardSettings } from "./dashboard_config.ts";
 import { databaseTls } from "./database_tls.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
 import type { RetentionDays } from "../domain/retention.ts";
@@ -79,24 +80,8 @@ export interface MonitorConfig extends CommonConfig {
 }
 
 /** The dashboard's settings. */
-export interface DashboardConfig extends CommonConfig {
+export interface DashboardConfig extends CommonConfig, DashboardSettings {
   databaseUrl: string;
-  port: number;
-  /** Set by `deno task start` when it fell back to the simulator: the dashboard says so. */
-  feedSimulated: boolean;
-  /**
-   * The token that lets a request create or delete price rules; undefined (the default)
-   * leaves the dashboard read-only.
-   */
-  dashboardAdminToken?: string;
-  /** The token that reading needs (page, APIs, stream); undefined (the default): public. */
-  dashboardReadToken?: string;
-  /** Requests a second one client address may send (twice as many at once). */
-  dashboardRequestsPerSecond: number;
-  /** Live streams one client address may hold open at once. */
-  dashboardStreamsPerClient: number;
-  /** Whether the client's address is the last of `X-Forwarded-For` (behind a proxy). */
-  dashboardTrustForwardedFor: boolean;
 }
 
 /** What `deno task infra` (and `deno task start`, which runs it) reads besides. */
@@ -115,9 +100,6 @@ export type Config =
 
 /** The local database `deno task start` creates when `DATABASE_URL` is unset. */
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crypto_pipeline";
-
-/** Fewest characters an admin token may have: a short one is guessed. */
-const MIN_TOKEN_LENGTH = 16;
 
 /** The log level and symbols. */
 export function commonConfig(env: Env): CommonConfig {
@@ -219,43 +201,7 @@ export function monitorConfig(env: Env): MonitorConfig {
 /** The dashboard's settings from `env`. */
 export function dashboardConfig(env: Env): DashboardConfig {
   const read = envReader(env);
-  const adminToken = secretToken(read, "DASHBOARD_ADMIN_TOKEN");
-  const readToken = secretToken(read, "DASHBOARD_READ_TOKEN");
-  if (readToken !== undefined && readToken === adminToken) {
-    throw new ConfigError("DASHBOARD_READ_TOKEN", "is the admin token: give readers another");
-  }
-  return {
-    ...commonConfig(env),
-    databaseUrl: databaseUrl(read),
-    port: read.int("PORT", { default: 8000, min: 1, max: 65_535 }),
-    feedSimulated: read.bool("FEED_SIMULATED", false),
-    dashboardAdminToken: adminToken,
-    dashboardReadToken: readToken,
-    dashboardRequestsPerSecond: read.int("DASHBOARD_REQUESTS_PER_SECOND", {
-      default: 20,
-      min: 1,
-      max: 100_000,
-    }),
-    dashboardStreamsPerClient: read.int("DASHBOARD_STREAMS_PER_CLIENT", {
-      default: 10,
-      min: 1,
-      max: 10_000,
-    }),
-    dashboardTrustForwardedFor: read.bool("DASHBOARD_TRUST_FORWARDED_FOR", false),
-  };
-}
-
-/** A token of at least {@link MIN_TOKEN_LENGTH} printable characters without spaces, or unset. */
-function secretToken(read: EnvReader, name: string): string | undefined {
-  const token = read.text(name);
-  if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token))) {
-    throw new ConfigError(
-      name,
-      `is not ${MIN_TOKEN_LENGTH} or more printable characters without spaces ` +
-        "(openssl rand -hex 24 makes one)",
-    );
-  }
-  return token;
+  return { ...commonConfig(env), databaseUrl: databaseUrl(read), ...dashboardSettings(read) };
 }
 
 /** The local servers' settings from `env`. */

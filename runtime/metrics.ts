@@ -113,6 +113,21 @@ export function mergeRegistries(registries: Registry[]): Registry {
   return client.Registry.merge(registries) as Registry;
 }
 
+/** The registry's metrics as plain data, to be sent to another thread and summed there. */
+export function registryData(registry: Registry): Promise<object[]> {
+  return registry.getMetricsAsJSON();
+}
+
+/**
+ * One registry of the sums of several threads' {@link registryData}: counters and histograms
+ * added sample by sample, as prom-client adds a cluster's workers.
+ */
+export function summedRegistry(data: object[][]): Registry {
+  return client.AggregatorRegistry.aggregate(
+    data as Parameters<typeof client.AggregatorRegistry.aggregate>[0],
+  ) as Registry;
+}
+
 function entries(reading: Reading, label?: string): [Record<string, string>, number][] {
   if (typeof reading === "number") return [[{}, reading]];
   if (Array.isArray(reading)) return reading;

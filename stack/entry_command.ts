@@ -53,6 +53,8 @@ export function entryCommand(entry: string, options: EntryCommandOptions): Deno.
   const [program, ...args] = options.detach ? ["setsid", ...deno] : deno;
   return new Deno.Command(program, {
     args,
+    // Where `deno.json` is found, with its lock and its unstable APIs (the dashboard's reusePort).
+    cwd: decodeURIComponent(ROOT.pathname),
     env: options.detach ? { ...options.env, [STOP_WITH_PARENT]: String(Deno.pid) } : options.env,
     stdin: "null",
     stdout: options.stdout ?? "inherit",

@@ -1,9 +1,12 @@
 /**
  * Per-client limits of the dashboard, by the client's address: requests a second and
  * concurrent live streams. A request past either is answered `429` with `Retry-After`, and
- * counted for `/metrics`.
+ * counted for `/metrics`. With workers, the one set of limits lives in the main thread and
+ * each worker asks it (`worker_link.ts`), so a client's requests count once whichever thread
+ * serves them.
  */
 import { RequestBuckets } from "../domain/request_buckets.ts";
+import type { Refusal } from "../domain/dashboard_workers.ts";
 
 /** The limits; see `DASHBOARD_REQUESTS_PER_SECOND` and `DASHBOARD_STREAMS_PER_CLIENT`. */
 export interface ClientLimitOptions {
@@ -11,8 +14,19 @@ export interface ClientLimitOptions {
   streamsPerClient: number;
 }
 
+/** What the routes ask of the limits, in this thread or through a worker's link. */
+export interface ClientGate {
+  /** A refusal when `client` has sent too many requests lately; undefined when it may go on. */
+  admit(client: string): Refusal | undefined | Promise<Refusal | undefined>;
+  /**
+   * Takes one of `client`'s stream slots: a function that gives it back (once, however often
+   * called), or a refusal when all are taken.
+   */
+  openStream(client: string): (() => void) | Refusal | Promise<(() => void) | Refusal>;
+}
+
 /** Requests a second and open streams of each client address. */
-export class ClientLimits {
+export class ClientLimits implements ClientGate {
   readonly #buckets: RequestBuckets;
   readonly #streams = new Map<string, number>();
   readonly #streamsPerClient: number;
@@ -25,26 +39,25 @@ export class ClientLimits {
     this.#streamsPerClient = options.streamsPerClient;
   }
 
-  /** A `429` when `client` has sent too many requests lately; undefined when it may go on. */
-  admit(client: string, nowMs = Date.now()): Response | undefined {
+  admit(client: string, nowMs = Date.now()): Refusal | undefined {
     const waitSeconds = this.#buckets.take(client, nowMs);
     if (waitSeconds === 0) return undefined;
     this.refused.requests++;
-    return tooMany(`too many requests from ${client}; retry in ${waitSeconds} s`, waitSeconds);
+    return {
+      message: `too many requests from ${client}; retry in ${waitSeconds} s`,
+      retryAfterSeconds: waitSeconds,
+    };
   }
 
-  /**
-   * Takes one of `client`'s stream slots: a function that gives it back (once, however often
-   * called), or a `429` when all are taken.
-   */
-  openStream(client: string): (() => void) | Response {
+  openStream(client: string): (() => void) | Refusal {
     const open = this.#streams.get(client) ?? 0;
     if (open >= this.#streamsPerClient) {
       this.refused.streams++;
-      return tooMany(
-        `too many live streams from ${client} (${this.#streamsPerClient}); close one first`,
-        5,
-      );
+      return {
+        message:
+          `too many live streams from ${client} (${this.#streamsPerClient}); close one first`,
+        retryAfterSeconds: 5,
+      };
     }
     this.#streams.set(client, open + 1);
     let released = false;
@@ -58,9 +71,10 @@ export class ClientLimits {
   }
 }
 
-function tooMany(message: string, retryAfterSeconds: number): Response {
-  return new Response(`${message}\n`, {
+/** The `429` answer to a refusal. */
+export function tooMany(refusal: Refusal): Response {
+  return new Response(`${refusal.message}\n`, {
     status: 429,
-    headers: { "retry-after": String(retryAfterSeconds) },
+    headers: { "retry-after": String(refusal.retryAfterSeconds) },
   });
 }

@@ -18,7 +18,9 @@ import {
   metricsOn,
   type Reading,
   type Registry,
+  summedRegistry,
 } from "../runtime/metrics.ts";
+import { localFigures } from "./serving_figures.ts";
 import type { StorageSummary, SymbolSummary } from "../domain/dashboard_views.ts";
 
 /** What one scrape read from the database; undefined when it did not answer. */
@@ -29,8 +31,12 @@ interface Snapshot {
   alerts: Awaited<ReturnType<typeof alertStates>>;
 }
 
-/** A registry of this scrape's figures, with the request timings kept since start. */
+/**
+ * A registry of this scrape's figures, with the request timings kept since start: the whole
+ * dashboard's, whichever worker is asked.
+ */
 export async function dashboardMetrics(state: DashboardState): Promise<Registry> {
+  const serving = await (state.figures?.() ?? localFigures(state));
   const snapshot = await Promise.all([
     symbolSummaries(state.sql),
     storageSummary(state.sql),
@@ -119,20 +125,20 @@ export async function dashboardMetrics(state: DashboardState): Promise<Registry>
   gauge(
     "dashboard_listener_up",
     "1 when the LISTEN connection is up.",
-    () => state.live?.listening ? 1 : 0,
+    () => serving.listening ? 1 : 0,
   );
   gauge(
     "dashboard_stream_clients",
     "Open /api/stream connections.",
-    () => state.live?.clients ?? 0,
+    () => serving.streamClients,
   );
   counter(
     "dashboard_stream_events_total",
     "Events published to streams.",
-    () => (state.live?.nextId ?? 1) - 1,
+    () => serving.eventsPublished,
   );
   if (state.limits) {
-    const { refused } = state.limits;
+    const { refused } = serving;
     counter(
       "dashboard_requests_refused_total",
       "Requests answered 429: past a client's requests a second, or its live streams.",
@@ -140,6 +146,7 @@ export async function dashboardMetrics(state: DashboardState): Promise<Registry>
       ["limit"],
     );
   }
-  const timing = state.timing?.registry;
-  return timing ? mergeRegistries([registry, timing]) : registry;
+  return serving.timings.length
+    ? mergeRegistries([registry, summedRegistry(serving.timings)])
+    : registry;
 }

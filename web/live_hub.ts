@@ -1,49 +1,82 @@
 /**
- * One LISTEN per channel and dashboard process, fanned out to every live client: each NOTIFY
- * from the consumer (under load, each run of them, merged) becomes typed events (per-symbol
- * updates, whale alerts with their trade id), the health and price alert panels are re-read
- * when their channels say so, and the events are kept in a short history so a reconnecting
- * client can catch up from its last event id.
+ * The fan-out point of the live stream: every event gets an id and a place in a short history,
+ * so a reconnecting client can catch up from its last event id, and the events published within
+ * one frame go to every client together, encoded once. In a dashboard worker the hub receives
+ * the frames of the process's hub instead (`receive`), ids and all.
  */
-import type { ListenMeta } from "postgres";
-import type { Sql } from "../runtime/database.ts";
-import { retryTransient } from "../runtime/retry.ts";
-import { followChannel } from "../runtime/follow_channel.ts";
-import { asUnrecoverable } from "../runtime/unrecoverable.ts";
-import type { Logger } from "../runtime/log.ts";
 import {
-  decodeTradeUpdates,
-  mergeTradeUpdates,
-  TRADE_UPDATES_CHANNEL,
-  type TradeUpdates,
-} from "../domain/trade_updates.ts";
-import type { LiveEvent, LiveEventData, LiveEventType } from "../domain/live_event.ts";
-import { pipelineHealth, recentTradesByIds, symbolSummaries } from "./dashboard_queries.ts";
-import { PIPELINE_HEALTH_CHANNEL } from "../domain/alert_notice.ts";
-import { PRICE_ALERTS_CHANNEL } from "../domain/price_alert_updates.ts";
-import { priceAlertsView } from "./price_rule_queries.ts";
-import { type Stoppable, stoppable } from "../runtime/stoppable.ts";
+  type LiveEvent,
+  type LiveEventData,
+  type LiveEventType,
+  type LiveFrame,
+  type LiveHistory,
+  PANEL_EVENTS,
+  withNewest,
+} from "../domain/live_event.ts";
+import { eventsBytes } from "./live_frame.ts";
 
 /** Events kept for catch-up. */
 const HISTORY = 2_000;
 
-/** Events that stand for the whole of a panel: only the newest of each is kept, for catch-up and for a slow client. */
-export const PANEL_EVENTS: readonly LiveEventType[] = ["health", "price_alerts"];
+/** Options of a {@link LiveHub}. */
+export interface LiveHubOptions {
+  /**
+   * Milliseconds an event may wait for others to share its frame (`DASHBOARD_FRAME_MS`); the
+   * first event of a frame waits this long at most. 0 sends each burst at the next turn.
+   */
+  frameMs?: number;
+}
 
-/** The fan-out point; {@link startLiveHub} makes one. */
+/** The fan-out point; `startLiveFeed` fills one from the database. */
 export class LiveHub {
-  /** Whether the LISTEN connection is up. */
-  listening = false;
+  #listening = false;
+  readonly #listeningWatchers = new Set<(listening: boolean) => void>();
+  readonly #frameMs: number;
   readonly #history: LiveEvent[] = [];
-  readonly #clients = new Set<(event: LiveEvent) => void>();
+  readonly #clients = new Map<(frame: LiveFrame) => void, () => void>();
   #nextId = 1;
   /** The first event id a client can still catch up from. */
   #firstKept = 1;
+  /** The events of the frame being gathered. */
+  #framed: LiveEvent[] = [];
+  #frameTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Calls `deliver` for every new event until the returned function is called. */
-  subscribe(deliver: (event: LiveEvent) => void): () => void {
-    this.#clients.add(deliver);
+  constructor(options: LiveHubOptions = {}) {
+    this.#frameMs = options.frameMs ?? 5;
+  }
+
+  /** Whether the LISTEN connection is up. */
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  set listening(listening: boolean) {
+    if (listening === this.#listening) return;
+    this.#listening = listening;
+    for (const watch of this.#listeningWatchers) watch(listening);
+  }
+
+  /** Calls `watch` whenever {@link listening} changes, until the returned function is called. */
+  watchListening(watch: (listening: boolean) => void): () => void {
+    this.#listeningWatchers.add(watch);
+    return () => this.#listeningWatchers.delete(watch);
+  }
+
+  /**
+   * Calls `deliver` with every frame until the returned function is called, and `closed` once
+   * if the hub closes first.
+   */
+  subscribe(deliver: (frame: LiveFrame) => void, closed: () => void = () => {}): () => void {
+    this.#clients.set(deliver, closed);
     return () => this.#clients.delete(deliver);
+  }
+
+  /** Sends the frame being gathered, then ends every subscription: the dashboard is stopping. */
+  close(): void {
+    this.flush();
+    const closed = [...this.#clients.values()];
+    this.#clients.clear();
+    for (const close of closed) close();
   }
 
   /** Clients connected now. */
@@ -63,119 +96,58 @@ export class LiveHub {
     return this.#history.filter((event) => event.id > lastId);
   }
 
-  /**
-   * Records and fans out a new event. A panel event replaces the one before it in the history:
-   * a client catching up needs only the newest, and a panel can be large.
-   */
+  /** Records a new event and adds it to the frame being gathered, which goes out when it ends. */
   publish<T extends LiveEventType>(type: T, data: LiveEventData<T>): void {
-    const event = { id: this.#nextId++, type, data } as LiveEvent;
-    if (PANEL_EVENTS.includes(type)) {
-      const older = this.#history.findIndex((e) => e.type === type);
+    const event = { id: this.#nextId, type, data } as LiveEvent;
+    this.#record(event);
+    this.#framed = withNewest(this.#framed, event);
+    this.#frameTimer ??= setTimeout(() => this.#flush(), this.#frameMs);
+  }
+
+  /** The events kept for catch-up, oldest first, and the ids around them: what a worker's hub starts from. */
+  snapshot(): LiveHistory {
+    return { history: this.#history.slice(), nextId: this.#nextId, firstKept: this.#firstKept };
+  }
+
+  /** Starts from another hub's {@link snapshot}, before any frame of that hub is received. */
+  restore(snapshot: LiveHistory): void {
+    this.#history.splice(0, Infinity, ...snapshot.history);
+    this.#nextId = snapshot.nextId;
+    this.#firstKept = snapshot.firstKept;
+  }
+
+  /** Records a frame made by another hub (the process's, in a worker) and sends it on at once. */
+  receive(frame: LiveFrame): void {
+    for (const event of frame.events) this.#record(event);
+    for (const deliver of this.#clients.keys()) deliver(frame);
+  }
+
+  /** Sends the frame being gathered now, if any. */
+  flush(): void {
+    clearTimeout(this.#frameTimer);
+    this.#flush();
+  }
+
+  #flush(): void {
+    this.#frameTimer = undefined;
+    if (this.#framed.length === 0) return;
+    const events = this.#framed;
+    this.#framed = [];
+    const frame = { events, bytes: eventsBytes(events) };
+    for (const deliver of this.#clients.keys()) deliver(frame);
+  }
+
+  /**
+   * Adds an event to the history. A panel event replaces the one before it: a client catching
+   * up needs only the newest, and a panel can be large.
+   */
+  #record(event: LiveEvent): void {
+    this.#nextId = event.id + 1;
+    if (PANEL_EVENTS.includes(event.type)) {
+      const older = this.#history.findIndex((e) => e.type === event.type);
       if (older >= 0) this.#history.splice(older, 1);
     }
     this.#history.push(event);
     if (this.#history.length > HISTORY) this.#firstKept = this.#history.shift()!.id + 1;
-    for (const deliver of this.#clients) deliver(event);
-  }
-}
-
-/**
- * Starts listening on the consumer's channel. After the listener reconnects (postgres.js does
- * so with backoff), notifications sent meanwhile are lost, so clients are told to resync. When
- * the database does not answer at start, the dashboard serves without live updates and keeps
- * trying; refused credentials or permissions are thrown.
- */
-export async function startLiveHub(
-  sql: Sql,
-  log: Logger,
-): Promise<Stoppable & { hub: LiveHub }> {
-  const hub = new LiveHub();
-  // Notifications that arrive while one is expanded wait here and are then expanded as one,
-  // so a slow expansion delays the next by at most its own length, never a growing queue.
-  let pending: string[] = [];
-  let expanding = false;
-  const drain = async () => {
-    expanding = true;
-    while (pending.length > 0) {
-      const payloads = pending;
-      pending = [];
-      try {
-        await expand(sql, hub, mergeTradeUpdates(payloads.map(decodeTradeUpdates)));
-      } catch (error) {
-        log.warn("a notification could not be expanded; clients resync", { error });
-        hub.publish("resync", { reason: "update lost" });
-      }
-    }
-    expanding = false;
-  };
-  let first = true;
-  const listen = () =>
-    sql.listen(
-      TRADE_UPDATES_CHANNEL,
-      (payload) => {
-        pending.push(payload);
-        if (!expanding) drain();
-      },
-      () => {
-        hub.listening = true;
-        if (!first) {
-          log.info("listener reconnected; clients resync");
-          hub.publish("resync", { reason: "listener reconnected" });
-        }
-        first = false;
-      },
-    );
-  const stopping = new AbortController();
-  // The health and price alert panels, each read again after a NOTIFY on its channel.
-  // The page renders their first state.
-  const following = { log, signal: stopping.signal };
-  const panels = [
-    followChannel(sql, PIPELINE_HEALTH_CHANNEL, async () => {
-      hub.publish("health", await pipelineHealth(sql));
-    }, following),
-    followChannel(sql, PRICE_ALERTS_CHANNEL, async () => {
-      hub.publish("price_alerts", await priceAlertsView(sql));
-    }, following),
-  ];
-  let listener: ListenMeta | undefined;
-  try {
-    listener = await listen();
-  } catch (error) {
-    const unrecoverable = asUnrecoverable(error, "database");
-    if (unrecoverable) throw unrecoverable;
-    log.warn("cannot listen yet; live updates start once the database answers", { error });
-    retryTransient("listen", listen, { log, service: "database", signal: stopping.signal })
-      .then(async (started) => {
-        if (stopping.signal.aborted) await started?.unlisten();
-        else listener = started;
-      })
-      .catch((error) => log.error("live updates are off", { error }));
-  }
-  return {
-    hub,
-    ...stoppable(async () => {
-      stopping.abort();
-      hub.listening = false;
-      await listener?.unlisten();
-      await Promise.all(panels.map((stop) => stop()));
-    }),
-  };
-}
-
-/** Publishes what `change` announces: each symbol's summary, then its new whale trades. */
-async function expand(sql: Sql, hub: LiveHub, change: TradeUpdates): Promise<void> {
-  if (change.truncated) {
-    hub.publish("resync", { reason: "too many changes at once" });
-    return;
-  }
-  const changes = change.symbols ?? [];
-  if (changes.length === 0) return;
-  const symbols = changes.map((c) => c.symbol);
-  const summaries = await symbolSummaries(sql, symbols);
-  for (const summary of summaries) hub.publish("update", summary);
-  const whales = changes.flatMap((c) => c.whaleTradeIds.map((id) => [c.symbol, id]));
-  if (whales.length === 0) return;
-  for (const whale of await recentTradesByIds(sql, whales as [string, number][])) {
-    hub.publish("whale", whale);
   }
 }

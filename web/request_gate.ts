@@ -4,6 +4,7 @@
  */
 import type { DashboardState } from "./dashboard_state.ts";
 import { mayRead } from "./read_access.ts";
+import { tooMany } from "./client_limits.ts";
 
 /** Paths anyone may ask for: health, the page's files, signing in and out. */
 const PUBLIC = /^\/(healthz$|static\/|sign-in$|sign-out$)/;
@@ -50,8 +51,8 @@ export async function gateRequest(
   state: DashboardState,
 ): Promise<Response | undefined> {
   if (client !== undefined) {
-    const refusal = state.limits?.admit(client);
-    if (refusal) return refusal;
+    const refusal = await state.limits?.admit(client);
+    if (refusal) return tooMany(refusal);
   }
   if (!READING_METHODS.has(request.method)) {
     const refusal = crossOriginRefusal(request, url);

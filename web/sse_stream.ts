@@ -5,8 +5,9 @@
  * panel wait) and, past a bound of waiting whale alerts, one `resync` instead; one that reads
  * nothing for a minute is disconnected. Nothing is buffered without limit.
  */
-import { type LiveHub, PANEL_EVENTS } from "./live_hub.ts";
-import { formatLiveEvent, type LiveEvent } from "../domain/live_event.ts";
+import type { LiveHub } from "./live_hub.ts";
+import { type LiveEvent, type LiveFrame, withNewest } from "../domain/live_event.ts";
+import { eventsBytes } from "./live_frame.ts";
 
 /** Options of {@link liveEventStream}. */
 export interface LiveStreamOptions {
@@ -19,107 +20,100 @@ export interface LiveStreamOptions {
   maxWaiting?: number;
   /** A client that has read nothing for this long while events wait is disconnected. */
   idleLimitMs?: number;
-  /** Called once when the stream ends: cancelled by the client, or cut as idle. */
+  /** Called once when the stream ends: cancelled by the client, cut as idle, or the hub closed. */
   onEnd?: () => void;
 }
 
 const encoder = new TextEncoder();
-/** Each event's bytes, made once however many clients it goes to. */
-const encoded = new WeakMap<LiveEvent, Uint8Array>();
-
-function eventBytes(event: LiveEvent): Uint8Array {
-  let bytes = encoded.get(event);
-  if (!bytes) encoded.set(event, bytes = encoder.encode(formatLiveEvent(event)));
-  return bytes;
-}
-
 const HEARTBEAT = encoder.encode(": heartbeat\n\n");
 
-/** A byte stream of the hub's events for one client, pulled at the client's pace. */
+/**
+ * A byte stream of the hub's events for one client, at the client's pace: what waits goes out
+ * when the client asks for more (the server's pull), and an event that finds it asking goes out
+ * at once, without a promise of its own (with thousands of clients, each one counts).
+ */
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
   const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200, idleLimitMs = 60_000 } =
     options;
   const onEnd = options.onEnd ?? (() => {});
   let waiting: LiveEvent[] = [];
+  /** The bytes of `waiting` when it is one whole frame, shared with every client keeping up. */
+  let waitingBytes: Uint8Array | undefined;
+  /** When the client last asked for more. */
   let lastRead = Date.now();
-  let close = () => {};
-  let wake: (() => void) | undefined;
+  /** Whether the client has asked for more and been given nothing yet. */
+  let asking = false;
+  let ended = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   let unsubscribe = () => {};
   let stopHeartbeat = () => {};
-  let heartbeatDue = false;
-  let cancelled = false;
-  const add = (event: LiveEvent) => {
+  /** Ends the stream once, saying why to whoever reads it. */
+  const end = (how: () => void) => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    stopHeartbeat();
+    onEnd();
+    how();
+  };
+  const send = (bytes: Uint8Array) => {
+    asking = false;
+    waiting = [];
+    waitingBytes = undefined;
+    controller.enqueue(bytes);
+  };
+  const sendWaiting = () => send(waitingBytes ?? eventsBytes(waiting));
+  const add = (events: readonly LiveEvent[]) => {
     // A client that keeps up has nothing waiting; one that never reads is let go rather than
     // served forever.
-    if (waiting.length > 0) {
-      if (Date.now() - lastRead > idleLimitMs) return close();
-      if (event.type === "update") {
-        const { symbol } = event.data;
-        waiting = waiting.filter((e) => !(e.type === "update" && e.data.symbol === symbol));
-      } else if (PANEL_EVENTS.includes(event.type)) {
-        waiting = waiting.filter((e) => e.type !== event.type);
-      }
+    if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) {
+      return end(() => controller.error(new Error("client stopped reading")));
     }
-    waiting.push(event);
+    for (const event of events) waiting = withNewest(waiting, event);
+    waitingBytes = undefined;
     if (waiting.length > maxWaiting) {
-      waiting = [{ id: event.id, type: "resync", data: { reason: "client too slow" } }];
+      const { id } = events[events.length - 1];
+      waiting = [{ id, type: "resync", data: { reason: "client too slow" } }];
     }
-    wake?.();
+    if (asking) sendWaiting();
+  };
+  const addFrame = (frame: LiveFrame) => {
+    if (waiting.length > 0) return add(frame.events);
+    if (asking) return send(frame.bytes);
+    waiting = frame.events.slice();
+    waitingBytes = frame.bytes;
   };
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(streamController) {
+      controller = streamController;
       // One timer per stream for its lifetime, not one per event: a stream quiet for half a
       // period at a tick gets a heartbeat, so an idle one hears every `heartbeatMs`.
       const heartbeat = setInterval(() => {
-        if (Date.now() - lastRead < heartbeatMs / 2) return;
-        heartbeatDue = true;
-        wake?.();
+        if (asking && Date.now() - lastRead >= heartbeatMs / 2) send(HEARTBEAT);
       }, heartbeatMs);
       stopHeartbeat = () => clearInterval(heartbeat);
-      close = () => {
-        unsubscribe();
-        stopHeartbeat();
-        onEnd();
-        controller.error(new Error("client stopped reading"));
-      };
       controller.enqueue(encoder.encode(`retry: 3000\n: connected\n\n`));
       if (lastEventId !== undefined) {
         const missed = hub.since(lastEventId);
         if (missed === undefined) {
-          add({ id: hub.nextId - 1, type: "resync", data: { reason: "too far behind" } });
-        } else missed.forEach(add);
+          add([{ id: hub.nextId - 1, type: "resync", data: { reason: "too far behind" } }]);
+        } else if (missed.length > 0) add(missed);
       }
-      unsubscribe = hub.subscribe(add);
+      // The dashboard is stopping: what waits goes out, and the stream ends.
+      const hubClosed = () =>
+        end(() => {
+          if (waiting.length > 0) controller.enqueue(waitingBytes ?? eventsBytes(waiting));
+          controller.close();
+        });
+      unsubscribe = hub.subscribe(addFrame, hubClosed);
     },
-    async pull(controller) {
-      while (waiting.length === 0 && !heartbeatDue && !cancelled) {
-        await new Promise<void>((resolve) => wake = resolve);
-        wake = undefined;
-      }
-      if (cancelled) return;
-      heartbeatDue = false;
+    pull() {
       lastRead = Date.now();
-      if (waiting.length === 0) controller.enqueue(HEARTBEAT);
-      else controller.enqueue(joined(waiting.map(eventBytes)));
-      waiting = [];
+      if (waiting.length > 0) sendWaiting();
+      else asking = true;
     },
     cancel() {
-      cancelled = true;
-      unsubscribe();
-      stopHeartbeat();
-      onEnd();
-      wake?.();
+      end(() => {});
     },
   }, { highWaterMark: 0 });
-}
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
 }

@@ -5,7 +5,7 @@
  * restart resolves, and a stopped producer fires the disconnected rule.
  */
 import assert from "node:assert/strict";
-import { startLiveHub } from "../../web/live_hub.ts";
+import { startLiveFeed } from "../../web/live_feed.ts";
 import type { AlertNotice } from "../../domain/alert_notice.ts";
 import { startWebhook } from "../helpers/webhook.ts";
 import type { HealthView } from "../../domain/dashboard_views.ts";
@@ -31,10 +31,10 @@ Deno.test({
       ALERT_PRODUCER_DISCONNECTED_SECONDS: "2",
       ALERT_WEBHOOK_URL: webhook.url,
     });
-    const live = stack.hold(await startLiveHub(db.sql, quietLog), (hub) => hub.stop());
+    const live = stack.hold(await startLiveFeed(db.sql, quietLog), (hub) => hub.stop());
     const health: HealthView[] = [];
-    live.hub.subscribe((event) => {
-      if (event.type === "health") health.push(event.data);
+    live.hub.subscribe(({ events }) => {
+      for (const event of events) if (event.type === "health") health.push(event.data);
     });
     const app = dashboardApp({ sql: db.sql });
     const metrics = async () =>

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import type { Simulator } from "../../stack/simulator.ts";
 import type { Sql } from "../../runtime/database.ts";
-import { startLiveHub } from "../../web/live_hub.ts";
+import { startLiveFeed } from "../../web/live_feed.ts";
 import type { PriceAlertNotice } from "../../domain/alert_notice.ts";
 import type { PriceAlertsView, SymbolSummary } from "../../domain/dashboard_views.ts";
 import { type ComponentProcess, startComponent } from "../helpers/component_process.ts";
@@ -332,10 +332,10 @@ Deno.test({
       CONSUMER_MAX_BATCH_BYTES: "4096",
       KAFKA_SESSION_TIMEOUT_MS: "6000",
     };
-    const live = stack.hold(await startLiveHub(db.sql, quietLog), (hub) => hub.stop());
+    const live = stack.hold(await startLiveFeed(db.sql, quietLog), (hub) => hub.stop());
     const panels: PriceAlertsView[] = [];
-    live.hub.subscribe((event) => {
-      if (event.type === "price_alerts") panels.push(event.data);
+    live.hub.subscribe(({ events }) => {
+      for (const event of events) if (event.type === "price_alerts") panels.push(event.data);
     });
     const app = dashboardApp({
       sql: db.sql,

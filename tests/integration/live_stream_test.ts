@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { planBatch } from "../../domain/batch_plan.ts";
 import { storeTrades } from "../../pipeline/trade_store.ts";
-import { LiveHub, startLiveHub } from "../../web/live_hub.ts";
+import { LiveHub } from "../../web/live_hub.ts";
+import { startLiveFeed } from "../../web/live_feed.ts";
 import { liveEventStream } from "../../web/sse_stream.ts";
-import { MAX_STREAMS } from "../../routes/api/stream.ts";
 import { createTestDatabase } from "../helpers/test_database.ts";
-import { tradeEvent } from "../helpers/trade_fixture.ts";
-import type { SymbolSummary, TradeView } from "../../domain/dashboard_views.ts";
+import { tradeEvent, whaleView } from "../helpers/trade_fixture.ts";
+import type { SymbolSummary } from "../../domain/dashboard_views.ts";
 import type { LiveEvent } from "../../domain/live_event.ts";
 import { encodeTradeUpdates, TRADE_UPDATES_CHANNEL } from "../../domain/trade_updates.ts";
 import { dashboardApp, quietLog, SYMBOLS } from "../helpers/dashboard_app.ts";
@@ -49,24 +49,9 @@ function summary(symbol: string, lastPrice: string): SymbolSummary {
   };
 }
 
-/** A whale trade as a `whale` event carries it. */
-function whale(tradeId: string): TradeView {
-  return {
-    symbol: "BTCUSDT",
-    tradeId,
-    price: "60000",
-    quantity: "2",
-    tradeValue: "120000.00",
-    tradeTime: "2026-01-01T00:00:00.000Z",
-    isBuyerMaker: false,
-    movingAverage: "60000",
-    isWhale: true,
-  };
-}
-
 Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whales with their id", async () => {
   const db = await createTestDatabase();
-  const live = await startLiveHub(db.sql, quietLog);
+  const live = await startLiveFeed(db.sql, quietLog);
   try {
     const app = dashboardApp({
       log: quietLog,
@@ -120,28 +105,65 @@ Deno.test("a committed batch reaches stream clients through LISTEN/NOTIFY, whale
   }
 });
 
+/** Until the frame being gathered has gone out. */
+const frameSent = () => new Promise((resolve) => setTimeout(resolve, 10));
+
 Deno.test("a slow client gets the newest update per symbol, and a resync past its bound", async () => {
-  const hub = new LiveHub();
+  const hub = new LiveHub({ frameMs: 1 });
   const stream = liveEventStream({ hub, maxWaiting: 5, heartbeatMs: 60_000 });
   const reader = stream.getReader();
-  await reader.read(); // the greeting
+  await reader.read(); // the greeting; then it reads nothing while frames arrive
   for (let i = 0; i < 1_000; i++) {
     hub.publish("update", summary("BTCUSDT", String(i)));
+    if (i % 100 === 0) await frameSent();
   }
   hub.publish("update", summary("ETHUSDT", "1"));
+  await frameSent();
   const text = decoder.decode((await reader.read()).value);
   assert.equal(text.match(/event: update/g)?.length, 2, text);
   assert.match(text, /"lastPrice":"999"/);
-  for (let i = 0; i < 6; i++) hub.publish("whale", whale(String(i)));
+  for (let i = 0; i < 6; i++) {
+    hub.publish("whale", whaleView(String(i)));
+    await frameSent();
+  }
   const flooded = decoder.decode((await reader.read()).value);
   assert.match(flooded, /^id: \d+\nevent: resync\ndata: \{"reason":"client too slow"\}\n\n$/);
   await reader.cancel();
   assert.equal(hub.clients, 0, "a closed stream unsubscribes");
 });
 
+Deno.test("events of one frame go out in one write, each lone event within the frame", async () => {
+  const hub = new LiveHub({ frameMs: 40 });
+  const reader = liveEventStream({ hub, heartbeatMs: 60_000 }).getReader();
+  await reader.read();
+  // Within one frame: the whale and the two symbols' newest updates, together.
+  const started = performance.now();
+  hub.publish("update", summary("BTCUSDT", "1"));
+  hub.publish("whale", whaleView("7"));
+  await new Promise((resolve) => setTimeout(resolve, 15));
+  hub.publish("update", summary("ETHUSDT", "2"));
+  hub.publish("update", summary("BTCUSDT", "3"));
+  const { value } = await reader.read();
+  const waited = performance.now() - started;
+  assert.deepEqual(
+    [...decoder.decode(value).matchAll(/id: (\d+)\nevent: (\w+)/g)].map((m) => `${m[1]} ${m[2]}`),
+    ["2 whale", "3 update", "4 update"],
+    "the frame keeps the newest update of each symbol, in order",
+  );
+  assert.ok(waited >= 35, `the frame was held ${waited.toFixed(1)} ms`);
+  // A lone event waits for its frame, no longer.
+  const lone = performance.now();
+  hub.publish("whale", whaleView("8"));
+  assert.match(decoder.decode((await reader.read()).value), /^id: 5\nevent: whale\n/);
+  const loneMs = performance.now() - lone;
+  assert.ok(loneMs >= 35 && loneMs < 500, `a lone event took ${loneMs.toFixed(1)} ms`);
+  await reader.cancel();
+});
+
 Deno.test("a client too far behind is told to resync, and streams are capped", async () => {
   const hub = new LiveHub();
   for (let i = 0; i < 2_100; i++) hub.publish("update", summary("BTCUSDT", "1"));
+  hub.flush();
   assert.equal(hub.since(5), undefined);
   assert.equal(hub.since(2_000)?.length, 100);
   const reader = liveEventStream({ hub, lastEventId: 5 }).getReader();
@@ -149,16 +171,17 @@ Deno.test("a client too far behind is told to resync, and streams are capped", a
   assert.match(decoder.decode((await reader.read()).value), /event: resync/);
   await reader.cancel();
 
-  const unsubscribes = Array.from({ length: MAX_STREAMS }, () => hub.subscribe(() => {}));
+  const unsubscribes = Array.from({ length: 300 }, () => hub.subscribe(() => {}));
   const app = dashboardApp({
     log: quietLog,
     sql: undefined as never,
     symbols: SYMBOLS,
     live: hub,
+    maxStreams: 300,
   });
   const response = await app.fetch(new Request("http://dashboard/api/stream"));
   assert.equal(response.status, 503);
-  assert.equal(await response.text(), `too many live streams (${MAX_STREAMS})\n`);
+  assert.equal(await response.text(), "too many live streams (300)\n");
   unsubscribes.forEach((unsubscribe) => unsubscribe());
 });
 
@@ -167,6 +190,7 @@ Deno.test("only the newest panel of each kind is kept for a client catching up",
   hub.publish("update", summary("BTCUSDT", "1"));
   for (let i = 0; i < 3; i++) hub.publish("price_alerts", { rules: [], alerts: [] });
   hub.publish("update", summary("ETHUSDT", "2"));
+  hub.flush();
   assert.deepEqual(hub.since(0)?.map((e) => [e.id, e.type]), [
     [1, "update"],
     [4, "price_alerts"],
@@ -183,19 +207,20 @@ Deno.test("heartbeats keep an idle stream open", async () => {
 });
 
 Deno.test("a client that stops reading is disconnected, not buffered for", async () => {
-  const hub = new LiveHub();
+  const hub = new LiveHub({ frameMs: 1 });
   const reader = liveEventStream({ hub, idleLimitMs: 50, heartbeatMs: 60_000 }).getReader();
   await reader.read(); // the greeting; then the client reads no more
-  hub.publish("whale", whale("1"));
+  hub.publish("whale", whaleView("1"));
   await new Promise((resolve) => setTimeout(resolve, 80));
-  hub.publish("whale", whale("2"));
+  hub.publish("whale", whaleView("2"));
+  await frameSent();
   assert.equal(hub.clients, 0);
   await assert.rejects(reader.read(), /client stopped reading/);
 });
 
 Deno.test("when the LISTEN connection drops, it comes back and clients are told to resync", async () => {
   const db = await createTestDatabase();
-  const live = await startLiveHub(db.sql, quietLog);
+  const live = await startLiveFeed(db.sql, quietLog);
   try {
     const reader = liveEventStream({ hub: live.hub }).getReader();
     await readUntil(reader, (text) => text.includes(": connected"));
@@ -226,10 +251,10 @@ Deno.test("notifications arriving during an expansion are merged into one, whale
   );
   const plan = planBatch(events, new Map(), 5, "100000");
   await storeTrades(db.sql, plan.rows, 5, plan.windowEnds);
-  const live = await startLiveHub(db.sql, quietLog);
+  const live = await startLiveFeed(db.sql, quietLog);
   try {
     const received: LiveEvent[] = [];
-    live.hub.subscribe((event) => received.push(event));
+    live.hub.subscribe((frame) => received.push(...frame.events));
     // What 300 one-trade commits would send, delivered as one burst.
     await db.sql.begin(async (tx) => {
       for (const row of plan.rows) {

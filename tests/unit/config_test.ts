@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { defaultDashboardWorkers } from "../../runtime/dashboard_config.ts";
 import {
   consumerConfig,
   dashboardConfig,
@@ -161,6 +162,19 @@ Deno.test("a database URL is logged without its password", () => {
     redactUrl("postgres://db/x?password=secret&sslmode=require"),
     "postgres://db/x?password=***&sslmode=require",
   );
+});
+
+Deno.test("the dashboard's serving: frame, workers and the stream cap", () => {
+  const config = dashboardConfig({});
+  assert.equal(config.dashboardFrameMs, 5);
+  assert.equal(config.dashboardMaxStreams, 10_000);
+  assert.equal(config.dashboardWorkers, Math.max(1, navigator.hardwareConcurrency - 1));
+  assert.equal(dashboardConfig({ DENO_DEPLOYMENT_ID: "x" }).dashboardWorkers, 1, "Deploy");
+  assert.equal(dashboardConfig({ DASHBOARD_WORKERS: "4" }).dashboardWorkers, 4);
+  assert.deepEqual([1, 2, 8].map((cores) => defaultDashboardWorkers(cores, false)), [1, 1, 7]);
+  for (const [name, value] of [["DASHBOARD_WORKERS", "0"], ["DASHBOARD_FRAME_MS", "-1"]]) {
+    assert.throws(() => dashboardConfig({ [name]: value }), new RegExp(`^ConfigError: ${name}`));
+  }
 });
 
 Deno.test("each process checks only its own settings", () => {
