@@ -39,6 +39,7 @@ await runEntry("dashboard", dashboardConfig, async (config, { log, stopping }) =
   const limits = new ClientLimits({
     requestsPerSecond: config.dashboardRequestsPerSecond,
     streamsPerClient: config.dashboardStreamsPerClient,
+    maxStreams: config.dashboardMaxStreams,
   });
   const listening = (port: number) =>
     log.info("listening", {
@@ -53,7 +54,6 @@ await runEntry("dashboard", dashboardConfig, async (config, { log, stopping }) =
       port: config.port,
       hub: live.hub,
       limits,
-      maxStreams: config.dashboardMaxStreams,
       databaseConnections: DATABASE_CONNECTIONS,
       log,
     });
@@ -67,7 +67,6 @@ await runEntry("dashboard", dashboardConfig, async (config, { log, stopping }) =
     log,
     live: live.hub,
     limits,
-    maxStreams: config.dashboardMaxStreams,
   });
   const app = createApp(manifest, state, { staticDir: STATIC_DIR });
   await using server = Deno.serve(

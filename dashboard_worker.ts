@@ -50,7 +50,6 @@ function start(message: ToWorker & { type: "start" }): void {
     live: hub,
     limits: workerLink,
     figures: () => workerLink.figures(),
-    maxStreams: message.maxStreams,
   });
   const app = createApp(manifest, state, { staticDir: STATIC_DIR });
   const server = Deno.serve({

@@ -182,7 +182,7 @@ async function everyCore(
   options: DashboardOptions,
 ): Promise<LiveDelay & { workers: number } | undefined> {
   const workers = navigator.hardwareConcurrency;
-  if (workers === defaultDashboardWorkers(workers, false)) return undefined;
+  if (workers === defaultDashboardWorkers(workers, true)) return undefined;
   const { base, dashboard } = await startDashboard(url, options, workers);
   try {
     const delay = await liveDelay(

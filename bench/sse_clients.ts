@@ -69,9 +69,6 @@ async function readStream(url: URL, seen: ClientArrivals, ready: () => void): Pr
         ready(); // the response head: subscribed
         first = false;
       }
-      for (let at = buffer.indexOf(RESYNC); at >= 0; at = buffer.indexOf(RESYNC, at + 1)) {
-        seen.resyncs++;
-      }
       let at;
       while ((at = buffer.indexOf(UPDATE)) >= 0) {
         const end = buffer.indexOf("\n", at + UPDATE.length);
@@ -82,17 +79,26 @@ async function readStream(url: URL, seen: ClientArrivals, ready: () => void): Pr
         seen.arrivedAt.push(now);
         buffer = buffer.slice(end + 1);
       }
-      // Only an unfinished event, or else an unfinished line, is needed again.
+      // Only an unfinished event, or else an unfinished line, is needed again; a resync is
+      // counted once it is whole.
       const lastEvent = buffer.lastIndexOf("event: ");
       const unfinished = lastEvent >= 0 && buffer.indexOf("\n\n", lastEvent) < 0;
-      buffer = buffer.slice(unfinished ? lastEvent : buffer.lastIndexOf("\n") + 1);
+      const done = unfinished ? lastEvent : buffer.lastIndexOf("\n") + 1;
+      for (
+        let at = buffer.indexOf(RESYNC);
+        at >= 0 && at < done;
+        at = buffer.indexOf(RESYNC, at + 1)
+      ) {
+        seen.resyncs++;
+      }
+      buffer = buffer.slice(done);
     }
   } catch (error) {
-    ready();
     if (stopping) return true;
     console.error(`a stream client failed: ${error}`);
     return false;
   } finally {
+    ready(); // connected or failed: either way the start waits no more
     if (conn) connections.delete(conn);
   }
 }

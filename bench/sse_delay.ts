@@ -36,6 +36,8 @@ export interface MeasuredDashboard {
 
 const BATCHES_PER_SECOND = 20;
 const TRADES_PER_BATCH = 50;
+/** Time the clients may take to connect, or to report once stopped. */
+const CONNECT_TIMEOUT_MS = 120_000;
 /** Time left for the last updates to arrive; one later than this counts as undelivered. */
 const SETTLE_MS = 2_000;
 
@@ -57,7 +59,7 @@ export async function liveDelay(
     args: [
       "run",
       "--allow-net",
-      new URL("./sse_clients.ts", import.meta.url).pathname,
+      decodeURIComponent(new URL("./sse_clients.ts", import.meta.url).pathname),
       `${base}/api/stream`,
       String(clients),
     ],
@@ -65,7 +67,9 @@ export async function liveDelay(
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
+  let stdinClosed = false;
   const stop = cleanup.add(`stopping the stream clients (pid ${child.pid})`, async () => {
+    if (!stdinClosed) await child.stdin.abort().catch(() => {});
     try {
       child.kill("SIGKILL");
     } catch {
@@ -76,9 +80,20 @@ export async function liveDelay(
   try {
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
-    const nextLine = async (): Promise<string> => {
+    // A line within `timeoutMs`, or an error: the clients exited, or hang.
+    const nextLine = async (timeoutMs: number): Promise<string> => {
+      const deadline = Date.now() + timeoutMs;
       while (!text.includes("\n")) {
-        const { value, done } = await lines.read();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the stream clients said nothing in ${timeoutMs} ms`)),
+            Math.max(0, deadline - Date.now()),
+          );
+        });
+        const { value, done } = await Promise.race([lines.read(), late]).finally(() =>
+          clearTimeout(timer)
+        );
         if (done) throw new Error(`the stream clients exited: ${(await child.status).code}`);
         text += value;
       }
@@ -86,7 +101,7 @@ export async function liveDelay(
       text = text.slice(line.length + 1);
       return line;
     };
-    JSON.parse(await nextLine()) as { connected: number };
+    JSON.parse(await nextLine(CONNECT_TIMEOUT_MS)) as { connected: number };
     const dashboardRssMiB = await dashboard.rssMiB() ?? NaN;
     const cpuBefore = await Promise.all([cpuSeconds(dashboard.pid), cpuSeconds(child.pid)]);
     const started = performance.now();
@@ -99,7 +114,8 @@ export async function liveDelay(
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(stored)));
     await writer.close();
-    const figures = JSON.parse(await nextLine()) as ClientFigures;
+    stdinClosed = true;
+    const figures = JSON.parse(await nextLine(CONNECT_TIMEOUT_MS)) as ClientFigures;
     if (figures.failed > 0) {
       throw new Error(`${figures.failed} of ${clients} stream clients failed`);
     }

@@ -5,10 +5,21 @@
  */
 import type { LiveFrame, LiveHistory } from "./live_event.ts";
 
-/** A `429` to give: the one line to say and the seconds to wait. */
+/**
+ * A request refused: `429` past a client's own limit, `503` when the dashboard serves all the
+ * streams it may; the one line to say and the seconds to wait.
+ */
 export interface Refusal {
+  status: 429 | 503;
   message: string;
   retryAfterSeconds: number;
+}
+
+/** Requests refused: past a client's requests a second or its streams (429), or the cap (503). */
+export interface RefusedCounts {
+  requests: number;
+  streams: number;
+  capacity: number;
 }
 
 /** One worker's part of `/metrics`. */
@@ -24,8 +35,8 @@ export interface ServingFigures {
   listening: boolean;
   streamClients: number;
   eventsPublished: number;
-  /** Requests answered 429, by the limit they met. */
-  refused: { requests: number; streams: number };
+  /** Requests refused, by the limit they met. */
+  refused: RefusedCounts;
   /** Each worker's request timings, as {@link WorkerFigures.timing}, to be summed. */
   timings: object[][];
 }
@@ -53,8 +64,6 @@ export type ToWorker =
     port: number;
     /** Its share of the database connections. */
     databaseConnections: number;
-    /** Its share of `DASHBOARD_MAX_STREAMS`. */
-    maxStreams: number;
     /** The live history so far, for clients catching up. */
     history: LiveHistory;
     listening: boolean;

@@ -36,11 +36,12 @@ const MIN_TOKEN_LENGTH = 16;
 /**
  * Workers when `DASHBOARD_WORKERS` is unset: one per core but one, which PostgreSQL and the
  * pipeline need on the same machine (on 2 cores, two workers starved them: see
- * `docs/benchmarks.md`); one on Deno Deploy (`DENO_DEPLOYMENT_ID` set), which runs one isolate
- * per instance.
+ * `bench/RESULTS.md`); one where workers cannot share a port: on Deno Deploy
+ * (`DENO_DEPLOYMENT_ID` set), which runs one isolate per instance, and off Linux, whose
+ * `SO_REUSEPORT` alone spreads connections among the sockets sharing a port.
  */
-export function defaultDashboardWorkers(cores: number, onDeploy: boolean): number {
-  return onDeploy ? 1 : Math.max(1, cores - 1);
+export function defaultDashboardWorkers(cores: number, sharesPorts: boolean): number {
+  return sharesPorts ? Math.max(1, cores - 1) : 1;
 }
 
 /** The dashboard's settings from `read`. */
@@ -50,7 +51,19 @@ export function dashboardSettings(read: EnvReader): DashboardSettings {
   if (readToken !== undefined && readToken === adminToken) {
     throw new ConfigError("DASHBOARD_READ_TOKEN", "is the admin token: give readers another");
   }
-  const onDeploy = read.text("DENO_DEPLOYMENT_ID") !== undefined;
+  const sharesPorts = Deno.build.os === "linux" && read.text("DENO_DEPLOYMENT_ID") === undefined;
+  const workers = read.int("DASHBOARD_WORKERS", {
+    default: defaultDashboardWorkers(navigator.hardwareConcurrency, sharesPorts),
+    min: 1,
+    max: 64,
+  });
+  if (workers > 1 && !sharesPorts) {
+    throw new ConfigError(
+      "DASHBOARD_WORKERS",
+      "more than 1 needs Linux, whose SO_REUSEPORT spreads connections over the workers, " +
+        "and not Deno Deploy, which runs one isolate",
+    );
+  }
   return {
     port: read.int("PORT", { default: 8000, min: 1, max: 65_535 }),
     feedSimulated: read.bool("FEED_SIMULATED", false),
@@ -68,11 +81,7 @@ export function dashboardSettings(read: EnvReader): DashboardSettings {
     }),
     dashboardTrustForwardedFor: read.bool("DASHBOARD_TRUST_FORWARDED_FOR", false),
     dashboardFrameMs: read.int("DASHBOARD_FRAME_MS", { default: 5, min: 0, max: 1_000 }),
-    dashboardWorkers: read.int("DASHBOARD_WORKERS", {
-      default: defaultDashboardWorkers(navigator.hardwareConcurrency, onDeploy),
-      min: 1,
-      max: 64,
-    }),
+    dashboardWorkers: workers,
     dashboardMaxStreams: read.int("DASHBOARD_MAX_STREAMS", {
       default: 10_000,
       min: 1,

@@ -141,8 +141,13 @@ export async function dashboardMetrics(state: DashboardState): Promise<Registry>
     const { refused } = serving;
     counter(
       "dashboard_requests_refused_total",
-      "Requests answered 429: past a client's requests a second, or its live streams.",
-      () => [[{ limit: "requests" }, refused.requests], [{ limit: "streams" }, refused.streams]],
+      "Requests refused: past a client's requests a second or its live streams (429), " +
+        "or past the live streams of all clients (capacity, 503).",
+      () => [
+        [{ limit: "requests" }, refused.requests],
+        [{ limit: "streams" }, refused.streams],
+        [{ limit: "capacity" }, refused.capacity],
+      ],
       ["limit"],
     );
   }

@@ -27,8 +27,8 @@ export interface DashboardState {
    */
   readToken?: string;
   /**
-   * Requests a second and streams per client address (this thread's, or through a worker's
-   * link, the main thread's); absent: unlimited.
+   * Requests a second and streams per client address, and streams in all (this thread's, or
+   * through a worker's link, the main thread's); absent: unlimited.
    */
   limits?: ClientGate;
   /** Whether the client's address is the last of `X-Forwarded-For` (a proxy in front). */
@@ -37,11 +37,6 @@ export interface DashboardState {
   timing?: RequestTiming;
   /** The fan-out of the consumer's NOTIFY; absent when live updates are off. */
   live?: LiveHub;
-  /**
-   * Streams this thread serves at once (`DASHBOARD_MAX_STREAMS`, or a worker's share of it);
-   * more get a 503. Absent: no cap.
-   */
-  maxStreams?: number;
   /**
    * The whole dashboard's figures for `/metrics`, over every worker; absent: this thread's
    * own (`localFigures`).
@@ -55,7 +50,7 @@ export interface DashboardState {
  */
 export function dashboardState(
   config: DashboardConfig,
-  parts: Pick<DashboardState, "sql" | "log" | "live" | "limits" | "figures" | "maxStreams">,
+  parts: Pick<DashboardState, "sql" | "log" | "live" | "limits" | "figures">,
 ): DashboardState {
   return {
     ...parts,

@@ -25,6 +25,13 @@ export interface LiveHubOptions {
    * first event of a frame waits this long at most. 0 sends each burst at the next turn.
    */
   frameMs?: number;
+  /**
+   * The first event's id. By default a hundredth of a millisecond since the epoch: a browser
+   * coming back after a restart with the last id it saw asks for one below every id the new hub
+   * gives, so it is told to resync rather than skip events (unless the process before published
+   * over 100,000 events a second); ids stay within the 15 digits `Last-Event-ID` accepts.
+   */
+  firstId?: number;
 }
 
 /** The fan-out point; `startLiveFeed` fills one from the database. */
@@ -34,15 +41,18 @@ export class LiveHub {
   readonly #frameMs: number;
   readonly #history: LiveEvent[] = [];
   readonly #clients = new Map<(frame: LiveFrame) => void, () => void>();
-  #nextId = 1;
+  #nextId: number;
   /** The first event id a client can still catch up from. */
-  #firstKept = 1;
+  #firstKept: number;
   /** The events of the frame being gathered. */
   #framed: LiveEvent[] = [];
   #frameTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #published = 0;
 
   constructor(options: LiveHubOptions = {}) {
     this.#frameMs = options.frameMs ?? 5;
+    this.#nextId = this.#firstKept = options.firstId ?? Date.now() * 100;
   }
 
   /** Whether the LISTEN connection is up. */
@@ -67,13 +77,21 @@ export class LiveHub {
    * if the hub closes first.
    */
   subscribe(deliver: (frame: LiveFrame) => void, closed: () => void = () => {}): () => void {
+    if (this.#closed) {
+      closed();
+      return () => {};
+    }
     this.#clients.set(deliver, closed);
     return () => this.#clients.delete(deliver);
   }
 
-  /** Sends the frame being gathered, then ends every subscription: the dashboard is stopping. */
+  /**
+   * Sends the frame being gathered, then ends every subscription, and any made later at once:
+   * the dashboard is stopping.
+   */
   close(): void {
     this.flush();
+    this.#closed = true;
     const closed = [...this.#clients.values()];
     this.#clients.clear();
     for (const close of closed) close();
@@ -82,6 +100,11 @@ export class LiveHub {
   /** Clients connected now. */
   get clients(): number {
     return this.#clients.size;
+  }
+
+  /** Events published since the hub started (in a worker, none: it receives them). */
+  get published(): number {
+    return this.#published;
   }
 
   /** The id the next event will get. */
@@ -96,10 +119,13 @@ export class LiveHub {
     return this.#history.filter((event) => event.id > lastId);
   }
 
-  /** Records a new event and adds it to the frame being gathered, which goes out when it ends. */
+  /**
+   * Adds a new event to the frame being gathered, which goes out when it ends. It is kept for
+   * catch-up from then on: a client never gets it both from the history and in its frame.
+   */
   publish<T extends LiveEventType>(type: T, data: LiveEventData<T>): void {
-    const event = { id: this.#nextId, type, data } as LiveEvent;
-    this.#record(event);
+    const event = { id: this.#nextId++, type, data } as LiveEvent;
+    this.#published++;
     this.#framed = withNewest(this.#framed, event);
     this.#frameTimer ??= setTimeout(() => this.#flush(), this.#frameMs);
   }
@@ -133,6 +159,7 @@ export class LiveHub {
     if (this.#framed.length === 0) return;
     const events = this.#framed;
     this.#framed = [];
+    for (const event of events) this.#record(event);
     const frame = { events, bytes: eventsBytes(events) };
     for (const deliver of this.#clients.keys()) deliver(frame);
   }
@@ -142,7 +169,7 @@ export class LiveHub {
    * up needs only the newest, and a panel can be large.
    */
   #record(event: LiveEvent): void {
-    this.#nextId = event.id + 1;
+    this.#nextId = Math.max(this.#nextId, event.id + 1);
     if (PANEL_EVENTS.includes(event.type)) {
       const older = this.#history.findIndex((e) => e.type === event.type);
       if (older >= 0) this.#history.splice(older, 1);

@@ -4,7 +4,7 @@
  */
 import type { DashboardState } from "./dashboard_state.ts";
 import { mayRead } from "./read_access.ts";
-import { tooMany } from "./client_limits.ts";
+import { refusalResponse } from "./client_limits.ts";
 
 /** Paths anyone may ask for: health, the page's files, signing in and out. */
 const PUBLIC = /^\/(healthz$|static\/|sign-in$|sign-out$)/;
@@ -52,7 +52,7 @@ export async function gateRequest(
 ): Promise<Response | undefined> {
   if (client !== undefined) {
     const refusal = await state.limits?.admit(client);
-    if (refusal) return tooMany(refusal);
+    if (refusal) return refusalResponse(refusal);
   }
   if (!READING_METHODS.has(request.method)) {
     const refusal = crossOriginRefusal(request, url);

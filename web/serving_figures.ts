@@ -12,8 +12,10 @@ export async function localFigures(
   return {
     listening: live?.listening ?? false,
     streamClients: live?.clients ?? 0,
-    eventsPublished: (live?.nextId ?? 1) - 1,
-    refused: limits instanceof ClientLimits ? { ...limits.refused } : { requests: 0, streams: 0 },
+    eventsPublished: live?.published ?? 0,
+    refused: limits instanceof ClientLimits
+      ? { ...limits.refused }
+      : { requests: 0, streams: 0, capacity: 0 },
     timings: timing ? [await registryData(timing.registry)] : [],
   };
 }

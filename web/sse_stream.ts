@@ -20,6 +20,8 @@ export interface LiveStreamOptions {
   maxWaiting?: number;
   /** A client that has read nothing for this long while events wait is disconnected. */
   idleLimitMs?: number;
+  /** When the hub closes, milliseconds a client not asking for more has before it is cut. */
+  stopGraceMs?: number;
   /** Called once when the stream ends: cancelled by the client, cut as idle, or the hub closed. */
   onEnd?: () => void;
 }
@@ -33,8 +35,14 @@ const HEARTBEAT = encoder.encode(": heartbeat\n\n");
  * at once, without a promise of its own (with thousands of clients, each one counts).
  */
 export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
-  const { hub, lastEventId, heartbeatMs = 15_000, maxWaiting = 200, idleLimitMs = 60_000 } =
-    options;
+  const {
+    hub,
+    lastEventId,
+    heartbeatMs = 15_000,
+    maxWaiting = 200,
+    idleLimitMs = 60_000,
+    stopGraceMs = 1_000,
+  } = options;
   const onEnd = options.onEnd ?? (() => {});
   let waiting: LiveEvent[] = [];
   /** The bytes of `waiting` when it is one whole frame, shared with every client keeping up. */
@@ -47,10 +55,13 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let unsubscribe = () => {};
   let stopHeartbeat = () => {};
+  /** Set once the hub has closed and the client is given a moment to ask for the rest. */
+  let closing: ReturnType<typeof setTimeout> | undefined;
   /** Ends the stream once, saying why to whoever reads it. */
   const end = (how: () => void) => {
     if (ended) return;
     ended = true;
+    clearTimeout(closing);
     unsubscribe();
     stopHeartbeat();
     onEnd();
@@ -63,7 +74,21 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     controller.enqueue(bytes);
   };
   const sendWaiting = () => send(waitingBytes ?? eventsBytes(waiting));
-  const add = (events: readonly LiveEvent[]) => {
+  /** What waits goes out, and the stream ends. */
+  const finish = () =>
+    end(() => {
+      if (waiting.length > 0) controller.enqueue(waitingBytes ?? eventsBytes(waiting));
+      controller.close();
+    });
+  /**
+   * The newest event id this client has been given or said it saw: an event again (a worker
+   * behind the one the client came from sends what the client had from it) is skipped.
+   */
+  let newest = lastEventId ?? 0;
+  const add = (all: readonly LiveEvent[]) => {
+    const events = all.filter((event) => event.id > newest);
+    if (events.length === 0) return;
+    newest = events[events.length - 1].id;
     // A client that keeps up has nothing waiting; one that never reads is let go rather than
     // served forever.
     if (waiting.length > 0 && Date.now() - lastRead > idleLimitMs) {
@@ -78,7 +103,8 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
     if (asking) sendWaiting();
   };
   const addFrame = (frame: LiveFrame) => {
-    if (waiting.length > 0) return add(frame.events);
+    if (waiting.length > 0 || frame.events[0].id <= newest) return add(frame.events);
+    newest = frame.events[frame.events.length - 1].id;
     if (asking) return send(frame.bytes);
     waiting = frame.events.slice();
     waitingBytes = frame.bytes;
@@ -99,17 +125,22 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
           add([{ id: hub.nextId - 1, type: "resync", data: { reason: "too far behind" } }]);
         } else if (missed.length > 0) add(missed);
       }
-      // The dashboard is stopping: what waits goes out, and the stream ends.
-      const hubClosed = () =>
-        end(() => {
-          if (waiting.length > 0) controller.enqueue(waitingBytes ?? eventsBytes(waiting));
-          controller.close();
-        });
+      // The dashboard is stopping: a client that reads gets what waits, and its stream ends;
+      // one that does not ask within `stopGraceMs` is cut, so the server's shutdown never
+      // waits on it.
+      const hubClosed = () => {
+        if (asking) return finish();
+        closing = setTimeout(
+          () => end(() => controller.error(new Error("the dashboard is stopping"))),
+          stopGraceMs,
+        );
+      };
       unsubscribe = hub.subscribe(addFrame, hubClosed);
     },
     pull() {
       lastRead = Date.now();
-      if (waiting.length > 0) sendWaiting();
+      if (closing !== undefined) finish();
+      else if (waiting.length > 0) sendWaiting();
       else asking = true;
     },
     cancel() {

@@ -29,9 +29,8 @@ export interface WorkerPoolOptions {
   port: number;
   /** The hub the LISTEN connection fills, whose frames every worker gets. */
   hub: LiveHub;
+  /** The client limits and the stream cap, kept here for every worker. */
   limits: ClientLimits;
-  /** `DASHBOARD_MAX_STREAMS`, shared out among the workers. */
-  maxStreams: number;
   /** Database connections the workers may hold in all; each holds one at least. */
   databaseConnections: number;
   log: Logger;
@@ -57,6 +56,10 @@ interface Running {
   collecting: Map<number, (figures: WorkerFigures | undefined) => void>;
   stopped?: () => void;
   unsubscribe: () => void;
+  /** Its last figures, used when it does not answer in time and kept once it is gone. */
+  lastFigures?: WorkerFigures;
+  /** Cleared once it serves, or when it is retired. */
+  startTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -76,6 +79,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   let nextSlot = 1;
   let nextCollect = 1;
   const deaths: number[] = [];
+  /** The request timings of workers gone, so the summed counters never go back. */
+  const retiredTimings: object[][] = [];
 
   const stopListeningWatch = hub.watchListening((listening) =>
     broadcast({ type: "listening", listening })
@@ -92,19 +97,20 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     return {
       listening: hub.listening,
       streamClients: reported.reduce((sum, part) => sum + part.streamClients, 0),
-      eventsPublished: hub.nextId - 1,
+      eventsPublished: hub.published,
       refused: { ...limits.refused },
-      timings: reported.map((part) => part.timing),
+      timings: [...retiredTimings, ...reported.map((part) => part.timing)],
     };
   }
 
   function collect(each: Running): Promise<WorkerFigures | undefined> {
     const id = nextCollect++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(undefined), COLLECT_TIMEOUT_MS);
+      const timer = setTimeout(() => done(each.lastFigures), COLLECT_TIMEOUT_MS);
       const done = (figures: WorkerFigures | undefined) => {
         clearTimeout(timer);
         each.collecting.delete(id);
+        if (figures) each.lastFigures = figures;
         resolve(figures);
       };
       each.collecting.set(id, done);
@@ -139,11 +145,10 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     running[index] = each;
     return new Promise<number>((resolve, reject) => {
       let serving = false;
-      const timer = setTimeout(() => {
-        if (!serving) failed(new Error(`worker ${index} did not start in ${START_TIMEOUT_MS} ms`));
+      each.startTimer = setTimeout(() => {
+        failed(new Error(`worker ${index} did not start in ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
       const failed = (error: Error) => {
-        clearTimeout(timer);
         retire(index, each);
         if (!serving) reject(error);
         else replace(index, error);
@@ -152,7 +157,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         const message = event.data;
         if (message.type === "ready") {
           serving = true;
-          clearTimeout(timer);
+          clearTimeout(each.startTimer);
           resolve(message.port);
         } else if (message.type === "ask") {
           answer(each, message).catch((error) =>
@@ -175,7 +180,6 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
           index,
           port: workerPort,
           databaseConnections: share(options.databaseConnections, index),
-          maxStreams: Math.ceil(options.maxStreams / count),
           history: hub.snapshot(),
           listening: hub.listening,
         } satisfies ToWorker,
@@ -190,7 +194,9 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
 
   /** Ends a worker that failed: its stream slots are given back, its frames stop. */
   function retire(index: number, each: Running): void {
+    clearTimeout(each.startTimer);
     each.unsubscribe();
+    if (each.lastFigures) retiredTimings.push(each.lastFigures.timing);
     each.worker.terminate();
     for (const release of each.slots.values()) release();
     for (const done of each.collecting.values()) done(undefined);
@@ -215,7 +221,9 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   }
 
   try {
-    for (let index = 0; index < count; index++) await start(index, port);
+    // The first binds the port; the others join it together.
+    await start(0, port);
+    await Promise.all(Array.from({ length: count - 1 }, (_, i) => start(i + 1, port)));
   } catch (error) {
     stopping = true;
     stopListeningWatch();

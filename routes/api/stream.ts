@@ -8,22 +8,19 @@ import type { DashboardState } from "../../web/dashboard_state.ts";
 import { BadRequest } from "../../web/api_params.ts";
 import { liveEventStream } from "../../web/sse_stream.ts";
 import { clientAddress } from "../../web/request_gate.ts";
-import { tooMany } from "../../web/client_limits.ts";
+import { refusalResponse } from "../../web/client_limits.ts";
 
 export const handler: Record<"GET", Handler<DashboardState>> = {
   async GET(request, { url, state, info }) {
-    const { live, maxStreams = Infinity } = state;
+    const { live } = state;
     if (!live) return new Response("live updates are not available\n", { status: 503 });
-    if (live.clients >= maxStreams) {
-      return new Response(`too many live streams (${maxStreams})\n`, { status: 503 });
-    }
     const raw = request.headers.get("last-event-id") ?? url.searchParams.get("since");
     if (raw !== null && !/^\d{1,15}$/.test(raw)) {
       throw new BadRequest("since", `"${raw.slice(0, 40)}" is not an event id`);
     }
     const client = clientAddress(request, info?.remoteAddr, state.trustForwardedFor);
     const slot = client === undefined ? undefined : await state.limits?.openStream(client);
-    if (slot !== undefined && typeof slot !== "function") return tooMany(slot);
+    if (slot !== undefined && typeof slot !== "function") return refusalResponse(slot);
     const body = liveEventStream({
       hub: live,
       lastEventId: raw === null ? undefined : Number(raw),

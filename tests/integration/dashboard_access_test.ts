@@ -187,7 +187,11 @@ Deno.test("each client address has its requests a second and its streams; past t
   assert.match(await limited.text(), /^too many requests from 192\.0\.2\.1; retry in \d+ s/);
   assert.equal((await get("/api/aggregates", {}, "192.0.2.2")).status, 200, "another address");
 
-  const streamLimits = new ClientLimits({ requestsPerSecond: 1_000, streamsPerClient: 2 });
+  const streamLimits = new ClientLimits({
+    requestsPerSecond: 1_000,
+    streamsPerClient: 2,
+    maxStreams: 4,
+  });
   const open = appFor({ sql: db.sql, limits: streamLimits });
   const first = await open("/api/stream");
   const second = await open("/api/stream");
@@ -199,10 +203,17 @@ Deno.test("each client address has its requests a second and its streams; past t
   await first.body!.cancel();
   const again = await open("/api/stream");
   assert.equal(again.status, 200, "a closed stream gives its slot back");
+  // Four streams in all are the cap: a fifth client is turned away, whoever it is.
+  const fourth = await open("/api/stream", {}, "192.0.2.10");
+  const capped = await open("/api/stream", {}, "192.0.2.11");
+  assert.equal(capped.status, 503);
+  assert.equal(capped.headers.get("retry-after"), "10");
+  assert.equal(await capped.text(), "too many live streams (4)\n");
   const metrics = await (await open("/metrics")).text();
   assert.match(metrics, /^dashboard_requests_refused_total\{limit="streams"\} 1$/m);
   assert.match(metrics, /^dashboard_requests_refused_total\{limit="requests"\} 0$/m);
-  for (const stream of [second, again]) await stream.body!.cancel();
+  assert.match(metrics, /^dashboard_requests_refused_total\{limit="capacity"\} 1$/m);
+  for (const stream of [second, again, fourth]) await stream.body!.cancel();
 
   // Behind a proxy that is trusted, each forwarded address counts on its own.
   const proxied = appFor({

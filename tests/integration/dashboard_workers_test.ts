@@ -21,6 +21,8 @@ const CRASHING_WORKER = new URL("../helpers/crashing_dashboard_worker.ts", impor
  */
 class Viewer {
   readonly seen: number[] = [];
+  /** The event id of each whale in {@link seen}. */
+  readonly ids: number[] = [];
   lastId: number | undefined;
   reconnects = 0;
   #stopped = false;
@@ -55,7 +57,10 @@ class Viewer {
             const id = /^id: (\d+)$/m.exec(event)?.[1];
             if (id !== undefined) this.lastId = Number(id);
             const trade = /"tradeId":"(\d+)"/.exec(event)?.[1];
-            if (/^event: whale$/m.test(event) && trade) this.seen.push(Number(trade));
+            if (/^event: whale$/m.test(event) && trade) {
+              this.seen.push(Number(trade));
+              this.ids.push(Number(id));
+            }
           }
         }
       } catch {
@@ -102,14 +107,17 @@ Deno.test("workers share the port, the frames, the limits and the figures", asyn
   await using db = await createTestDatabase();
   using _env = workersDatabase(db.url);
   const hub = new LiveHub({ frameMs: 2 });
-  const limits = new ClientLimits({ requestsPerSecond: 1_000, streamsPerClient: 3 });
+  const limits = new ClientLimits({
+    requestsPerSecond: 1_000,
+    streamsPerClient: 5,
+    maxStreams: 3,
+  });
   await using pool = await startWorkerPool({
     count: 2,
     module: WORKER,
     port: 0,
     hub,
     limits,
-    maxStreams: 100,
     databaseConnections: 2,
     log: quietLog,
   });
@@ -123,20 +131,20 @@ Deno.test("workers share the port, the frames, the limits and the figures", asyn
     return answers.every((answer) => answer === "ok");
   });
 
-  // Three streams from one address, over both workers (the kernel spreads connections); the
-  // fourth is refused whichever worker gets it.
+  // Three streams, over both workers (the kernel spreads connections), fill the dashboard's
+  // cap; the fourth is refused whichever worker gets it.
   const viewers = [new Viewer(base), new Viewer(base), new Viewer(base)];
   await until("three streams", async () => await metric(base, "dashboard_stream_clients") === 3);
   const fourth = await fetch(`${base}/api/stream`);
-  assert.equal(fourth.status, 429);
-  assert.match(await fourth.text(), /too many live streams from 127\.0\.0\.1 \(3\)/);
+  assert.equal(fourth.status, 503);
+  assert.equal(await fourth.text(), "too many live streams (3)\n");
 
   for (let n = 1; n <= 5; n++) hub.publish("whale", whaleView(String(n)));
   await until("every viewer's five whales", () => viewers.every((v) => v.seen.length === 5));
   assert.equal(await metric(base, "dashboard_stream_events_total"), 5);
   assert.match(
     await (await fetch(`${base}/metrics`)).text(),
-    /^dashboard_requests_refused_total\{limit="streams"\} 1$/m,
+    /^dashboard_requests_refused_total\{limit="capacity"\} 1$/m,
   );
   for (const viewer of viewers) await viewer.stop();
   await until(
@@ -163,7 +171,6 @@ Deno.test("a worker that dies is replaced, and its clients reconnect and catch u
     port: 0,
     hub,
     limits: new ClientLimits({ requestsPerSecond: 10_000, streamsPerClient: 100 }),
-    maxStreams: 100,
     databaseConnections: 2,
     log: recording,
   });
@@ -193,7 +200,8 @@ Deno.test("a worker that dies is replaced, and its clients reconnect and catch u
     async () => await metric(base, "dashboard_stream_clients") === 12,
   );
   // Viewers coming back now, to either worker, the replacement among them, catch up alike.
-  const returning = Array.from({ length: 16 }, () => new Viewer(base, 10));
+  const tenth = viewers[0].ids[9];
+  const returning = Array.from({ length: 16 }, () => new Viewer(base, tenth));
   await until("the returning viewers caught up", () => returning.every((v) => v.seen.length >= 20));
   for (const viewer of returning) assert.deepEqual(viewer.seen, all.slice(10));
   for (const viewer of [...viewers, ...returning]) await viewer.stop();

@@ -171,7 +171,12 @@ Deno.test("the dashboard's serving: frame, workers and the stream cap", () => {
   assert.equal(config.dashboardWorkers, Math.max(1, navigator.hardwareConcurrency - 1));
   assert.equal(dashboardConfig({ DENO_DEPLOYMENT_ID: "x" }).dashboardWorkers, 1, "Deploy");
   assert.equal(dashboardConfig({ DASHBOARD_WORKERS: "4" }).dashboardWorkers, 4);
-  assert.deepEqual([1, 2, 8].map((cores) => defaultDashboardWorkers(cores, false)), [1, 1, 7]);
+  assert.deepEqual([1, 2, 8].map((cores) => defaultDashboardWorkers(cores, true)), [1, 1, 7]);
+  assert.equal(defaultDashboardWorkers(8, false), 1, "where a port cannot be shared");
+  assert.throws(
+    () => dashboardConfig({ DASHBOARD_WORKERS: "2", DENO_DEPLOYMENT_ID: "x" }),
+    /^ConfigError: DASHBOARD_WORKERS: more than 1 needs Linux/,
+  );
   for (const [name, value] of [["DASHBOARD_WORKERS", "0"], ["DASHBOARD_FRAME_MS", "-1"]]) {
     assert.throws(() => dashboardConfig({ [name]: value }), new RegExp(`^ConfigError: ${name}`));
   }
