@@ -18,7 +18,7 @@ const ROOT = new URL("../", import.meta.url);
  */
 export const ENTRY_V8_FLAGS: Readonly<Record<string, string>> = {
   "consumer.ts": "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=100",
-  "producer.ts": "--v8-flags=--max-semi-space-size=2",
+  "producer.ts": "--v8-flags=--max-semi-space-size=2,--heap-growing-percent=50",
   "monitor.ts": "--v8-flags=--max-semi-space-size=1",
 };
 
