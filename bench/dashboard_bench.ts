@@ -202,12 +202,7 @@ async function everyCore(
 /** A dashboard on `url`, with `workers` or its default. */
 function startDashboard(url: string, options: DashboardOptions, workers?: number) {
   return startBenchDashboard("dashboard", url, {
-    env: {
-      // Every client here is one address: the per-client limits would measure themselves.
-      DASHBOARD_REQUESTS_PER_SECOND: "100000",
-      DASHBOARD_STREAMS_PER_CLIENT: "10000",
-      ...(workers ? { DASHBOARD_WORKERS: String(workers) } : {}),
-    },
+    env: workers ? { DASHBOARD_WORKERS: String(workers) } : {},
     workDir: options.workDir,
     cleanup: options.cleanup,
   });

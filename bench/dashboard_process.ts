@@ -12,8 +12,9 @@ export interface BenchDashboard {
 }
 
 /**
- * Starts `dashboard.ts` on `databaseUrl`, at a free port, with the bench's symbols and `env`
- * added; resolves once `/healthz` answers 200. Its log goes to `workDir`.
+ * Starts `dashboard.ts` on `databaseUrl`, at a free port, with the bench's symbols, no
+ * per-client limits to speak of, and `env` added; resolves once `/healthz` answers 200. Its log
+ * goes to `workDir`.
  */
 export async function startBenchDashboard(
   name: string,
@@ -29,6 +30,9 @@ export async function startBenchDashboard(
       PORT: String(port),
       SYMBOLS: BENCH_SYMBOLS.join(","),
       LOG_LEVEL: "warn",
+      // Every client of the bench is one address: the per-client limits would measure themselves.
+      DASHBOARD_REQUESTS_PER_SECOND: "100000",
+      DASHBOARD_STREAMS_PER_CLIENT: "10000",
       ...options.env,
     },
     options.workDir,
