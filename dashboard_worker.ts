@@ -55,7 +55,7 @@ function start(message: ToWorker & { type: "start" }): void {
   const server = Deno.serve({
     port: message.port,
     reusePort: true,
-    onListen: ({ port }) => self.postMessage({ type: "ready", port }),
+    onListen: () => self.postMessage({ type: "ready" }),
   }, app.fetch);
   stop = async () => {
     hub.close();

@@ -60,7 +60,7 @@ export type ToWorker =
     type: "start";
     /** The worker's number, from 0; a replacement keeps the number of the one it replaces. */
     index: number;
-    /** The port to serve on, shared by every worker (`SO_REUSEPORT`); 0 for the first to pick. */
+    /** The port to serve on, shared by every worker (`SO_REUSEPORT`). */
     port: number;
     /** Its share of the database connections. */
     databaseConnections: number;
@@ -76,7 +76,7 @@ export type ToWorker =
 
 /** Worker → main thread. */
 export type FromWorker =
-  | { type: "ready"; port: number }
+  | { type: "ready" }
   | { type: "ask"; id: number; question: Question }
   | { type: "release"; slot: number }
   | { type: "collected"; id: number; figures: WorkerFigures }

@@ -26,7 +26,7 @@ export interface LiveHubOptions {
    */
   frameMs?: number;
   /**
-   * The first event's id. By default a hundredth of a millisecond since the epoch: a browser
+   * The first event's id. By default the start time in hundredths of a millisecond: a browser
    * coming back after a restart with the last id it saw asks for one below every id the new hub
    * gives, so it is told to resync rather than skip events (unless the process before published
    * over 100,000 events a second); ids stay within the 15 digits `Last-Event-ID` accepts.
@@ -107,9 +107,9 @@ export class LiveHub {
     return this.#published;
   }
 
-  /** The id the next event will get. */
-  get nextId(): number {
-    return this.#nextId;
+  /** The id of the newest event sent out (kept for catch-up), or just below the first id. */
+  get lastSent(): number {
+    return this.#history.at(-1)?.id ?? this.#firstKept - 1;
   }
 
   /** Events after `lastId`, or undefined when some of them are no longer kept. */

@@ -122,7 +122,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
       if (lastEventId !== undefined) {
         const missed = hub.since(lastEventId);
         if (missed === undefined) {
-          add([{ id: hub.nextId - 1, type: "resync", data: { reason: "too far behind" } }]);
+          add([{ id: hub.lastSent, type: "resync", data: { reason: "too far behind" } }]);
         } else if (missed.length > 0) add(missed);
       }
       // The dashboard is stopping: a client that reads gets what waits, and its stream ends;

@@ -133,8 +133,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     each.worker.postMessage({ type: "answer", id: message.id, answer } satisfies ToWorker);
   }
 
-  /** Starts worker `index`; resolves with the port once it serves, rejects if it dies first. */
-  function start(index: number, workerPort: number): Promise<number> {
+  /** Starts worker `index`; resolves once it serves, rejects if it dies first. */
+  function start(index: number): Promise<void> {
     const worker = new Worker(options.module, { type: "module", name: `dashboard-${index}` });
     const each: Running = {
       worker,
@@ -143,7 +143,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       unsubscribe: hub.subscribe((frame) => worker.postMessage({ type: "frame", frame })),
     };
     running[index] = each;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let serving = false;
       each.startTimer = setTimeout(() => {
         failed(new Error(`worker ${index} did not start in ${START_TIMEOUT_MS} ms`));
@@ -158,7 +158,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         if (message.type === "ready") {
           serving = true;
           clearTimeout(each.startTimer);
-          resolve(message.port);
+          resolve();
         } else if (message.type === "ask") {
           answer(each, message).catch((error) =>
             log.error("a worker's question failed", { error })
@@ -178,7 +178,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         {
           type: "start",
           index,
-          port: workerPort,
+          port,
           databaseConnections: share(options.databaseConnections, index),
           history: hub.snapshot(),
           listening: hub.listening,
@@ -213,7 +213,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     log.error("a dashboard worker died; starting another", { worker: index, delay, error });
     setTimeout(() => {
       if (stopping) return;
-      start(index, port).then(
+      start(index).then(
         () => log.info("dashboard worker replaced", { worker: index }),
         (error) => replace(index, error),
       );
@@ -221,9 +221,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   }
 
   try {
-    // The first binds the port; the others join it together.
-    await start(0, port);
-    await Promise.all(Array.from({ length: count - 1 }, (_, i) => start(i + 1, port)));
+    await Promise.all(Array.from({ length: count }, (_, index) => start(index)));
   } catch (error) {
     stopping = true;
     stopListeningWatch();
