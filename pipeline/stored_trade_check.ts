@@ -53,7 +53,8 @@ export async function withoutStoredTrades(
   return { fresh, conflicts };
 }
 
-type StoredRow = {
+/** A stored trade as the lookups read it: amounts as text, the time in epoch milliseconds. */
+export type StoredTradeRow = {
   symbol: string;
   trade_id: string;
   price: string;
@@ -72,7 +73,7 @@ function storedCopies(
   tx: postgres.TransactionSql,
   rows: TradeRow[],
   timed: boolean,
-): Promise<StoredRow[]> {
+): Promise<StoredTradeRow[]> {
   const batch = tx`unnest(
     ${arrayLiteral(rows.map((r) => r.symbol))}::varchar[],
     ${arrayLiteral(rows.map((r) => r.tradeId))}::bigint[],
@@ -81,7 +82,7 @@ function storedCopies(
   const columns = tx`t.symbol, t.trade_id::text, t.price::text, t.quantity::text,
     (extract(epoch from t.trade_time) * 1000)::bigint::text as ms, t.is_buyer_maker as m`;
   if (!timed) {
-    return tx<StoredRow[]>`
+    return tx<StoredTradeRow[]>`
       select ${columns} from ${batch}
       cross join lateral (
         select * from trades t where t.symbol = b.symbol and t.trade_id = b.trade_id limit 1
@@ -92,7 +93,7 @@ function storedCopies(
   for (const { tradeTime } of rows) {
     [first, last] = [Math.min(first, tradeTime), Math.max(last, tradeTime)];
   }
-  return tx<StoredRow[]>`
+  return tx<StoredTradeRow[]>`
     select ${columns} from trades t
     join ${batch} on t.symbol = b.symbol and t.trade_id = b.trade_id
       and t.trade_time = timestamptz 'epoch' + b.trade_ms * interval '1 millisecond'

@@ -7,7 +7,7 @@
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { ConfigError, type EnvReader, envReader } from "./env_reader.ts";
-import { type KafkaConfig, kafkaConfig } from "./kafka_config.ts";
+import { groupMemberConfig, type KafkaConfig, kafkaConfig } from "./kafka_config.ts";
 import { type DashboardSettings, dashboardSettings } from "./dashboard_config.ts";
 import { databaseTls } from "./database_tls.ts";
 import { isPositiveDecimal } from "../domain/decimal.ts";
@@ -224,23 +224,6 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     ...consumerConfig(env),
     ...monitorConfig(env),
     ...dashboardConfig(env),
-  };
-}
-
-/** Kafka and the consumer group settings the consumer and the monitor share. */
-function groupMemberConfig(read: EnvReader) {
-  return {
-    kafka: kafkaConfig(read),
-    consumerMaxBatchBytes: read.int("CONSUMER_MAX_BATCH_BYTES", {
-      default: 1_048_576,
-      min: 1_024,
-      max: 104_857_600,
-    }),
-    consumerSessionTimeoutMs: read.int("KAFKA_SESSION_TIMEOUT_MS", {
-      default: 30_000,
-      min: 6_000,
-      max: 300_000,
-    }),
   };
 }
 

@@ -1,4 +1,7 @@
-/** How producer, consumer and monitor reach Kafka: the `KAFKA_*` variables (see `config.ts`). */
+/**
+ * How producer, consumer and monitor reach Kafka: the `KAFKA_*` variables, and the consumer
+ * group's fetch size and session (see `config.ts`).
+ */
 import { ConfigError, type EnvReader, readCertificates } from "./env_reader.ts";
 
 /** SASL mechanisms kafkajs supports for a managed broker. */
@@ -67,4 +70,21 @@ function brokers(raw: string): string[] {
   }
   if (list.length === 0) throw new ConfigError("KAFKA_BOOTSTRAP_SERVERS", "no broker given");
   return list;
+}
+
+/** Kafka and the consumer group settings the consumer and the monitor share. */
+export function groupMemberConfig(read: EnvReader) {
+  return {
+    kafka: kafkaConfig(read),
+    consumerMaxBatchBytes: read.int("CONSUMER_MAX_BATCH_BYTES", {
+      default: 1_048_576,
+      min: 1_024,
+      max: 104_857_600,
+    }),
+    consumerSessionTimeoutMs: read.int("KAFKA_SESSION_TIMEOUT_MS", {
+      default: 30_000,
+      min: 6_000,
+      max: 300_000,
+    }),
+  };
 }

@@ -14,6 +14,7 @@ import { startTestStack } from "../helpers/test_stack.ts";
 import { fuzzFrames, fuzzLine } from "../helpers/fuzz_frames.ts";
 import { stableFor, waitFor } from "../helpers/wait.ts";
 import type { DeadLetter } from "../../domain/dead_letter.ts";
+import type { StoredTradeRow } from "../../pipeline/stored_trade_check.ts";
 
 const FRAMES = 12_000;
 
@@ -43,16 +44,7 @@ Deno.test({
     );
     // Time for a trade stored twice, or an invalid one, to show.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const stored = await stack.db.sql<
-      {
-        symbol: string;
-        trade_id: string;
-        price: string;
-        quantity: string;
-        ms: string;
-        m: boolean;
-      }[]
-    >`
+    const stored = await stack.db.sql<StoredTradeRow[]>`
       select symbol, trade_id::text, price::text, quantity::text,
         (extract(epoch from trade_time) * 1000)::bigint::text as ms, is_buyer_maker as m
       from trades order by symbol, trade_id

@@ -6,6 +6,7 @@ import type { TradeEvent } from "../../domain/trade_event.ts";
 import { storedTrades } from "../helpers/expected_trades.ts";
 import { createTestDatabase } from "../helpers/test_database.ts";
 import { BATCH_CONTEXT, kafkaMessages, testBatchHandler } from "../helpers/batch_input.ts";
+import type { StoredTradeRow } from "../../pipeline/stored_trade_check.ts";
 
 /** Every table the consumer writes, as comparable rows. */
 async function storedState(sql: Sql) {
@@ -41,16 +42,7 @@ Deno.test("a filled history is what the consumer stores for the same trades", as
     assert.equal(stored, 6_001);
 
     // The same trades, as Kafka events, through the consumer's batch handler.
-    const rows = await filled.sql<
-      {
-        symbol: string;
-        trade_id: string;
-        price: string;
-        quantity: string;
-        ms: string;
-        m: boolean;
-      }[]
-    >`
+    const rows = await filled.sql<StoredTradeRow[]>`
       select symbol, trade_id, price::text, quantity::text,
         (extract(epoch from trade_time) * 1000)::bigint::text as ms, is_buyer_maker as m
       from trades order by trade_id, symbol
