@@ -1,9 +1,9 @@
 /**
  * The dashboard (`deno task dashboard`, port `PORT`): the server-rendered page, the JSON APIs
  * and the live stream over PostgreSQL, with one LISTEN for the whole process. With
- * `DASHBOARD_WORKERS` above 1 (the default: one per core), workers serve on the one port
- * (`dashboard_worker.ts`) and this thread holds the LISTEN, the live history and the client
- * limits for all of them; with 1, this thread serves alone, as on Deno Deploy. Needs only
+ * `DASHBOARD_WORKERS` above 1 (the default: every core but one, on Linux), workers serve on the
+ * one port (`dashboard_worker.ts`) and this thread holds the LISTEN, the live history and the
+ * client limits for all of them; with 1, this thread serves alone, as on Deno Deploy. Needs only
  * `--allow-net --allow-env --allow-read`; `deno task dashboard` builds the island bundle
  * (`static/islands.js`) first.
  */
