@@ -1,11 +1,12 @@
 /**
  * Many real HTTP clients of `/api/stream` in a process of their own, so that reading them
  * costs neither the benchmark's clock nor its storing, and their CPU is measured apart from the
- * dashboard's: `deno run --allow-net bench/sse_clients.ts <stream url> <clients>`. It connects
+ * dashboard's: `deno run --allow-ffi bench/sse_clients.ts <stream url> <clients>`. It connects
  * them all and prints `{"connected":N}`; then it reads stdin to its end, the batches stored
  * meanwhile as JSON ({@link StoredBatch}[]), closes the clients and prints their delays
  * ({@link ClientFigures}) as one JSON line.
  */
+import { connectClients } from "./epoll_clients.ts";
 
 /** A stored batch: its symbol, its last trade id and when its commit returned (ms since the epoch). */
 export interface StoredBatch {
@@ -35,72 +36,55 @@ interface ClientArrivals {
   resyncs: number;
 }
 
-let stopping = false;
-const connections = new Set<Deno.Conn>();
+/** One client's reading state. */
+interface ClientReading {
+  seen: ClientArrivals;
+  decoder: TextDecoder;
+  /** Bytes read but not yet whole events. */
+  buffer: string;
+  /** Whether its response head has arrived. */
+  subscribed: boolean;
+  /** Why its stream ended before the stop, if it did. */
+  failure?: string;
+}
 
 const UPDATE = "event: update\ndata: ";
 const RESYNC = "event: resync\n";
 
 /**
- * Reads one stream over a plain socket until the stop; resolves true when the stop ended it.
- * A socket, not `fetch`: a thousand `fetch` bodies through decoder streams cost the reading
- * thread a whole core and delayed the arrivals they were timing. The dashboard writes each
- * frame of events as one chunk, so an event never straddles the chunked encoding's size lines.
+ * Takes what arrived for one client: its response head first, then its updates (the two fields
+ * the delays need, found without parsing the rest of the JSON) and resyncs. The dashboard
+ * writes each frame of events as one chunk, so an event never straddles the chunked encoding's
+ * size lines.
  */
-async function readStream(url: URL, seen: ClientArrivals, ready: () => void): Promise<boolean> {
-  let conn: Deno.Conn | undefined;
-  try {
-    conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
-    connections.add(conn);
-    const request = `GET ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n` +
-      "accept: text/event-stream\r\n\r\n";
-    await conn.write(new TextEncoder().encode(request));
-    const decoder = new TextDecoder();
-    const chunk = new Uint8Array(64 * 1024);
-    let buffer = "";
-    let first = true;
-    while (true) {
-      const read = await conn.read(chunk);
-      if (read === null) return stopping;
-      const now = performance.timeOrigin + performance.now();
-      buffer += decoder.decode(chunk.subarray(0, read), { stream: true });
-      if (first) {
-        if (!buffer.startsWith("HTTP/1.1 200")) throw new Error(buffer.split("\r\n")[0]);
-        ready(); // the response head: subscribed
-        first = false;
-      }
-      let at;
-      while ((at = buffer.indexOf(UPDATE)) >= 0) {
-        const end = buffer.indexOf("\n", at + UPDATE.length);
-        if (end < 0) break;
-        // Two fields of the update's JSON, found without parsing the rest of it.
-        seen.symbols.push(field(buffer, "symbol", at, end));
-        seen.lastTradeIds.push(Number(field(buffer, "lastTradeId", at, end)));
-        seen.arrivedAt.push(now);
-        buffer = buffer.slice(end + 1);
-      }
-      // Only an unfinished event, or else an unfinished line, is needed again; a resync is
-      // counted once it is whole.
-      const lastEvent = buffer.lastIndexOf("event: ");
-      const unfinished = lastEvent >= 0 && buffer.indexOf("\n\n", lastEvent) < 0;
-      const done = unfinished ? lastEvent : buffer.lastIndexOf("\n") + 1;
-      for (
-        let at = buffer.indexOf(RESYNC);
-        at >= 0 && at < done;
-        at = buffer.indexOf(RESYNC, at + 1)
-      ) {
-        seen.resyncs++;
-      }
-      buffer = buffer.slice(done);
+function takeArrival(client: ClientReading, bytes: Uint8Array, now: number): void {
+  const { seen } = client;
+  let buffer = client.buffer + client.decoder.decode(bytes, { stream: true });
+  if (!client.subscribed) {
+    if (!buffer.startsWith("HTTP/1.1 200")) {
+      client.failure = buffer.split("\r\n")[0];
+      return;
     }
-  } catch (error) {
-    if (stopping) return true;
-    console.error(`a stream client failed: ${error}`);
-    return false;
-  } finally {
-    ready(); // connected or failed: either way the start waits no more
-    if (conn) connections.delete(conn);
+    client.subscribed = true;
   }
+  let at;
+  while ((at = buffer.indexOf(UPDATE)) >= 0) {
+    const end = buffer.indexOf("\n", at + UPDATE.length);
+    if (end < 0) break;
+    seen.symbols.push(field(buffer, "symbol", at, end));
+    seen.lastTradeIds.push(Number(field(buffer, "lastTradeId", at, end)));
+    seen.arrivedAt.push(now);
+    buffer = buffer.slice(end + 1);
+  }
+  // Only an unfinished event, or else an unfinished line, is needed again; a resync is counted
+  // once it is whole.
+  const lastEvent = buffer.lastIndexOf("event: ");
+  const unfinished = lastEvent >= 0 && buffer.indexOf("\n\n", lastEvent) < 0;
+  const done = unfinished ? lastEvent : buffer.lastIndexOf("\n") + 1;
+  for (let at = buffer.indexOf(RESYNC); at >= 0 && at < done; at = buffer.indexOf(RESYNC, at + 1)) {
+    seen.resyncs++;
+  }
+  client.buffer = buffer.slice(done);
 }
 
 /** The string value of `"name":"…"` in `text` between `from` and `to`. */
@@ -137,25 +121,45 @@ async function main(): Promise<void> {
     console.error("usage: sse_clients.ts <stream url> <clients>");
     Deno.exit(2);
   }
-  const arrivals: ClientArrivals[] = Array.from({ length: clients }, () => ({
-    symbols: [],
-    lastTradeIds: [],
-    arrivedAt: [],
-    resyncs: 0,
+  const stream = new URL(url);
+  const readings: ClientReading[] = Array.from({ length: clients }, () => ({
+    seen: { symbols: [], lastTradeIds: [], arrivedAt: [], resyncs: 0 },
+    decoder: new TextDecoder(),
+    buffer: "",
+    subscribed: false,
   }));
-  const connected: Promise<void>[] = [];
-  const reading = arrivals.map((seen) => {
-    let ready!: () => void;
-    connected.push(new Promise<void>((resolve) => ready = resolve));
-    return readStream(new URL(url), seen, ready);
+  const sockets = connectClients(
+    stream.hostname,
+    Number(stream.port),
+    clients,
+    `GET ${stream.pathname} HTTP/1.1\r\nhost: ${stream.host}\r\naccept: text/event-stream\r\n\r\n`,
+  );
+  // The start waits for each client's response head, or its failure.
+  let waitingForHeads = clients;
+  let allHeard!: () => void;
+  const heard = new Promise<void>((resolve) => allHeard = resolve);
+  const settled = (client: ClientReading) => client.subscribed || client.failure !== undefined;
+  const update = (client: ClientReading, take: () => void) => {
+    const before = settled(client);
+    take();
+    if (!before && settled(client) && --waitingForHeads === 0) allHeard();
+  };
+  const reading = sockets.read({
+    onData: (index, bytes, arrivedAt) =>
+      update(readings[index], () => takeArrival(readings[index], bytes, arrivedAt)),
+    onEnd: (index, reason) => update(readings[index], () => readings[index].failure ??= reason),
   });
-  await Promise.all(connected);
+  await Promise.race([heard, reading]);
   console.log(JSON.stringify({ connected: clients }));
 
   const stored = JSON.parse(await new Response(Deno.stdin.readable).text()) as StoredBatch[];
-  stopping = true;
-  for (const conn of connections) conn.close();
-  const ended = await Promise.all(reading);
+  sockets.close();
+  await reading;
+  const failures = readings.filter((client) => client.failure !== undefined);
+  for (const { failure } of failures.slice(0, 3)) {
+    console.error(`a stream client failed: ${failure}`);
+  }
+  const arrivals = readings.map((client) => client.seen);
   const delays = arrivals.flatMap((seen) => clientDelays(stored, seen)).sort((a, b) => a - b);
   const at = (q: number) =>
     delays.length
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
       p99Ms: at(0.99),
       maxMs: delays.length ? Math.round(delays[delays.length - 1] * 10) / 10 : NaN,
       resyncs: arrivals.reduce((sum, seen) => sum + seen.resyncs, 0),
-      failed: ended.filter((stoppedByUs) => !stoppedByUs).length,
+      failed: failures.length,
     } satisfies ClientFigures,
   ));
 }

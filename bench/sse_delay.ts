@@ -58,7 +58,7 @@ export async function liveDelay(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-net",
+      "--allow-ffi",
       decodeURIComponent(new URL("./sse_clients.ts", import.meta.url).pathname),
       `${base}/api/stream`,
       String(clients),
