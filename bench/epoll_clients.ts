@@ -28,6 +28,7 @@ const EVENT_SIZE = 12;
 const MAX_EVENTS = 1024;
 /** How long a wait may last, so that a stop is seen. */
 const WAIT_MS = 100;
+const MAX_FAILED_WAITS = 10;
 
 /** What the reading loop tells a client's owner. */
 export interface ClientHandler {
@@ -120,11 +121,17 @@ export function connectClients(
       const view = new DataView(events.buffer);
       const chunk = new Uint8Array(64 * 1024);
       const chunkLength = BigInt(chunk.length);
+      // A wait cut by a signal (EINTR) is waited again; one failing on and on is a fault.
+      let failedWaits = 0;
       try {
         while (!closed) {
           const ready = await symbols.epoll_wait(epoll, events, MAX_EVENTS, WAIT_MS);
           if (closed) break;
-          if (ready < 0) throw new Error(`epoll_wait failed`);
+          if (ready < 0) {
+            if (++failedWaits > MAX_FAILED_WAITS) throw new Error("epoll_wait keeps failing");
+            continue;
+          }
+          failedWaits = 0;
           const arrivedAt = performance.timeOrigin + performance.now();
           for (let i = 0; i < ready; i++) {
             const client = view.getUint32(i * EVENT_SIZE + 4, true);

@@ -145,8 +145,17 @@ async function main(): Promise<void> {
     if (!before && settled(client) && --waitingForHeads === 0) allHeard();
   };
   const reading = sockets.read({
-    onData: (index, bytes, arrivedAt) =>
-      update(readings[index], () => takeArrival(readings[index], bytes, arrivedAt)),
+    onData: (index, bytes, arrivedAt) => {
+      const client = readings[index];
+      if (client.failure !== undefined) return;
+      update(client, () => {
+        try {
+          takeArrival(client, bytes, arrivedAt);
+        } catch (error) {
+          client.failure = String(error);
+        }
+      });
+    },
     onEnd: (index, reason) => update(readings[index], () => readings[index].failure ??= reason),
   });
   await Promise.race([heard, reading]);
