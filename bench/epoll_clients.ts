@@ -3,7 +3,7 @@
  * costs one system call, where `Deno.Conn.read` costs an async op and a promise each. With
  * 5,000 streams at 20 updates a second that is 100,000 reads a second, and on a machine whose
  * cores the dashboard shares with its load generator, the generator's CPU is taken from the
- * server it measures. Linux only; needs `--allow-ffi`.
+ * server it measures. Linux on x86-64 only; needs `--allow-ffi`.
  */
 
 const libc = Deno.dlopen("libc.so.6", {
@@ -21,6 +21,8 @@ const libc = Deno.dlopen("libc.so.6", {
 
 const AF_INET = 2;
 const SOCK_STREAM = 1;
+/** Not inherited by a child process (for sockets and for the epoll set alike). */
+const CLOEXEC = 0x80000;
 const EPOLL_CTL_ADD = 1;
 const EPOLLIN = 0x001;
 /** `struct epoll_event` is packed on x86-64: a u32 of events, then a u64 of data. */
@@ -77,24 +79,30 @@ export function connectClients(
   count: number,
   request: string,
 ): EpollClients {
+  if (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64") {
+    throw new Error("the epoll clients need Linux on x86-64 (the layout of struct epoll_event)");
+  }
   const { symbols } = libc;
   const address = ipv4Address(hostname, port);
   const requestBytes = new TextEncoder().encode(request);
-  const epoll = symbols.epoll_create1(0);
+  const epoll = symbols.epoll_create1(CLOEXEC);
   if (epoll < 0) throw new Error(`epoll_create1 failed: errno ${errno()}`);
   const sockets: number[] = [];
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    for (const socket of sockets) if (socket >= 0) symbols.close(socket);
+    sockets.forEach((socket, client) => {
+      if (socket >= 0) symbols.close(socket);
+      sockets[client] = -1;
+    });
   };
   try {
     const event = new Uint8Array(EVENT_SIZE);
     const eventView = new DataView(event.buffer);
     eventView.setUint32(0, EPOLLIN, true);
     for (let client = 0; client < count; client++) {
-      const socket = symbols.socket(AF_INET, SOCK_STREAM, 0);
+      const socket = symbols.socket(AF_INET, SOCK_STREAM | CLOEXEC, 0);
       if (socket < 0) throw new Error(`socket failed: errno ${errno()}`);
       sockets.push(socket);
       if (symbols.connect(socket, address, address.length) < 0) {
@@ -133,7 +141,7 @@ export function connectClients(
           }
           failedWaits = 0;
           const arrivedAt = performance.timeOrigin + performance.now();
-          for (let i = 0; i < ready; i++) {
+          for (let i = 0; i < ready && !closed; i++) {
             const client = view.getUint32(i * EVENT_SIZE + 4, true);
             const socket = sockets[client];
             if (socket < 0) continue;

@@ -71,6 +71,7 @@ function takeArrival(client: ClientReading, bytes: Uint8Array, now: number): voi
   while ((at = buffer.indexOf(UPDATE)) >= 0) {
     const end = buffer.indexOf("\n", at + UPDATE.length);
     if (end < 0) break;
+    seen.resyncs += occurrences(buffer, RESYNC, at);
     seen.symbols.push(field(buffer, "symbol", at, end));
     seen.lastTradeIds.push(Number(field(buffer, "lastTradeId", at, end)));
     seen.arrivedAt.push(now);
@@ -81,10 +82,15 @@ function takeArrival(client: ClientReading, bytes: Uint8Array, now: number): voi
   const lastEvent = buffer.lastIndexOf("event: ");
   const unfinished = lastEvent >= 0 && buffer.indexOf("\n\n", lastEvent) < 0;
   const done = unfinished ? lastEvent : buffer.lastIndexOf("\n") + 1;
-  for (let at = buffer.indexOf(RESYNC); at >= 0 && at < done; at = buffer.indexOf(RESYNC, at + 1)) {
-    seen.resyncs++;
-  }
+  seen.resyncs += occurrences(buffer, RESYNC, done);
   client.buffer = buffer.slice(done);
+}
+
+/** How many times `what` starts in `text` before `end`. */
+function occurrences(text: string, what: string, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf(what); at >= 0 && at < end; at = text.indexOf(what, at + 1)) count++;
+  return count;
 }
 
 /** The string value of `"name":"…"` in `text` between `from` and `to`. */
@@ -132,7 +138,9 @@ async function main(): Promise<void> {
     stream.hostname,
     Number(stream.port),
     clients,
-    `GET ${stream.pathname} HTTP/1.1\r\nhost: ${stream.host}\r\naccept: text/event-stream\r\n\r\n`,
+    // Closed once its response ends, so a stream the server ends is seen as ended.
+    `GET ${stream.pathname} HTTP/1.1\r\nhost: ${stream.host}\r\naccept: text/event-stream\r\n` +
+      "connection: close\r\n\r\n",
   );
   // The start waits for each client's response head, or its failure.
   let waitingForHeads = clients;

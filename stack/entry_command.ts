@@ -11,13 +11,14 @@ const ROOT = new URL("../", import.meta.url);
  * peaked about 40 MiB lower at 10,000 trades/s (1 MiB cost it throughput at 15,000). In the soak
  * (`deno task bench --soak`) the monitor's resident memory climbed from 80 to 130 MiB over six
  * minutes while its live heap stayed at 10 MiB; with 1 MiB it stayed at 74–78 MiB for ten.
- * The consumer's old generation also grows by a fixed factor (`--heap-growing-percent=100`)
- * instead of V8's own, which at a live rate let it commit 47 MB on an 11 MB live heap a few
- * minutes in (+25–31 % resident in 30-minute soaks); with it the soaks stay flat, at 1,000 and
- * at 10,000 trades/s, every trade stored (figures in bench/RESULTS.md).
+ * The consumer's old generation also grows by a fixed factor instead of V8's own, which at a
+ * live rate let it commit 47 MB on an 11 MB live heap a few minutes in (+25–31 % resident in
+ * 30-minute soaks); with a factor of 2 the soaks stayed flat, at 1,000 and at 10,000 trades/s.
+ * A factor of 1.5 (`--heap-growing-percent=50`) took its peak while draining a backlog from
+ * about 165 to 145–152 MiB, for about 5 % of its draining rate (figures in bench/RESULTS.md).
  */
 export const ENTRY_V8_FLAGS: Readonly<Record<string, string>> = {
-  "consumer.ts": "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=100",
+  "consumer.ts": "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=50",
   "producer.ts": "--v8-flags=--max-semi-space-size=2,--heap-growing-percent=50",
   "monitor.ts": "--v8-flags=--max-semi-space-size=1",
 };
