@@ -31,6 +31,11 @@ export function useLinkedView(start: Linked, symbols: readonly string[]): Linked
   // Set by back or forward: the address is the one shown, so nothing is pushed over the entries
   // ahead of it (at most the same address is written again, as the page reads it).
   const restored = useRef(false);
+  // Back and forward taken so far. A render's state is stale once another came after it: a
+  // second back before the first one's effect ran must not write the first one's view over the
+  // entry now shown, nor push it over the entries ahead.
+  const restores = useRef(0);
+  const renderedAfter = restores.current;
   const pending = useRef<{ timer: ReturnType<typeof setTimeout>; query: string }>();
 
   useEffect(() => {
@@ -42,6 +47,7 @@ export function useLinkedView(start: Linked, symbols: readonly string[]): Linked
       const linked = linkedView(new URLSearchParams(location.search), symbols, start.view.symbol);
       written.current = { ...linked.view, theme: linked.theme };
       restored.current = true;
+      restores.current++;
       setView(linked.view);
       setLinkTheme(linked.theme);
       setTheme(applyPageTheme());
@@ -51,6 +57,7 @@ export function useLinkedView(start: Linked, symbols: readonly string[]): Linked
   }, []);
 
   useEffect(() => {
+    if (renderedAfter !== restores.current) return; // the restored state's own render follows
     const query = `?${linkQuery({ view, theme: linkTheme })}`;
     const restoring = restored.current;
     restored.current = false;
@@ -73,11 +80,15 @@ export function useLinkedView(start: Linked, symbols: readonly string[]): Linked
         pending.current = { timer, query };
       }
     } else {
-      if (pending.current) clearTimeout(pending.current.timer);
+      // A move not yet written goes to the entry it was made on, before the new one is pushed.
+      if (pending.current) {
+        clearTimeout(pending.current.timer);
+        history.replaceState(null, "", pending.current.query);
+      }
       pending.current = undefined;
       history.pushState(null, "", query);
     }
-  }, [view, linkTheme]);
+  }, [view, linkTheme, renderedAfter]);
   return {
     view,
     setView,
